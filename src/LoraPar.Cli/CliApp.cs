@@ -1,0 +1,42 @@
+using System.CommandLine;
+using LoraPar.Cli.Commands;
+using LoraPar.Core;
+
+namespace LoraPar.Cli;
+
+/// <summary>The lorapar command line: parses, dispatches to one core call per verb, maps failures to exit codes.</summary>
+public static class CliApp
+{
+    /// <summary>Builds the root command with every working verb.</summary>
+    public static RootCommand BuildRoot(TextWriter stdout)
+    {
+        var root = new RootCommand("lorapar — LoRA-PAR: dual-system LoRA partitioning, trained with SFT then GRPO.");
+        foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction(stdout);
+        root.Subcommands.Add(InfoCommand.Create(stdout));
+        return root;
+    }
+
+    /// <summary>Runs the CLI; returns 0 on success, 1 when the job failed, 2 for bad usage or bad input.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var root = BuildRoot(stdout);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var message = parsed.UnmatchedTokens.Count > 0
+                ? $"unknown command or argument '{parsed.UnmatchedTokens[0]}'"
+                : parsed.Errors[0].Message;
+            stderr.WriteLine($"lorapar: {message} (see 'lorapar --help')");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+        }
+        catch (LoraParException e)
+        {
+            stderr.WriteLine($"lorapar: {e.Message}");
+            return (int)e.Kind;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+using System.Reflection;
+using LoraPar.Model.Runtime;
+
+namespace LoraPar.Cli.Commands;
+
+/// <summary><c>lorapar info</c>: initialises the tensor runtime and prints what this host offers.</summary>
+public static class InfoCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var command = new Command("info", "Load the tensor runtime and print the tool version, native library, devices and threads.");
+        command.SetAction(_ =>
+        {
+            var info = TorchRuntime.EnsureInitialized();
+            stdout.WriteLine($"lorapar      {ToolVersion.Current}");
+            stdout.WriteLine($"torchsharp   {typeof(TorchSharp.torch).Assembly.GetName().Version}");
+            stdout.WriteLine($"native       {info.NativeLibrary ?? "(located by TorchSharp)"}");
+            stdout.WriteLine($"patched      {(info.PatchedVersions.Count == 0 ? "none needed" : string.Join(", ", info.PatchedVersions) + " marked weak")}");
+            stdout.WriteLine($"cuda         {(info.CudaAvailable ? "available" : "not available")}");
+            stdout.WriteLine($"cpu threads  {TorchSharp.torch.get_num_threads()}");
+            return 0;
+        });
+        return command;
+    }
+}

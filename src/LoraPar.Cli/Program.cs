@@ -1,0 +1,3 @@
+using LoraPar.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

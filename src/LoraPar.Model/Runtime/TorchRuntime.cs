@@ -1,0 +1,119 @@
+using LoraPar.Core;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using TorchSharp;
+
+namespace LoraPar.Model.Runtime;
+
+/// <summary>What <see cref="TorchRuntime.EnsureInitialized"/> found and did.</summary>
+/// <param name="NativeLibrary">Path of TorchSharp's native library, or null where TorchSharp located it itself.</param>
+/// <param name="PatchedVersions">Version needs that were marked weak to load on this host (empty when none were needed).</param>
+/// <param name="CudaAvailable">Whether a CUDA device can be used.</param>
+public sealed record TorchRuntimeInfo(string? NativeLibrary, IReadOnlyList<string> PatchedVersions, bool CudaAvailable);
+
+/// <summary>TorchSharp could not be initialised; the message says why and what to do.</summary>
+public sealed class TorchRuntimeException(string message, Exception? inner = null)
+    : LoraParException(FailureKind.JobFailed, message, inner);
+
+/// <summary>
+/// Loads TorchSharp's native library before its first use. On hosts whose libstdc++ is older than the one
+/// TorchSharp was linked against (Debian 12, Ubuntu 22.04), the loader rejects <c>libLibTorchSharp.so</c> for a
+/// version need (<c>GLIBCXX_3.4.32</c>) that only marks a symbol nothing calls. Such needs are marked weak in the
+/// library file next to TorchSharp (written atomically), after which it loads. Hosts with a new libstdc++ are left untouched.
+/// </summary>
+public static partial class TorchRuntime
+{
+    private static readonly Lazy<TorchRuntimeInfo> Initialized = new(Initialize, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Initialises TorchSharp once per process; throws <see cref="TorchRuntimeException"/> with a one-line cause.</summary>
+    public static TorchRuntimeInfo EnsureInitialized() => Initialized.Value;
+
+    private static TorchRuntimeInfo Initialize()
+    {
+        var native = OperatingSystem.IsLinux() ? FindNativeLibrary() : null;
+        var patched = native is null ? [] : LoadPatchingIfNeeded(native);
+        try
+        {
+            using var probe = torch.ones(1);
+            return new TorchRuntimeInfo(native, patched, torch.cuda.is_available());
+        }
+        catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
+        {
+            throw new TorchRuntimeException(
+                $"TorchSharp could not load its native library ({Innermost(e).Message.Split('\n')[0].Trim()}). " +
+                "Rebuild so that the TorchSharp-cpu (or, with -p:TorchBackend=cuda, TorchSharp-cuda-linux) runtime files are next to the tool.", e);
+        }
+    }
+
+    /// <summary>Locates libLibTorchSharp.so where TorchSharp itself looks: next to TorchSharp.dll or under runtimes/&lt;rid&gt;/native.</summary>
+    public static string? FindNativeLibrary()
+    {
+        var dir = Path.GetDirectoryName(typeof(torch).Assembly.Location);
+        if (string.IsNullOrEmpty(dir)) return null;
+        string[] candidates =
+        [
+            Path.Combine(dir, "libLibTorchSharp.so"),
+            Path.Combine(dir, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", "libLibTorchSharp.so"),
+            Path.Combine(dir, "runtimes", "linux-" + RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(), "native", "libLibTorchSharp.so"),
+        ];
+        return candidates.FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>Loads <paramref name="library"/>; if the loader names missing symbol versions, marks them weak and retries.</summary>
+    public static IReadOnlyList<string> LoadPatchingIfNeeded(string library)
+    {
+        var patched = new List<string>();
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            var error = TryLoad(library);
+            if (error is null) return patched;
+            var missing = MissingVersions(error).Except(patched).ToHashSet();
+            if (missing.Count == 0 || !PatchFile(library, missing))
+                throw new TorchRuntimeException($"TorchSharp's native library {library} does not load: {error.Trim()}. " +
+                    "Install a newer libstdc++ (GCC 13 or later) or run lorapar from a build whose folder is writable.");
+            patched.AddRange(missing);
+        }
+        throw new TorchRuntimeException($"TorchSharp's native library {library} still does not load after patching {string.Join(", ", patched)}.");
+    }
+
+    /// <summary>Version names a dynamic-loader error reports as not found, e.g. <c>GLIBCXX_3.4.32</c>.</summary>
+    public static IReadOnlyList<string> MissingVersions(string loaderError) =>
+        MissingVersionPattern().Matches(loaderError).Select(m => m.Groups[1].Value).Distinct().ToList();
+
+    private static string? TryLoad(string library)
+    {
+        try
+        {
+            NativeLibrary.Load(library);
+            return null;
+        }
+        catch (DllNotFoundException e)
+        {
+            return e.Message;
+        }
+    }
+
+    private static bool PatchFile(string library, IReadOnlySet<string> versions)
+    {
+        var bytes = File.ReadAllBytes(library);
+        if (ElfVersionNeeds.MarkWeak(bytes, versions) == 0) return false;
+        var temp = Path.Combine(Path.GetDirectoryName(library)!, $".{Path.GetFileName(library)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, File.GetUnixFileMode(library));
+            File.Move(temp, library, overwrite: true);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            return false;
+        }
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+
+    [GeneratedRegex(@"version `([A-Za-z_]+[0-9][0-9.]*)' not found")]
+    private static partial Regex MissingVersionPattern();
+}

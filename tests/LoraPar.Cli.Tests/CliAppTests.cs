@@ -1,0 +1,50 @@
+using LoraPar.Cli;
+
+namespace LoraPar.Cli.Tests;
+
+public sealed class CliAppTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var code = CliApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Version_prints_the_tool_version()
+    {
+        var (code, stdout, _) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.Equal(ToolVersion.Current, stdout.Trim());
+    }
+
+    [Fact]
+    public void An_unknown_verb_exits_2_with_one_line()
+    {
+        var (code, stdout, stderr) = Run("bogus");
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("bogus", stderr);
+    }
+
+    [Fact]
+    public void Help_lists_only_the_verbs_that_exist()
+    {
+        var (code, stdout, _) = Run("--help");
+        Assert.Equal(0, code);
+        var verbs = CliApp.BuildRoot(TextWriter.Null).Subcommands.Select(c => c.Name).ToList();
+        Assert.All(verbs, v => Assert.Contains(v, stdout));
+        foreach (var planned in new[] { "run", "status", "compare", "bench", "export", "eval", "clean" }.Except(verbs))
+            Assert.DoesNotContain($"  {planned} ", stdout);
+    }
+
+    [Fact]
+    public void Info_loads_the_tensor_runtime()
+    {
+        var (code, stdout, _) = Run("info");
+        Assert.Equal(0, code);
+        Assert.Contains("cpu threads", stdout);
+    }
+}
