@@ -1,0 +1,88 @@
+// lorapar build script (Cake 7, local tool: `dotnet tool restore` then `dotnet cake build/build.cake --target=<Task>`).
+//
+// Tasks
+//   Build       restore and build the solution (warnings are errors)
+//   Test        run every test project (CPU, minutes)
+//   Pack        pack the lorapar .NET tool into artifacts/feed (version 0.1.0-local.<timestamp>)
+//   Install     Pack, then install that package as a local tool in .config/dotnet-tools.json (git-ignored),
+//               so `dotnet lorapar ...` works from the repository root
+//   Quickstart  Install, then run the embedded default end to end
+//   Default     Build + Test
+//
+// Arguments: --configuration=Release|Debug (default Release).
+
+var target = Argument("target", "Default");
+var configuration = Argument("configuration", "Release");
+
+var repo = MakeAbsolute(Directory(".."));   // Cake runs with build/ as its working directory
+var solution = repo.CombineWithFilePath("LoraPar.slnx");
+var feed = repo.Combine("artifacts/feed");
+var cliProject = repo.CombineWithFilePath("src/LoraPar.Cli/LoraPar.Cli.csproj");
+var toolManifest = repo.CombineWithFilePath(".config/dotnet-tools.json");
+
+string packedVersion = null;
+
+// Runs `dotnet <args>` in the repository root and fails the task on a non-zero exit code.
+void Dotnet(string arguments)
+{
+    var code = StartProcess("dotnet", new ProcessSettings { Arguments = arguments, WorkingDirectory = repo });
+    if (code != 0) throw new Exception($"dotnet {arguments} exited with {code}");
+}
+
+Task("Build")
+    .Does(() => DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration }));
+
+Task("Test")
+    .IsDependentOn("Build")
+    .Does(() => DotNetTest(solution.FullPath, new DotNetTestSettings { Configuration = configuration, NoBuild = true }));
+
+Task("Pack")
+    .Does(() =>
+    {
+        EnsureDirectoryExists(feed);
+        DeleteFiles(feed.FullPath + "/lorapar.*.nupkg");   // one tool package at a time: they are large
+        var suffix = "local." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+        DotNetPack(cliProject.FullPath, new DotNetPackSettings
+        {
+            Configuration = configuration,
+            OutputDirectory = feed,
+            VersionSuffix = suffix,
+        });
+        packedVersion = "0.1.0-" + suffix;
+        Information($"packed lorapar {packedVersion} into {feed}");
+    });
+
+Task("Install")
+    .IsDependentOn("Pack")
+    .Does(() =>
+    {
+        // .config/dotnet-tools.json shadows the committed dotnet-tools.json, so it starts as a copy of it (Cake stays
+        // runnable) and gains lorapar. It is git-ignored: a fresh clone's `dotnet tool restore` never asks for a package
+        // that has not been built yet.
+        EnsureDirectoryExists(toolManifest.GetDirectory());
+        CopyFile(repo.CombineWithFilePath("dotnet-tools.json"), toolManifest);
+        Dotnet($"tool update lorapar --local --tool-manifest .config/dotnet-tools.json --add-source artifacts/feed --version {packedVersion}");
+        Dotnet("lorapar --version");
+        RemoveOtherInstalledVersions();
+    });
+
+// Each Install leaves a ~1 GB extracted tool package in the NuGet cache; keep only the installed one.
+void RemoveOtherInstalledVersions()
+{
+    var cache = EnvironmentVariable("NUGET_PACKAGES")
+        ?? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+    var installed = System.IO.Path.Combine(cache, "lorapar");
+    if (!System.IO.Directory.Exists(installed)) return;
+    foreach (var dir in System.IO.Directory.GetDirectories(installed))
+        if (!System.IO.Path.GetFileName(dir).Equals(packedVersion, StringComparison.OrdinalIgnoreCase))
+            System.IO.Directory.Delete(dir, recursive: true);
+}
+
+Task("Quickstart")
+    .IsDependentOn("Install")
+    .Does(() => Dotnet("lorapar info"));
+
+Task("Default")
+    .IsDependentOn("Test");
+
+RunTarget(target);
