@@ -9,10 +9,13 @@
 //   Quickstart  Install, then run the embedded default end to end
 //   Default     Build + Test
 //
-// Arguments: --configuration=Release|Debug (default Release).
+// Arguments: --configuration=Release|Debug (default Release); --torch-backend=cpu|cuda (default cpu; cuda builds against
+// TorchSharp-cuda-linux for GPU hosts).
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
+var torchBackend = Argument("torch-backend", "cpu");
+var msbuild = new DotNetMSBuildSettings().WithProperty("TorchBackend", torchBackend);
 
 var repo = MakeAbsolute(Directory(".."));   // Cake runs with build/ as its working directory
 var solution = repo.CombineWithFilePath("LoraPar.slnx");
@@ -30,7 +33,7 @@ void Dotnet(string arguments)
 }
 
 Task("Build")
-    .Does(() => DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration }));
+    .Does(() => DotNetBuild(solution.FullPath, new DotNetBuildSettings { Configuration = configuration, MSBuildSettings = msbuild }));
 
 Task("Test")
     .IsDependentOn("Build")
@@ -47,6 +50,7 @@ Task("Pack")
             Configuration = configuration,
             OutputDirectory = feed,
             VersionSuffix = suffix,
+            MSBuildSettings = msbuild,
         });
         packedVersion = "0.1.0-" + suffix;
         Information($"packed lorapar {packedVersion} into {feed}");
