@@ -70,23 +70,19 @@ Task("Install")
         RemoveOtherInstalledVersions();
     });
 
-// Each Install leaves a ~1 GB extracted tool package in the NuGet cache; keep only the installed one.
+// Each Install leaves a ~1 GB extracted tool package in the NuGet cache; keep the three newest (other clones on this
+// machine may still use theirs; `dotnet tool restore` re-extracts a removed one from its feed).
 void RemoveOtherInstalledVersions()
 {
     var cache = EnvironmentVariable("NUGET_PACKAGES")
         ?? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
     var installed = System.IO.Path.Combine(cache, "lorapar");
     if (!System.IO.Directory.Exists(installed)) return;
-    foreach (var dir in System.IO.Directory.GetDirectories(installed))
-        if (!System.IO.Path.GetFileName(dir).Equals(packedVersion, StringComparison.OrdinalIgnoreCase))
-            System.IO.Directory.Delete(dir, recursive: true);
+    var stale = System.IO.Directory.GetDirectories(installed)
+        .Where(d => !System.IO.Path.GetFileName(d).Equals(packedVersion, StringComparison.OrdinalIgnoreCase))
+        .OrderByDescending(System.IO.Directory.GetLastWriteTimeUtc)
+        .Skip(2);
+    foreach (var dir in stale) System.IO.Directory.Delete(dir, recursive: true);
 }
-
-Task("Quickstart")
-    .IsDependentOn("Install")
-    .Does(() => Dotnet("lorapar info"));
-
-Task("Default")
-    .IsDependentOn("Test");
 
 RunTarget(target);
