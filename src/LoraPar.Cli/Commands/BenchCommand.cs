@@ -1,0 +1,34 @@
+using System.CommandLine;
+using LoraPar.Core;
+using LoraPar.Core.Benchmarks;
+
+namespace LoraPar.Cli.Commands;
+
+/// <summary><c>lorapar bench &lt;suite&gt; [--json] [--quick]</c>: runs one benchmark suite and prints a table or one JSON object.</summary>
+public static class BenchCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr, IReadOnlyList<IBenchSuite> suites)
+    {
+        var names = suites.Select(s => s.Name).ToArray();
+        var suite = new Argument<string>("suite")
+        {
+            Description = "Suite to run: " + string.Join(", ", suites.Select(s => $"{s.Name} ({s.Description})")),
+        };
+        suite.AcceptOnlyFromAmong(names);
+        var json = new Option<bool>("--json") { Description = "Print the results as one JSON object (for CI and scripts)." };
+        var quick = new Option<bool>("--quick") { Description = "A short smoke run: fewer repetitions, smaller shapes." };
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda.", DefaultValueFactory = _ => "auto" };
+        device.AcceptOnlyFromAmong("auto", "cpu", "cuda");
+        var command = new Command("bench", "Run a benchmark suite; ratios are measured within one run.") { suite, json, quick, device };
+        command.SetAction((parse, cancel) =>
+        {
+            var chosen = suites.Single(s => s.Name == parse.GetValue(suite));
+            var options = new BenchOptions(parse.GetValue(quick), parse.GetValue(device)!);
+            var figures = chosen.Run(options, line => stderr.WriteLine(line), cancel);
+            var report = new BenchReport(chosen.Name, ToolVersion.Current, new BenchMachine(Environment.ProcessorCount, options.Device), figures);
+            stdout.Write(parse.GetValue(json) ? report.ToJson() + Environment.NewLine : report.ToTable());
+            return Task.FromResult(ExitCodes.Success);
+        });
+        return command;
+    }
+}
