@@ -60,7 +60,7 @@ public static class PolicyLoss
     {
         using var noGrad = no_grad();
         var tokens = mask.sum().clamp_min(1.0);
-        double MaskedMean(Tensor x) => (x.to_type(mask.dtype) * mask).sum().div(tokens).item<double>();
+        double MaskedMean(Tensor x) => (x.to_type(mask.dtype) * mask).sum().div(tokens).ToDouble();
         var low = ratio.lt(1.0 - options.Epsilon).logical_and(advantages.lt(0.0));             // (B, T)
         var high = ratio.gt(1.0 + options.UpperEpsilon).logical_and(advantages.gt(0.0));       // (B, T)
         return new Diagnostics(

@@ -1,5 +1,6 @@
 using LoraPar.Model.Runtime;
 using LoraPar.Training.Grpo;
+using LoraPar.Training.Tests;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -105,9 +106,24 @@ public sealed class PolicyLossTests
     }
 }
 
-internal sealed class Tolerance(double epsilon) : IEqualityComparer<double>
+public sealed class PolicyLossFloat32Tests
 {
-    public bool Equals(double x, double y) => Math.Abs(x - y) <= epsilon;
+    public PolicyLossFloat32Tests() => TorchRuntime.EnsureInitialized();
 
-    public int GetHashCode(double obj) => 0;
+    [Fact]
+    public void Float32_inputs_with_a_float_mask_give_the_same_values_as_float64()
+    {
+        using var scope = NewDisposeScope();
+        var logp = tensor(new[] { 0f, MathF.Log(1.5f), MathF.Log(0.5f), 0f }).reshape(2, 2).requires_grad_(true);   // (B, T)
+        var inputs = new PolicyLossInputs(logp, zeros(2, 2), zeros(2, 2), tensor(new[] { 1f, -1f }),
+            tensor(new[] { 1f, 1f, 1f, 0f }).reshape(2, 2));
+        var result = PolicyLoss.Compute(inputs, new PolicyLossOptions { Beta = 0.1, Aggregation = LossAggregation.Grpo }, new(4));
+        var k3 = new[] { 1 / 1.5 + Math.Log(1.5) - 1, 2 - Math.Log(2) - 1 };
+        // Grpo: row 0 (−1 + (−1.2 + 0.1 k3₀₁)) / 2, row 1 (0.8 + 0.1 k3₁₀) / 1, then the mean of the rows.
+        var expected = ((-2.2 + 0.1 * k3[0]) / 2 + (0.8 + 0.1 * k3[1])) / 2;
+        Assert.Equal(ScalarType.Float32, result.Loss.dtype);
+        Assert.Equal(expected, result.Loss.ToDouble(), 6);
+        Assert.Equal(2.0 / 3, result.ClipFraction, 6);
+        Assert.Equal((k3[0] + k3[1]) / 3, result.MeanKl, 6);
+    }
 }
