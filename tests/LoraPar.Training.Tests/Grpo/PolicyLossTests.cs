@@ -1,6 +1,5 @@
 using LoraPar.Model.Runtime;
 using LoraPar.Training.Grpo;
-using LoraPar.Training.Tests;
 using TorchSharp;
 using static TorchSharp.torch;
 
