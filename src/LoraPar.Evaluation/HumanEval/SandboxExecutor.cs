@@ -141,6 +141,12 @@ public sealed class SandboxExecutor
             return;
         }
         NativeSignals.KillGroup(process.Id);
+        var deadline = Stopwatch.StartNew();
+        while (NativeSignals.GroupAlive(process.Id) && deadline.Elapsed < DrainWait)
+        {
+            Thread.Sleep(5);
+            NativeSignals.KillGroup(process.Id);
+        }
     }
 
     private static string FailureDetail(int exitCode, string stderr)
