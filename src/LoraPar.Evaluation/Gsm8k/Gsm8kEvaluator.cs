@@ -59,6 +59,8 @@ public sealed class Gsm8kEvaluator(ITextGenerator generator, Gsm8kEvalOptions op
         {
             var prompts = batch.Select(p => Gsm8kPrompt.Build(p.Question, shots, options.Style)).ToList();
             var outputs = generator.Generate(prompts, generation);
+            if (outputs.Count != prompts.Count)
+                throw new InvalidOperationException($"the generator returned {outputs.Count} completions for {prompts.Count} prompts");
             return batch.Select((p, i) => Grade(p, outputs[i].Text)).ToList();
         }, progress, cancel);
         return Summarize(records, options);

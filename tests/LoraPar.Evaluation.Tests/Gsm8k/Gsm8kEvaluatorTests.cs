@@ -35,7 +35,7 @@ public sealed class Gsm8kEvaluatorTests : IDisposable
     public void Wrong_and_unmarked_answers_are_graded_apart()
     {
         var problems = Problems(3);
-        var answers = new Queue<string>(["#### 1", "the answer is 2", "#### 9"]);
+        var answers = new Queue<string>(["#### 0", "the answer is 1", "#### 9"]);
         var generator = new ScriptedGenerator(_ => answers.Dequeue());
 
         var report = new Gsm8kEvaluator(generator, new Gsm8kEvalOptions(BatchSize: 1)).Evaluate(problems, [], _temp.File("r.jsonl"));

@@ -75,12 +75,14 @@ public sealed class MmluEvaluatorTests : IDisposable
         var test = Enumerable.Range(0, 5).Select(i => Question($"q{i}", "anatomy", "q", 0)).ToList();
         var path = _temp.File("m.jsonl");
         new MmluEvaluator(new RiggedScorer(_ => 0), new MmluEvalOptions(BatchSize: 2)).Evaluate(test.Take(3).ToList(), [], path);
-        var scorer = new RiggedScorer(_ => 0);
+        var scorer = new RiggedScorer(r => r.Continuation == " D" ? double.NegativeInfinity : 0);
 
         var report = new MmluEvaluator(scorer, new MmluEvalOptions(BatchSize: 2)).Evaluate(test, [], path);
 
         Assert.Equal(8, scorer.Requests.Count);
         Assert.Equal(5, report.Micro.Trials);
+        using var log = LoraPar.Evaluation.Runs.ResultLog<MmluRecord>.Open(path);
+        Assert.Equal(double.NegativeInfinity, log.Records["q4"].LogLikelihoods[3]);
     }
 
     [Fact]
