@@ -5,7 +5,7 @@ namespace LoraPar.Evaluation.HumanEval;
 /// <summary>
 /// The Python runner that the sandbox starts in each program's folder. Before it runs the program it sets resource limits
 /// (address space, CPU time, file size, no core dumps) and installs an audit hook (PEP 578, which cannot be removed again)
-/// that refuses: file writes, renames, deletions, links and permission changes outside the working folder; starting or
+/// that refuses: file writes, renames, deletions, links and permission changes outside the working folder (the null device excepted); starting or
 /// signalling processes; sockets and name lookups; loading native libraries through ctypes; and changing resource limits.
 /// The program passes only if it runs to its end: then, and only then, the runner writes the run's nonce to the status file.
 /// </summary>
@@ -48,6 +48,8 @@ internal static class SandboxRunnerScript
             if isinstance(path, int) or path is None:
                 return True
             real = os.path.realpath(os.fsdecode(path))
+            if real == os.devnull:
+                return True
             return real == WORKDIR or real.startswith(WORKDIR + os.sep)
 
         FORBIDDEN = {

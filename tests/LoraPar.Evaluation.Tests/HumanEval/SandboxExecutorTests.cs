@@ -100,9 +100,12 @@ public sealed class SandboxExecutorTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("writing outside the working folder", result.Detail);
         Assert.False(File.Exists(target));
 
-        var os = executor.Execute($"import os\nos.remove({_temp.Write("keep.txt", "k").Quote()})\n");
-        Assert.Equal(ExecutionOutcome.Failed, os.Outcome);
-        Assert.True(File.Exists(_temp.File("keep.txt")));
+        var keep = _temp.Write("keep.txt", "k");
+        Assert.Equal(ExecutionOutcome.Failed, executor.Execute($"import os\nos.remove({keep.Quote()})\n").Outcome);
+        Assert.Equal(ExecutionOutcome.Failed, executor.Execute($"import os\nos.symlink({keep.Quote()}, 'l')\nopen('l', 'w').write('x')\n").Outcome);
+        Assert.Equal(ExecutionOutcome.Failed, executor.Execute($"import os\nos.link({keep.Quote()}, 'h')\nopen('h', 'w').write('x')\n").Outcome);
+        Assert.Equal(ExecutionOutcome.Failed, executor.Execute($"import shutil\nshutil.rmtree({_temp.Path.Quote()})\n").Outcome);
+        Assert.Equal("k", File.ReadAllText(keep));
         AssertNothingLeftBehind(executor);
     }
 
@@ -110,7 +113,9 @@ public sealed class SandboxExecutorTests(ITestOutputHelper output) : IDisposable
     public void Writes_inside_the_folder_are_allowed_and_removed_afterwards()
     {
         var executor = Executor(TimeSpan.FromSeconds(5));
-        var result = executor.Execute("import tempfile\nopen('scratch.txt', 'w').write('x')\ntempfile.NamedTemporaryFile().close()\nprint('hi')\n");
+        var result = executor.Execute(
+            "import os, tempfile\nopen('scratch.txt', 'w').write('x')\ntempfile.NamedTemporaryFile().close()\n" +
+            "os.mkdir('sub')\nos.rename('scratch.txt', 'sub/s.txt')\nopen(os.devnull, 'w').write('x')\nprint('hi')\n");
         Assert.True(result.Passed, result.Detail + result.Stderr);
         Assert.Equal("hi\n", result.Stdout);
         AssertNothingLeftBehind(executor);
