@@ -22,7 +22,7 @@ public sealed record TeacherSummary(
 public sealed record PairAgreement(string First, string Second, int Items, double? Agreement);
 
 /// <summary>
-/// labels.json: label balance, how labels were decided, per-teacher label rates, pairwise agreement, Fleiss' κ over the
+/// labels.json (fractions, rates, agreement and κ rounded to 6 decimals): label balance, how labels were decided, per-teacher label rates, pairwise agreement, Fleiss' κ over the
 /// questions every teacher voted on, abstention counts, and the teachers that failed.
 /// </summary>
 public sealed record LabelStatistics(
@@ -38,7 +38,7 @@ public sealed record LabelStatistics(
         LabellingMethod method, TieBreakRule tieBreak)
     {
         var n = labels.Count;
-        double Rate(int count) => n == 0 ? 0 : (double)count / n;
+        double Rate(int count) => n == 0 ? 0 : Round((double)count / n);
         var s1 = labels.Count(l => l.Label == SystemLabel.System1);
         var balance = new LabelBalance(new LabelCount(s1, Rate(s1)), new LabelCount(n - s1, Rate(n - s1)));
         var decided = new DecisionCounts(
@@ -64,8 +64,11 @@ public sealed record LabelStatistics(
             .ToList();
         if (rows.Count == 0) return (null, 0);
         var kappa = Splitter.FleissKappa.Compute(rows);
-        return (double.IsNaN(kappa) ? null : kappa, rows.Count);
+        return (double.IsNaN(kappa) ? null : Round(kappa), rows.Count);
     }
+
+    /// <summary>Rounds a statistic to 6 decimals, so files read well and compare equal on any machine.</summary>
+    public static double Round(double value) => Math.Round(value, 6, MidpointRounding.AwayFromZero);
 
     private static TeacherSummary Summarise(TeacherConfig teacher, IReadOnlyList<TeacherVote> votes, int n)
     {
@@ -73,7 +76,7 @@ public sealed record LabelStatistics(
         var s1 = Count(v => v.Vote == Vote.System1);
         var s2 = Count(v => v.Vote == Vote.System2);
         var abstained = n - s1 - s2;
-        double Rate(int c) => n == 0 ? 0 : (double)c / n;
+        double Rate(int c) => n == 0 ? 0 : Round((double)c / n);
         return new TeacherSummary(teacher.Name, teacher.Kind, teacher.Kind == TeacherKind.Heuristic, teacher.Location, teacher.Weight,
             s1, s2, Count(v => v.Status == AnswerStatus.Unparseable), Count(v => v.Status == AnswerStatus.Failed),
             Count(v => v.Status == AnswerStatus.Skipped), Rate(s1), Rate(s2), Rate(abstained));
@@ -94,7 +97,7 @@ public sealed record LabelStatistics(
                     both++;
                     if (va == vb) same++;
                 }
-                pairs.Add(new PairAgreement(teachers[a].Name, teachers[b].Name, both, both == 0 ? null : (double)same / both));
+                pairs.Add(new PairAgreement(teachers[a].Name, teachers[b].Name, both, both == 0 ? null : Round((double)same / both)));
             }
         }
         return pairs;
