@@ -73,7 +73,7 @@ public sealed class OpenAiTeacherTests
             if (c.Attempt == 1) await Task.Delay(TimeSpan.FromSeconds(20), aborted).ContinueWith(_ => { });
             return FakeChatServer.Completion("I think System 1.", c.Model);
         });
-        using var teacher = Teacher(server, SplitterSetup.FastResilience(timeoutSeconds: 0.3));
+        using var teacher = Teacher(server, SplitterSetup.FastResilience(timeoutSeconds: 1));
         var started = DateTimeOffset.UtcNow;
 
         var answer = await teacher.AskAsync(Easy, CancellationToken.None);
