@@ -49,7 +49,7 @@ public sealed class OpenAiTeacher : ITeacher
             ClientLoggingOptions = new ClientLoggingOptions
             {
                 LoggerFactory = environment.LoggerFactory,
-                EnableLogging = true,
+                EnableLogging = environment.LogHttpTraffic,
                 EnableMessageContentLogging = false,
             },
         };

@@ -19,6 +19,12 @@ public sealed record TeacherEnvironment
     /// <summary>Where teachers and the SDK log (retries, failures); API keys never reach it.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
+    /// <summary>
+    /// Whether the OpenAI SDK logs every request and response line (method, URL, status, headers with Authorization
+    /// redacted; never bodies) at Information level. Off by default: a labelling run makes tens of thousands of requests.
+    /// </summary>
+    public bool LogHttpTraffic { get; init; }
+
     /// <summary>The clock of retry delays and timeouts.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 

@@ -170,7 +170,9 @@ public sealed class SplitterResilienceTests
             : c.Model == "beta" ? Task.FromResult(FakeChatServer.Error(401)) : Answers(c, ct));
         using var dir = SplitterSetup.TempFolder();
 
-        await Splitter(TwoTeachers(server.BaseUrl, TeacherFailurePolicy.Continue))
+        var environment = SplitterSetup.Environment(Secret, _logs.CreateFactory()) with { LogHttpTraffic = true };
+
+        await new SampleSplitter(TwoTeachers(server.BaseUrl, TeacherFailurePolicy.Continue), environment)
             .RunAsync(SplitterSetup.Items(6), new SplitRequest(dir.Combine("artifacts", "labels"), dir.Combine("artifacts", "cache", "votes.jsonl")));
 
         Assert.All(server.Calls, c => Assert.Equal($"Bearer {Secret}", c.Authorization));
@@ -179,6 +181,7 @@ public sealed class SplitterResilienceTests
         Assert.All(files, f => Assert.DoesNotContain(Secret, f.Text));
         Assert.NotEmpty(_logs.Lines);
         Assert.Contains(_logs.Lines, l => l.Contains("retrying"));
+        Assert.Contains(_logs.Lines, l => l.Contains("MessageLoggingPolicy") && l.Contains("Authorization"));
         Assert.All(_logs.Lines, l => Assert.DoesNotContain(Secret, l));
         Assert.All(_logs.Lines, l => Assert.DoesNotContain(Secret[..12], l));
     }
