@@ -1,4 +1,6 @@
+using System.Text.Json;
 using LoraPar.Method.Splitter;
+using LoraPar.TestSupport;
 
 namespace LoraPar.Method.Tests.Splitter;
 
@@ -51,5 +53,23 @@ public sealed class HeuristicTeacherTests
         using var teacher = new HeuristicTeacher(new HeuristicTeacherConfig("rules"));
         Assert.False(teacher.IsCached);
         Assert.Equal("heuristic|steps>=4|annotations>=4|words>=50|signals>=2", teacher.Identity);
+    }
+
+    [SkippableFact]
+    public void The_defaults_put_about_38_percent_of_gsm8k_train_into_system_2()
+    {
+        var path = SharedData.Require("datasets/gsm8k/train.jsonl");
+        var teacher = new HeuristicTeacher(new HeuristicTeacherConfig("rules"));
+        var items = File.ReadLines(path).Select((line, i) =>
+        {
+            using var row = JsonDocument.Parse(line);
+            return new SplitterItem($"gsm8k-{i}", row.RootElement.GetProperty("question").GetString()!,
+                row.RootElement.GetProperty("answer").GetString());
+        }).ToList();
+
+        var system2 = items.Count(item => teacher.Judge(item).Vote == Vote.System2);
+
+        Assert.Equal(7473, items.Count);
+        Assert.InRange((double)system2 / items.Count, 0.37, 0.40);
     }
 }
