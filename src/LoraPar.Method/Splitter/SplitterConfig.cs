@@ -1,0 +1,147 @@
+using System.Text.Json.Serialization;
+using LoraPar.Core;
+
+namespace LoraPar.Method.Splitter;
+
+/// <summary>How questions are labelled.</summary>
+public enum LabellingMethod
+{
+    /// <summary>Teachers role-play the target model and vote (paper §3.2).</summary>
+    [JsonStringEnumMemberName("teacher_vote")] TeacherVote,
+
+    /// <summary>A seeded random partition (Table 1's "Random partition" control); no teacher is asked.</summary>
+    [JsonStringEnumMemberName("random")] Random,
+}
+
+/// <summary>What the run does when a teacher keeps failing.</summary>
+public enum TeacherFailurePolicy
+{
+    /// <summary>Stop the run with a <see cref="JobFailedException"/> naming the teacher, its location and its last error.</summary>
+    [JsonStringEnumMemberName("stop")] Stop,
+
+    /// <summary>Take the teacher out of the run and go on with the others; its remaining questions are recorded as skipped.</summary>
+    [JsonStringEnumMemberName("continue")] Continue,
+}
+
+/// <summary>Concurrency, timeouts and retries for remote teachers, and when a teacher counts as "keeps failing".</summary>
+public sealed record TeacherResilience
+{
+    /// <summary>Questions in flight at once, over all teachers.</summary>
+    public int MaxConcurrency { get; init; } = 4;
+
+    /// <summary>Time limit of one attempt of one request.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Retries after the first attempt, on timeouts, 408/429/5xx, connection errors and malformed bodies.</summary>
+    public int MaxRetries { get; init; } = 4;
+
+    /// <summary>First backoff delay; it doubles each retry (with jitter) up to <see cref="MaxDelay"/>.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest backoff delay.</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest wait honoured from a 429's Retry-After header; a longer one is cut to this.</summary>
+    public TimeSpan MaxRetryAfter { get; init; } = TimeSpan.FromSeconds(120);
+
+    /// <summary>Questions in a row that fail (after retries) before the teacher counts as down.</summary>
+    public int MaxConsecutiveFailures { get; init; } = 5;
+
+    /// <summary>Every problem with these settings, one message each.</summary>
+    public IEnumerable<string> Problems()
+    {
+        if (MaxConcurrency < 1) yield return $"resilience.max_concurrency: {MaxConcurrency}; it must be at least 1";
+        if (RequestTimeout <= TimeSpan.Zero) yield return $"resilience.request_timeout: {RequestTimeout}; it must be positive";
+        if (MaxRetries < 0) yield return $"resilience.max_retries: {MaxRetries}; it must be 0 or more";
+        if (BaseDelay <= TimeSpan.Zero || MaxDelay < BaseDelay)
+            yield return $"resilience: base_delay {BaseDelay} and max_delay {MaxDelay} must satisfy 0 < base_delay <= max_delay";
+        if (MaxRetryAfter < TimeSpan.Zero) yield return $"resilience.max_retry_after: {MaxRetryAfter}; it must be 0 or more";
+        if (MaxConsecutiveFailures < 1) yield return $"resilience.max_consecutive_failures: {MaxConsecutiveFailures}; it must be at least 1";
+    }
+}
+
+/// <summary>The sample splitter's configuration (the manifest's labels section), immutable and validated before any request.</summary>
+public sealed record SplitterConfig
+{
+    /// <summary>Teacher vote (the paper) or random partition (control).</summary>
+    public LabellingMethod Method { get; init; } = LabellingMethod.TeacherVote;
+
+    /// <summary>The model the teachers role-play, e.g. "LLaMA-2-7B".</summary>
+    public string TargetModel { get; init; } = "LLaMA-2-7B";
+
+    /// <summary>The prompt; <see cref="RolePlayPrompt.Default"/> gives the role-play and no-role-play built-ins.</summary>
+    public RolePlayPrompt Prompt { get; init; } = RolePlayPrompt.RolePlayDefault;
+
+    /// <summary>The teachers, in order (the order matters for <see cref="TieBreakRule.FirstTeacher"/>).</summary>
+    public IReadOnlyList<TeacherConfig> Teachers { get; init; } = [];
+
+    /// <summary>How ties (equal vote weight, including no votes at all) are settled.</summary>
+    public TieBreakRule TieBreak { get; init; } = TieBreakRule.System2;
+
+    /// <summary>Seed of random tie-breaks and of random labelling.</summary>
+    public long Seed { get; init; } = 1234;
+
+    /// <summary>Fraction of questions labelled System 2 by random labelling (rounded to a whole count).</summary>
+    public double RandomSystem2Fraction { get; init; } = 0.5;
+
+    /// <summary>Concurrency, timeouts, retries.</summary>
+    public TeacherResilience Resilience { get; init; } = new();
+
+    /// <summary>Stop or continue when a teacher keeps failing.</summary>
+    public TeacherFailurePolicy OnTeacherFailure { get; init; } = TeacherFailurePolicy.Stop;
+
+    /// <summary>Every problem with this configuration, one message each (empty when valid).</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Method == LabellingMethod.Random)
+        {
+            if (!(RandomSystem2Fraction is >= 0 and <= 1))
+                problems.Add($"labels.random_system2_fraction: {RandomSystem2Fraction}; it must be within [0, 1]");
+            return problems;
+        }
+        if (Teachers.Count == 0) problems.Add("labels.teachers: no teacher configured; add at least one, or use method = \"random\"");
+        if (string.IsNullOrWhiteSpace(TargetModel)) problems.Add("labels.target_model: empty; name the model the teachers role-play");
+        problems.AddRange(Prompt.Problems().Select(p => "labels." + p));
+        problems.AddRange(Resilience.Problems().Select(p => "labels." + p));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Teachers.Count; i++)
+            problems.AddRange(TeacherProblems(Teachers[i], $"labels.teachers[{i}]", seen));
+        return problems;
+    }
+
+    /// <summary>Throws one <see cref="BadInputException"/> listing every problem, if there is any.</summary>
+    public void EnsureValid()
+    {
+        var problems = Problems();
+        if (problems.Count > 0)
+            throw new BadInputException("the labels configuration is invalid:\n  " + string.Join("\n  ", problems));
+    }
+
+    private static IEnumerable<string> TeacherProblems(TeacherConfig t, string where, HashSet<string> seen)
+    {
+        if (string.IsNullOrWhiteSpace(t.Name)) yield return $"{where}.name: empty; give every teacher a name";
+        else if (!seen.Add(t.Name)) yield return $"{where}.name: \"{t.Name}\" is used twice; teacher names must be unique";
+        if (!(t.Weight > 0) || double.IsInfinity(t.Weight)) yield return $"{where}.weight: {t.Weight}; it must be positive";
+        switch (t)
+        {
+            case OpenAiTeacherConfig o:
+                if (!o.BaseUrl.IsAbsoluteUri || (o.BaseUrl.Scheme != Uri.UriSchemeHttp && o.BaseUrl.Scheme != Uri.UriSchemeHttps))
+                    yield return $"{where}.base_url: \"{o.BaseUrl}\" is not an http(s) URL, e.g. \"http://127.0.0.1:8000/v1\"";
+                if (string.IsNullOrWhiteSpace(o.Model)) yield return $"{where}.model: empty; name the served model";
+                if (!(o.Temperature is >= 0 and <= 2)) yield return $"{where}.temperature: {o.Temperature}; it must be within [0, 2]";
+                if (o.MaxTokens < 1) yield return $"{where}.max_tokens: {o.MaxTokens}; it must be at least 1";
+                if (o.ApiKeyVariable is { } v && string.IsNullOrWhiteSpace(v))
+                    yield return $"{where}.api_key_env: empty; name an environment variable or leave it out";
+                break;
+            case LocalTeacherConfig l:
+                if (string.IsNullOrWhiteSpace(l.Checkpoint)) yield return $"{where}.checkpoint: empty; name the checkpoint";
+                break;
+            case HeuristicTeacherConfig h:
+                if (h.StepThreshold < 1 || h.AnnotationThreshold < 1 || h.QuestionWordThreshold < 1)
+                    yield return $"{where}: thresholds must be at least 1";
+                if (h.RequiredSignals is < 1 or > 3) yield return $"{where}.required_signals: {h.RequiredSignals}; it must be 1, 2 or 3";
+                break;
+        }
+    }
+}
