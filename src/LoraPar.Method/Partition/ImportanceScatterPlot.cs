@@ -27,20 +27,26 @@ public static class ImportanceScatterPlot
         double Log(double v) => Math.Log10(v > 0 ? v : floor);
         var counts = partition.Sets.Counts;
         var plot = new Plot();
-        foreach (var (cls, color, label, count) in Classes(counts))
+        foreach (var (cls, color, _, _) in Classes(counts))   // draw order: neither underneath, shared on top
         {
             var pick = Enumerable.Range(0, classes.Length).Where(i => classes[i] == cls).ToArray();
             if (pick.Length == 0) continue;
             var points = plot.Add.ScatterPoints(pick.Select(i => Log(x[i])).ToArray(), pick.Select(i => Log(y[i])).ToArray(), color);
             points.MarkerSize = 3;
-            points.LegendText = $"{label}: {Pct(count, counts.Total)}";
         }
+        foreach (var (_, color, label, count) in Classes(counts).Skip(1).Append(Classes(counts).First()))   // legend: S1, S2, shared, neither
+            plot.Legend.ManualItems.Add(new LegendItem
+            {
+                LabelText = $"{label}: {Pct(count, counts.Total)}",
+                MarkerStyle = new MarkerStyle(MarkerShape.FilledCircle, 9, color.WithAlpha(1.0)),
+            });
         plot.Legend.ManualItems.Add(new LegendItem { LabelText = $"Jaccard(S1, S2) = {counts.Jaccard.ToString("0.000", CultureInfo.InvariantCulture)}" });
         plot.ShowLegend(Alignment.UpperLeft);
         LogAxis(plot.Axes.Bottom);
         LogAxis(plot.Axes.Left);
-        plot.XLabel("System 1 importance (L2-normalised)");
-        plot.YLabel("System 2 importance (L2-normalised)");
+        var zeros = x.Concat(y).Any(v => v <= 0) ? " (zero: at the axis floor)" : "";
+        plot.XLabel("System 1 importance (L2-normalised)" + zeros);
+        plot.YLabel("System 2 importance (L2-normalised)" + zeros);
         var drawn = x.Length < counts.Total ? $", {x.Length:N0} of {counts.Total:N0} elements drawn" : "";
         plot.Title($"LoRA importance, {Describe(partition.Options)}{drawn}", size: 14);
         return plot.GetImageBytes(width, height, ImageFormat.Png);

@@ -15,26 +15,28 @@ public static class ThetaCurvePlot
     {
         var plot = new Plot();
         var theta = curve.Select(p => p.Theta).ToArray();
-        var series = new (Func<ThetaPoint, double> Value, string Label, string Color, LinePattern Pattern)[]
+        // Stage lines go underneath, wide and translucent: with α = β = 1 they coincide with S1 and S2.
+        var series = new (Func<ThetaPoint, double> Value, string Label, string Color, float Width, double Alpha)[]
         {
-            (p => p.System1Percent, "S1 (System 1 top set)", "#D62728", LinePattern.Solid),
-            (p => p.System2Percent, "S2 (System 2 top set)", "#1F77B4", LinePattern.Solid),
-            (p => p.SharedPercent, "shared S1 ∩ S2", "#9467BD", LinePattern.Solid),
-            (p => p.Stage1Percent, "stage 1 active (SFT)", "#FF7F0E", LinePattern.Dashed),
-            (p => p.Stage2Percent, "stage 2 active (RL)", "#2CA02C", LinePattern.Dashed),
+            (p => p.Stage1Percent, "stage 1 active (SFT)", "#FF7F0E", 7, 0.45),
+            (p => p.Stage2Percent, "stage 2 active (RL)", "#2CA02C", 7, 0.45),
+            (p => p.System1Percent, "S1 (System 1 top set)", "#D62728", 2, 1),
+            (p => p.System2Percent, "S2 (System 2 top set)", "#1F77B4", 2, 1),
+            (p => p.SharedPercent, "shared S1 ∩ S2", "#9467BD", 2, 1),
         };
-        foreach (var (value, label, color, pattern) in series)
+        foreach (var (value, label, color, lineWidth, alpha) in series)
         {
-            var line = plot.Add.Scatter(theta, curve.Select(value).ToArray(), Color.FromHex(color));
+            var line = plot.Add.Scatter(theta, curve.Select(value).ToArray(), Color.FromHex(color).WithAlpha(alpha));
             line.LegendText = label;
-            line.LinePattern = pattern;
-            line.LineWidth = 2;
-            line.MarkerSize = 6;
+            line.LineWidth = lineWidth;
+            line.MarkerSize = lineWidth + 4;
         }
         var mark = plot.Add.VerticalLine(options.Theta, 1, Colors.Gray, LinePattern.Dotted);
         mark.LegendText = string.Create(CultureInfo.InvariantCulture, $"θ = {options.Theta}");
         plot.ShowLegend(Alignment.UpperLeft);
-        plot.Axes.SetLimits(0, 1.02, 0, 100);
+        plot.Axes.SetLimits(0, 1.02, 0, 101);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(0.1);
+        plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericFixedInterval(10);
         plot.XLabel("cumulative-importance cut θ");
         plot.YLabel("% of all LoRA elements");
         plot.Title(string.Create(CultureInfo.InvariantCulture,
