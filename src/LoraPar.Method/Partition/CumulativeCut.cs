@@ -60,13 +60,11 @@ public static class CumulativeCut
     /// <summary>The selected set as a bool (n,) mask: the first <see cref="PrefixLength"/> elements of the descending order.</summary>
     public static Tensor Select(Tensor scores, double theta)
     {
-        using var scope = NewDisposeScope();
-        var order = DescendingOrder(scores);   // (n,)
-        var k = PrefixLength(CumulativeSums(scores, order), theta);
-        return MaskOf(scores.shape[0], order.narrow(0, 0, k)).MoveToOuterDisposeScope();
+        using var ranking = ImportanceRanking.Of(scores);
+        return ranking.Select(theta);
     }
 
     /// <summary>A bool (n,) mask that is true at <paramref name="indices"/>.</summary>
     public static Tensor MaskOf(long n, Tensor indices) =>
-        zeros(n, ScalarType.Bool).index_fill_(0, indices, true);
+        zeros(n, ScalarType.Bool, device: indices.device).index_fill_(0, indices, true);
 }

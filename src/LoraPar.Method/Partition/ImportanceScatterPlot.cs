@@ -73,14 +73,15 @@ public static class ImportanceScatterPlot
         using var scope = NewDisposeScope();
         var n = p.Layout.TotalElements;
         Tensor pick;
-        if (n <= maxPoints) pick = arange(n, ScalarType.Int64);
+        if (n <= maxPoints) pick = arange(n, ScalarType.Int64, device: p.Sets.System1.device);
         else
         {
             using var generator = new Generator((ulong)seed);
-            pick = randperm(n, generator: generator).narrow(0, 0, maxPoints).sort().Values;   // (max,) flat indices
+            var drawn = randperm(n, generator: generator).narrow(0, 0, maxPoints).sort().Values;   // (max,) flat indices
+            pick = drawn.to(p.Sets.System1.device);
         }
-        double[] Values(Tensor flat) => flat.index_select(0, pick).to(ScalarType.Float64).data<double>().ToArray();
-        bool[] Flags(Tensor mask) => mask.index_select(0, pick).data<bool>().ToArray();
+        double[] Values(Tensor flat) => flat.index_select(0, pick).to(ScalarType.Float64, CPU).data<double>().ToArray();
+        bool[] Flags(Tensor mask) => mask.index_select(0, pick).cpu().data<bool>().ToArray();
         var (s1, s2) = (Flags(p.Sets.System1), Flags(p.Sets.System2));
         var classes = s1.Zip(s2, (a, b) => (a, b) switch
         {

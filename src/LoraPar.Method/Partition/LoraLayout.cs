@@ -47,15 +47,15 @@ public sealed class LoraLayout
     /// <summary>The segment of <paramref name="key"/>.</summary>
     public LoraSegment this[string key] => byKey[key];
 
-    /// <summary>Concatenates the tensors (each keyed by LoRA name, shaped per this layout) into one (n,) tensor of <paramref name="dtype"/>.</summary>
-    public Tensor Flatten(IReadOnlyDictionary<string, Tensor> tensors, ScalarType dtype)
+    /// <summary>Concatenates the tensors (each keyed by LoRA name, shaped per this layout) into one (n,) tensor of <paramref name="dtype"/> on <paramref name="device"/> (CPU by default).</summary>
+    public Tensor Flatten(IReadOnlyDictionary<string, Tensor> tensors, ScalarType dtype, Device? device = null)
     {
         using var scope = NewDisposeScope();
         var parts = Segments.Select(s =>
         {
             if (!tensors.TryGetValue(s.Name.Key, out var t) || !t.shape.SequenceEqual(s.Shape))
                 throw new ArgumentException($"'{s.Name.Key}' is missing or not shaped ({string.Join(", ", s.Shape)})", nameof(tensors));
-            return t.detach().to(dtype, CPU).reshape(-1);   // (count,)
+            return t.detach().to(dtype, device ?? CPU).reshape(-1);   // (count,)
         }).ToArray();
         return cat(parts, dim: 0).MoveToOuterDisposeScope();   // (n,)
     }

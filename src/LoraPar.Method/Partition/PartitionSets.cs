@@ -39,8 +39,9 @@ public sealed class PartitionSets : IDisposable
     }
 
     /// <summary>The full control (plain LoRA): every element in S1, S2 and both stages.</summary>
-    public static PartitionSets All(long n) =>
-        new(ones(n, ScalarType.Bool), ones(n, ScalarType.Bool), ones(n, ScalarType.Bool), ones(n, ScalarType.Bool));
+    public static PartitionSets All(long n, Device? device = null) =>
+        new(ones(n, ScalarType.Bool, device), ones(n, ScalarType.Bool, device),
+            ones(n, ScalarType.Bool, device), ones(n, ScalarType.Bool, device));
 
     /// <summary>S1: System 1's θ-cut set.</summary>
     public Tensor System1 { get; }

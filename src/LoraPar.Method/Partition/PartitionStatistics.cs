@@ -28,13 +28,12 @@ public sealed record PartitionStatistics(
     IReadOnlyList<GroupStatistics> ByModule, IReadOnlyList<GroupStatistics> ByFactor, IReadOnlyList<GroupStatistics> ByLayer,
     IReadOnlyList<ThetaPoint> ThetaCurve, IReadOnlyList<string> Warnings)
 {
-    /// <summary>The statistics of <paramref name="partition"/>, with its θ-curve over <paramref name="thetas"/> (default 0.1…1.0).</summary>
-    public static PartitionStatistics Compute(DualSystemPartition partition, IReadOnlyList<double>? thetas = null)
+    /// <summary>The statistics of <paramref name="partition"/>, with its θ-curve.</summary>
+    public static PartitionStatistics Compute(DualSystemPartition partition)
     {
         var (o, c, n) = (partition.Options, partition.Sets.Counts, partition.Layout.TotalElements);
         var segments = SegmentCounts(partition);
-        var curve = Partition.ThetaCurve.Compute(partition.System1Scores, partition.System2Scores, o.Alpha, o.Beta, thetas)
-            .Select(p => new ThetaPoint(p.Theta, Round(p.System1Percent), Round(p.System2Percent), Round(p.SharedPercent),
+        var curve = partition.ThetaCurve.Select(p => new ThetaPoint(p.Theta, Round(p.System1Percent), Round(p.System2Percent), Round(p.SharedPercent),
                                         Round(p.Stage1Percent), Round(p.Stage2Percent)))
             .ToList();
         return new PartitionStatistics(

@@ -27,16 +27,23 @@ public static class ThetaCurve
     public static IReadOnlyList<ThetaPoint> Compute(
         Tensor system1Scores, Tensor system2Scores, double alpha, double beta, IReadOnlyList<double>? thetas = null)
     {
+        using var ranking1 = ImportanceRanking.Of(system1Scores);
+        using var ranking2 = ImportanceRanking.Of(system2Scores);
+        return Compute(ranking1, ranking2, alpha, beta, thetas);
+    }
+
+    /// <summary>The curve over <paramref name="thetas"/> (default 0.1…1.0) from both systems' rankings.</summary>
+    public static IReadOnlyList<ThetaPoint> Compute(
+        ImportanceRanking system1, ImportanceRanking system2, double alpha, double beta, IReadOnlyList<double>? thetas = null)
+    {
         using var scope = NewDisposeScope();
-        var n = system1Scores.shape[0];
-        var (rank1, cumulative1) = RankAndCumulative(system1Scores);
-        var (rank2, cumulative2) = RankAndCumulative(system2Scores);
+        var n = system1.Count;
+        var (rank1, rank2) = (system1.Ranks(), system2.Ranks());   // (n,) each
         var points = new List<ThetaPoint>();
         foreach (var theta in thetas ?? DefaultThetas)
         {
             using var inner = NewDisposeScope();
-            var k1 = CumulativeCut.PrefixLength(cumulative1, theta);
-            var k2 = CumulativeCut.PrefixLength(cumulative2, theta);
+            var (k1, k2) = (system1.PrefixLength(theta), system2.PrefixLength(theta));
             var shared = rank1.lt(k1).logical_and(rank2.lt(k2)).sum().item<long>();   // |S1 ∩ S2|
             var stage1 = k1 - shared + ActivationFraction.Floor(alpha, shared);
             var stage2 = k2 - shared + ActivationFraction.Floor(beta, shared);
@@ -44,13 +51,5 @@ public static class ThetaCurve
             points.Add(new ThetaPoint(theta, Percent(k1), Percent(k2), Percent(shared), Percent(stage1), Percent(stage2)));
         }
         return points;
-    }
-
-    /// <summary>Each element's position in the descending order (n,) and the cumulative sums along that order (n,).</summary>
-    private static (Tensor Rank, Tensor Cumulative) RankAndCumulative(Tensor scores)
-    {
-        var order = CumulativeCut.DescendingOrder(scores);                                          // (n,) flat index at each rank
-        var rank = empty_like(order).scatter_(0, order, arange(order.shape[0], ScalarType.Int64));  // (n,) rank of each flat index
-        return (rank, CumulativeCut.CumulativeSums(scores, order));
     }
 }
