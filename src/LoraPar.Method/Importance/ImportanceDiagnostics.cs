@@ -38,15 +38,17 @@ public static class ImportanceDiagnostics
         return warnings;
     }
 
+    /// <summary>The float64 sum of one score tensor; it is finite exactly when every element is (float32 sums cannot overflow float64).</summary>
     private static double Summarise(Tensor score, string name, DualSystem system)
     {
         using var scope = NewDisposeScope();
-        if (!isfinite(score).all().item<bool>())
+        var total = score.to(ScalarType.Float64).sum().item<double>();
+        if (!double.IsFinite(total))
             throw new BadInputException(
                 $"importance of '{name}' for {system.Label()} has NaN or infinite values: the scoring loss or its gradients " +
                 "overflowed; score in float32 and check the base model and the data of that system.");
-        if (score.lt(0).any().item<bool>())
+        if (score.numel() > 0 && score.min().item<float>() < 0)
             throw new BadInputException($"importance of '{name}' for {system.Label()} has negative values; I(φ) is an absolute value, so the file is corrupt: re-run the scores stage.");
-        return score.to(ScalarType.Float64).sum().item<double>();
+        return total;
     }
 }

@@ -23,7 +23,7 @@ public sealed class SecondOrderImportanceTests
         var perExample = stack([tensor(G1), tensor(G2)]);   // (2, 2, 3)
         var score = SecondOrderImportance.FromPerExampleGradients(perExample, tensor(Phi));
         Assert.Equal(ScalarType.Float64, score.dtype);
-        Assert.Equal(Expected, score.reshape(-1).data<double>().ToArray());
+        Assert.Equal(Expected, score.reshape(-1).data<double>().ToArray());   // (2, 3) -> (6,)
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class SecondOrderImportanceTests
         using var scope = NewDisposeScope();
         var (g1, g2) = (tensor(G1, ScalarType.Float32), tensor(G2, ScalarType.Float32));
         var score = SecondOrderImportance.FromMoments(g1 + g2, g1.square() + g2.square(), 2, tensor(Phi, ScalarType.Float32));
-        Assert.Equal(Expected, score.reshape(-1).data<double>().ToArray());
+        Assert.Equal(Expected, score.reshape(-1).data<double>().ToArray());   // (2, 3) -> (6,)
     }
 
     [Fact]

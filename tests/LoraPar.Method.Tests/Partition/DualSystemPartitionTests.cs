@@ -17,8 +17,8 @@ public sealed class DualSystemPartitionTests
     // Ω1-only = {0, 3}, Ω2-only = {1, 4}, shared = {2, 5}, Jaccard = 2/6. Both shared elements tie in s1 and in s2,
     // so "top 1 of 2" picks flat index 2 in both stages.
     private static ImportanceScores HandScores() => new(
-        new Dictionary<string, Tensor> { [Name] = tensor(new float[] { 3, 1, 2, 2, 0, 2 }).reshape(2, 3) },
-        new Dictionary<string, Tensor> { [Name] = tensor(new float[] { 1, 4, 2, 0, 3, 2 }).reshape(2, 3) });
+        new Dictionary<string, Tensor> { [Name] = tensor(new float[] { 3, 1, 2, 2, 0, 2 }).reshape(2, 3) },   // (6,) -> (2, 3)
+        new Dictionary<string, Tensor> { [Name] = tensor(new float[] { 1, 4, 2, 0, 3, 2 }).reshape(2, 3) });   // (6,) -> (2, 3)
 
     [Theory]
     [InlineData(1.0, 1.0, new[] { 0, 2, 3, 5 }, new[] { 1, 2, 4, 5 })]
@@ -37,7 +37,7 @@ public sealed class DualSystemPartitionTests
         Assert.Equal(stage2, Selected(partition.Sets.Stage2));
         using var masks = partition.ToMasks();
         Assert.Equal(new long[] { 2, 3 }, masks.For(TrainingStage.Stage1)[Name].shape);
-        Assert.Equal(stage1, Selected(masks.For(TrainingStage.Stage1)[Name].reshape(-1)));
+        Assert.Equal(stage1, Selected(masks.For(TrainingStage.Stage1)[Name].reshape(-1)));   // (2, 3) -> (6,)
     }
 
     [Fact]
@@ -91,8 +91,8 @@ public sealed class DualSystemPartitionTests
     {
         using var scope = NewDisposeScope();
         using var scores = new ImportanceScores(
-            new Dictionary<string, Tensor> { [Name] = tensor(new float[] { 5, 1, 1, 1, 1, 1 }).reshape(2, 3) },
-            new Dictionary<string, Tensor> { [Name] = tensor(new float[] { 5, 1, 1, 1, 1, 1 }).reshape(2, 3) });
+            new Dictionary<string, Tensor> { [Name] = tensor(new float[] { 5, 1, 1, 1, 1, 1 }).reshape(2, 3) },   // (6,) -> (2, 3)
+            new Dictionary<string, Tensor> { [Name] = tensor(new float[] { 5, 1, 1, 1, 1, 1 }).reshape(2, 3) });   // (6,) -> (2, 3)
         using var partition = DualSystemPartition.Create(scores, new PartitionOptions(0.3, 0, 1));
         Assert.Contains(partition.Warnings, w => w.StartsWith("stage 1 activates no LoRA element", StringComparison.Ordinal));
     }

@@ -42,8 +42,8 @@ internal static class SyntheticScores
                         a[i] = (float)(scale1 * Math.Exp(1.5 * (0.6 * common + 0.8 * Gaussian(random))));
                         b[i] = (float)(scale2 * Math.Exp(1.5 * (0.6 * common + 0.8 * Gaussian(random))));
                     }
-                    s1[$"{module}.{factor}"] = tensor(a).reshape(shape);
-                    s2[$"{module}.{factor}"] = tensor(b).reshape(shape);
+                    s1[$"{module}.{factor}"] = tensor(a).reshape(shape);   // (count,) -> (r, in) or (out, r)
+                    s2[$"{module}.{factor}"] = tensor(b).reshape(shape);   // (count,) -> (r, in) or (out, r)
                 }
             }
         return new ImportanceScores(s1, s2);
