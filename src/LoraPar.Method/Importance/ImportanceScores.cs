@@ -101,9 +101,13 @@ public sealed class ImportanceScores : IDisposable
                   .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
     }
 
-    private static Dictionary<string, Tensor> Copy(IReadOnlyDictionary<string, Tensor> source) =>
-        source.ToDictionary(kv => kv.Key, kv =>
+    /// <summary>Owned float32 CPU copies; the intermediates die with the scope, the copies are detached from it.</summary>
+    private static Dictionary<string, Tensor> Copy(IReadOnlyDictionary<string, Tensor> source)
+    {
+        using var scope = NewDisposeScope();
+        return source.ToDictionary(kv => kv.Key, kv =>
             kv.Value.detach().to(ScalarType.Float32, CPU).contiguous().clone().DetachFromDisposeScope());
+    }
 
     private static void Validate(IReadOnlyDictionary<string, Tensor> s1, IReadOnlyDictionary<string, Tensor> s2)
     {

@@ -48,12 +48,13 @@ public static class CumulativeCut
     public static long PrefixLength(Tensor cumulativeSums, double theta)
     {
         if (theta is not (> 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(theta), theta, "θ must be in (0, 1]");
+        using var scope = NewDisposeScope();
         var n = cumulativeSums.shape[0];
         var total = cumulativeSums[n - 1].item<double>();
         if (!(total > 0)) throw new ArgumentException("the scores sum to zero; there is nothing to cut", nameof(cumulativeSums));
         var target = theta * total * (1 - Slack);
-        using var scope = NewDisposeScope();
-        var first = searchsorted(cumulativeSums, tensor(new[] { target }, ScalarType.Float64)).item<long>();   // first i with cum[i] ≥ target
+        var probe = tensor(new[] { target }, ScalarType.Float64, device: cumulativeSums.device);   // (1,)
+        var first = searchsorted(cumulativeSums, probe).item<long>();   // first i with cum[i] ≥ target
         return Math.Min(n, first + 1);
     }
 

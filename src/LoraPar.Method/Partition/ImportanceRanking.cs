@@ -46,7 +46,11 @@ public sealed class ImportanceRanking : IDisposable
     public long PrefixLength(double theta) => CumulativeCut.PrefixLength(Cumulative, theta);
 
     /// <summary>The θ-cut set as a bool (n,) mask.</summary>
-    public Tensor Select(double theta) => CumulativeCut.MaskOf(Count, Order.narrow(0, 0, PrefixLength(theta)));
+    public Tensor Select(double theta)
+    {
+        using var scope = NewDisposeScope();
+        return CumulativeCut.MaskOf(Count, Order.narrow(0, 0, PrefixLength(theta))).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Each element's position in the descending order: (n,) int64, the inverse permutation of <see cref="Order"/>.</summary>
     public Tensor Ranks()

@@ -39,7 +39,11 @@ public sealed class PartitionMasks : IDisposable
     public IReadOnlyDictionary<string, Tensor> For(TrainingStage stage) => masks[stage];
 
     /// <summary>How many elements are trainable in <paramref name="stage"/>.</summary>
-    public long ActiveCount(TrainingStage stage) => masks[stage].Values.Sum(m => m.count_nonzero().item<long>());
+    public long ActiveCount(TrainingStage stage)
+    {
+        using var scope = NewDisposeScope();
+        return masks[stage].Values.Sum(m => m.count_nonzero().item<long>());
+    }
 
     /// <summary>Plain LoRA without scores: every element of the given tensors active in both stages.</summary>
     public static PartitionMasks Full(IReadOnlyDictionary<string, long[]> shapes)
@@ -100,7 +104,11 @@ public sealed class PartitionMasks : IDisposable
                   .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
     }
 
-    private static Dictionary<string, Tensor> Copy(IReadOnlyDictionary<string, Tensor> source) =>
-        source.ToDictionary(kv => kv.Key, kv =>
+    /// <summary>Owned bool CPU copies; the intermediates die with the scope, the copies are detached from it.</summary>
+    private static Dictionary<string, Tensor> Copy(IReadOnlyDictionary<string, Tensor> source)
+    {
+        using var scope = NewDisposeScope();
+        return source.ToDictionary(kv => kv.Key, kv =>
             kv.Value.detach().to(ScalarType.Bool, CPU).contiguous().clone().DetachFromDisposeScope());
+    }
 }
