@@ -47,7 +47,9 @@ public static class ImportanceScatterPlot
         var zeros = x.Concat(y).Any(v => v <= 0) ? " (zero: at the axis floor)" : "";
         plot.XLabel("System 1 importance (L2-normalised)" + zeros);
         plot.YLabel("System 2 importance (L2-normalised)" + zeros);
-        var drawn = x.Length < counts.Total ? $", {x.Length:N0} of {counts.Total:N0} elements drawn" : "";
+        var drawn = x.Length < counts.Total
+            ? string.Create(CultureInfo.InvariantCulture, $", {x.Length:N0} of {counts.Total:N0} elements drawn")
+            : "";
         plot.Title($"LoRA importance, {Describe(partition.Options)}{drawn}", size: 14);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }

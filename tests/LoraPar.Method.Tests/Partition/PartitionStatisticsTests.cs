@@ -62,4 +62,21 @@ public sealed class PartitionStatisticsTests
             dir.Delete(recursive: true);
         }
     }
+
+    [Fact]
+    public void A_malformed_report_is_bad_input_naming_the_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("lorapar-report-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, PartitionReport.FileName);
+            File.WriteAllText(path, "{\n  \"strategy\": \"importance\",\n  \"theta\": oops\n}");
+            var error = Assert.Throws<LoraPar.Core.BadInputException>(() => PartitionReport.Read(path));
+            Assert.StartsWith($"{path}:3:", error.Message);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 }
