@@ -1,0 +1,100 @@
+using LoraPar.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LoraPar.Method.Importance;
+
+/// <summary>
+/// Accumulates, per system and per LoRA tensor, the sums Σₖ gₖ and Σₖ gₖ² of per-example gradients over any number of
+/// batches (float64, on the given device), and turns them into <see cref="ImportanceScores"/> with
+/// <see cref="SecondOrderImportance.FromMoments"/>. Memory: two float64 copies of the LoRA parameters per system.
+/// </summary>
+public sealed class ImportanceAccumulator(Device device) : IDisposable
+{
+    private readonly Dictionary<DualSystem, Dictionary<string, (Tensor Sum, Tensor SquareSum)>> moments = new()
+    {
+        [DualSystem.System1] = new(),
+        [DualSystem.System2] = new(),
+    };
+
+    private readonly Dictionary<DualSystem, long> counts = new() { [DualSystem.System1] = 0, [DualSystem.System2] = 0 };
+
+    /// <summary>How many examples of <paramref name="system"/> have been added.</summary>
+    public long ExampleCount(DualSystem system) => counts[system];
+
+    /// <summary>
+    /// Adds one batch of per-example gradients of <paramref name="system"/>: every tensor is (batch, ...shape of its LoRA
+    /// tensor) with the same batch size, and every batch of a system names the same LoRA tensors.
+    /// </summary>
+    public void Add(DualSystem system, IReadOnlyDictionary<string, Tensor> perExampleGradients)
+    {
+        var batch = BatchSize(perExampleGradients);
+        var sums = moments[system];
+        if (sums.Count > 0 && (sums.Count != perExampleGradients.Count || perExampleGradients.Keys.Any(k => !sums.ContainsKey(k))))
+            throw new ArgumentException(
+                $"this batch names different LoRA tensors than earlier {system.Label()} batches", nameof(perExampleGradients));
+        foreach (var (name, gradients) in perExampleGradients)
+        {
+            using var scope = NewDisposeScope();
+            var g = gradients.detach().to(ScalarType.Float64, device);   // (batch, ...shape)
+            if (!sums.TryGetValue(name, out var sum))
+            {
+                var shape = g.shape[1..];
+                sum = (zeros(shape, ScalarType.Float64, device).DetachFromDisposeScope(),
+                       zeros(shape, ScalarType.Float64, device).DetachFromDisposeScope());
+                sums[name] = sum;
+            }
+            sum.Sum.add_(g.sum(dim: 0));                // Σₖ gₖ, shape of φ
+            sum.SquareSum.add_(g.square().sum(dim: 0)); // Σₖ gₖ², shape of φ
+        }
+        counts[system] += batch;
+    }
+
+    /// <summary>
+    /// The importance of every LoRA element for both systems, from the accumulated moments and the parameter values φ
+    /// (keyed by LoRA tensor name). A system without examples is bad input (an empty split).
+    /// </summary>
+    public ImportanceScores ToScores(IReadOnlyDictionary<string, Tensor> parameters)
+    {
+        foreach (var system in DualSystemNames.All)
+            if (counts[system] == 0)
+                throw new BadInputException(
+                    $"{system.Label()} has no examples to score: its split is empty. Check the splitter's labels " +
+                    $"(every question was voted {(system == DualSystem.System1 ? "System 2" : "System 1")}?) or raise the number of scored examples.");
+        var result = new Dictionary<DualSystem, Dictionary<string, Tensor>>();
+        using var scope = NewDisposeScope();
+        foreach (var system in DualSystemNames.All)
+        {
+            result[system] = new();
+            foreach (var (name, (sum, squareSum)) in moments[system])
+            {
+                if (!parameters.TryGetValue(name, out var phi))
+                    throw new ArgumentException($"no parameter value for LoRA tensor '{name}'", nameof(parameters));
+                result[system][name] = SecondOrderImportance.FromMoments(sum, squareSum, counts[system], phi.to(device));
+            }
+        }
+        return new ImportanceScores(result[DualSystem.System1], result[DualSystem.System2]);
+    }
+
+    /// <summary>Frees the accumulated sums.</summary>
+    public void Dispose()
+    {
+        foreach (var system in moments.Values)
+            foreach (var (sum, squareSum) in system.Values)
+            {
+                sum.Dispose();
+                squareSum.Dispose();
+            }
+    }
+
+    private static long BatchSize(IReadOnlyDictionary<string, Tensor> perExampleGradients)
+    {
+        if (perExampleGradients.Count == 0)
+            throw new ArgumentException("a batch must carry gradients of at least one LoRA tensor", nameof(perExampleGradients));
+        var sizes = perExampleGradients.Values.Select(t => t.dim() == 0 ? 0 : t.shape[0]).Distinct().ToList();
+        if (sizes.Count != 1 || sizes[0] < 1)
+            throw new ArgumentException(
+                $"per-example gradients must share one batch size on dim 0 (found {string.Join(", ", sizes)})", nameof(perExampleGradients));
+        return sizes[0];
+    }
+}
