@@ -43,7 +43,9 @@ public static class PipelineRunner
                     WritePointers(pointers, node, store.ReadRecord(node.Kind, node.Key)!);
                     continue;
                 }
-                env.Log($"{node.Kind} {node.Key[..8]} ({string.Join(", ", node.Variants.Select(v => v.Name))}): {(force ? "forced" : check.Detail)}");
+                var line = $"{node.Kind} {node.Key[..8]} ({string.Join(", ", node.Variants.Select(v => v.Name))}): {(force ? "forced" : check.Detail)}";
+                env.Log(line);
+                env.Announce?.Invoke(line);
                 var record = StageExecutor.Execute(node, store, env, force);
                 if (record is null) reused.Add(node);
                 else executed.Add(node);

@@ -9,7 +9,9 @@ namespace LoraPar.Pipeline.Stages;
 /// <param name="Progress">Progress bars.</param>
 /// <param name="Log">Run-log lines.</param>
 /// <param name="Cancellation">Ctrl-C.</param>
-public sealed record ExecutionEnvironment(IProgressReporter Progress, Action<string> Log, CancellationToken Cancellation);
+/// <param name="Announce">One line per stage started, for the console (null: none).</param>
+public sealed record ExecutionEnvironment(IProgressReporter Progress, Action<string> Log, CancellationToken Cancellation,
+    Action<string>? Announce = null);
 
 /// <summary>
 /// Computes one planned stage into its artifact: claim the key's lock, re-check (another process may have finished it), run
