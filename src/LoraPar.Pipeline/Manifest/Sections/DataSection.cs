@@ -27,8 +27,8 @@ public enum DatasetKind
 /// <summary><c>[data]</c>: the corpus split into System 1 / System 2 and the evaluation set.</summary>
 public sealed record DataSection
 {
-    /// <summary>Format of <see cref="Train"/>.</summary>
-    public DatasetKind Dataset { get; init; } = DatasetKind.Gsm8k;
+    /// <summary>Format of <see cref="Train"/> (default: the built-in synthetic task, so an empty manifest runs anywhere).</summary>
+    public DatasetKind Dataset { get; init; } = DatasetKind.Synthetic;
 
     /// <summary>Training file (JSONL / Parquet); not needed for the synthetic task.</summary>
     public ManifestPath? Train { get; init; }
@@ -56,8 +56,8 @@ public sealed record DataSection
         var section = new DataSection
         {
             Dataset = dataset,
-            Train = r.Path("train", PathKind.File, mustExist: needsFiles),
-            Eval = r.Path("eval", PathKind.File, mustExist: needsFiles),
+            Train = r.Path("train", PathKind.File, mustExist: true),
+            Eval = r.Path("eval", PathKind.File, mustExist: true),
             MaxTrainExamples = r.Int("max_train_examples", d.MaxTrainExamples, NumberRange.NonNegative),
             MaxEvalExamples = r.Int("max_eval_examples", d.MaxEvalExamples, NumberRange.NonNegative),
             SyntheticTrainSize = r.Int("synthetic_train_size", d.SyntheticTrainSize, NumberRange.AtLeast(1)),

@@ -97,7 +97,7 @@ public sealed record ModelSection
         var section = new ModelSection
         {
             Source = source,
-            Path = r.Path("path", PathKind.Directory, mustExist: source == ModelSource.Checkpoint),
+            Path = r.Path("path", PathKind.Directory, mustExist: true),
             Dtype = r.Enum("dtype", d.Dtype),
             Tiny = TinyModelSettings.Read(r.Section("tiny")),
         };

@@ -61,7 +61,7 @@ public sealed record SplitterSection
             ApiKeyEnv = r.String("api_key_env", d.ApiKeyEnv),
             Temperature = r.Double("temperature", d.Temperature, new NumberRange(0, 2)),
             MaxConcurrency = r.Int("max_concurrency", d.MaxConcurrency, NumberRange.AtLeast(1)),
-            Labels = r.Path("labels", PathKind.File, mustExist: method == SplitterMethod.LabelsFile),
+            Labels = r.Path("labels", PathKind.File, mustExist: true),
         };
         if (method == SplitterMethod.LabelsFile && section.Labels is null) r.Error("method", "method = \"labels-file\" needs splitter.labels");
         if (method == SplitterMethod.RolePlayVote && section.Teachers.Count == 1)
