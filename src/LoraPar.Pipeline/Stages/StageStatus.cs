@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using LoraPar.Pipeline.Hashing;
 
@@ -61,6 +62,12 @@ public static class StageStatusExplainer
         }
     }
 
+    /// <summary>A leaf for display: numbers by value (a record read back from JSON loses the int/float distinction).</summary>
+    private static string Display(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            ? double.Parse(v.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture).ToString("R", System.Globalization.CultureInfo.InvariantCulture)
+            : CanonicalJson.Serialize(node);
+
     private static Dictionary<string, string> Flatten(JsonObject settings)
     {
         var flat = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -68,7 +75,7 @@ public static class StageStatusExplainer
         {
             if (node is JsonObject obj)
                 foreach (var (key, value) in obj) Walk(value, prefix.Length == 0 ? key : $"{prefix}.{key}");
-            else flat[prefix] = CanonicalJson.Serialize(node);
+            else flat[prefix] = Display(node);
         }
         Walk(settings, "");
         return flat;
