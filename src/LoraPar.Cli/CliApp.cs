@@ -13,6 +13,10 @@ public static class CliApp
         var root = new RootCommand("lorapar — LoRA-PAR: dual-system LoRA partitioning, trained with SFT then GRPO.");
         foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction(stdout);
         root.Subcommands.Add(InfoCommand.Create(stdout));
+        root.Subcommands.Add(RunCommand.Create(stdout));
+        root.Subcommands.Add(StatusCommand.Create(stdout));
+        root.Subcommands.Add(CleanCommand.Create(stdout));
+        root.Subcommands.Add(CompareCommand.Create(stdout));
         return root;
     }
 

@@ -1,0 +1,115 @@
+using System.Text.RegularExpressions;
+using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Manifest.Toml;
+
+namespace LoraPar.Pipeline.Manifest;
+
+/// <summary>When the files a manifest names are checked.</summary>
+public enum PathCheckMode
+{
+    /// <summary>A missing file or unset <c>${VAR}</c> is an error (before running, status, clean).</summary>
+    Errors,
+
+    /// <summary>Reported as warnings (a dry run on a machine without the user's checkpoint).</summary>
+    Warnings,
+}
+
+/// <summary>Options of <see cref="ManifestLoader.Load"/>.</summary>
+/// <param name="WorkingDirectory">Folder the default <c>artifacts/</c> is placed in (normally the current directory).</param>
+/// <param name="Paths">How missing files are reported.</param>
+/// <param name="Environment">Environment lookup for <c>${VAR}</c> in paths (null: the process environment).</param>
+public sealed record ManifestLoadOptions(string WorkingDirectory, PathCheckMode Paths = PathCheckMode.Errors,
+    Func<string, string?>? Environment = null);
+
+/// <summary>A loaded manifest with the warnings validation produced.</summary>
+public sealed record LoadedManifest(PipelineManifest Manifest, string File, IReadOnlyList<ManifestError> Warnings);
+
+/// <summary>
+/// Reads a manifest file (with its <c>extends</c> chain), validates every key and value, and binds it to
+/// <see cref="PipelineManifest"/>. Every problem is collected; any error throws one <see cref="LoraPar.Core.BadInputException"/>
+/// (exit code 2) listing them all as <c>file:line:col key: message</c>. Nothing heavier than reading text happens here.
+/// </summary>
+public static partial class ManifestLoader
+{
+    /// <summary>Loads and validates <paramref name="path"/>.</summary>
+    public static LoadedManifest Load(string path, ManifestLoadOptions options)
+    {
+        var diagnostics = new ManifestDiagnostics();
+        var directories = new Dictionary<string, string>(StringComparer.Ordinal);
+        var display = DisplayName(path, options.WorkingDirectory);
+        var full = Path.GetFullPath(path, options.WorkingDirectory);
+        var tree = ManifestSource.Load(full, display, diagnostics, directories);
+        diagnostics.ThrowIfAny();
+        var binding = new ManifestBinding(diagnostics, directories, new SourceLocation(display, 1, 1),
+            options.Environment ?? System.Environment.GetEnvironmentVariable);
+        var manifest = Bind(tree!, binding, Path.GetFileNameWithoutExtension(full), options.WorkingDirectory);
+        CheckPaths(binding, options.Paths);
+        diagnostics.ThrowIfAny();
+        return new LoadedManifest(manifest, full, diagnostics.Warnings);
+    }
+
+    private static PipelineManifest Bind(TomlTableNode tree, ManifestBinding binding, string defaultName, string workingDirectory)
+    {
+        var r = new SectionReader(tree, "", binding);
+        var d = new PipelineManifest();
+        var name = r.String("name", defaultName);
+        if (!SafeName().IsMatch(name)) r.Error("name", $"'{name}' is not a usable run name; use letters, digits, '.', '_' or '-'");
+        var manifest = new PipelineManifest
+        {
+            Name = name,
+            Seed = r.Long("seed", d.Seed, NumberRange.NonNegative),
+            Device = r.Enum("device", d.Device),
+            Method = r.Enum("method", d.Method),
+            Artifacts = r.Path("artifacts", PathKind.Directory, mustExist: false)?.Resolved ?? Path.Combine(workingDirectory, "artifacts"),
+            LogLevel = r.Enum("log_level", d.LogLevel),
+            Progress = r.Enum("progress", d.Progress),
+            Model = ModelSection.Read(r.Section("model")),
+            Tokenizer = TokenizerSection.Read(r.Section("tokenizer")),
+            Data = DataSection.Read(r.Section("data")),
+            Splitter = SplitterSection.Read(r.Section("splitter")),
+            Lora = LoraSection.Read(r.Section("lora")),
+            Importance = ImportanceSection.Read(r.Section("importance")),
+            Partition = PartitionSection.Read(r.Section("partition")),
+            Sft = SftSection.Read(r.Section("sft")),
+            Rl = RlSection.Read(r.Section("rl")),
+            Eval = EvalSection.Read(r.Section("eval")),
+            Report = ReportSection.Read(r.Section("report")),
+            Sweep = SweepSection.Read(r.Section("sweep")),
+        };
+        r.Finish();
+        return manifest;
+    }
+
+    private static void CheckPaths(ManifestBinding binding, PathCheckMode mode)
+    {
+        foreach (var check in binding.PathChecks)
+        {
+            var problem = check.Problem ?? Missing(check);
+            if (problem is null) continue;
+            if (mode == PathCheckMode.Errors) binding.Diagnostics.Error(check.Location, check.Key, problem);
+            else binding.Diagnostics.Warning(check.Location, check.Key, problem + " (needed when the stage runs)");
+        }
+    }
+
+    private static string? Missing(PendingPathCheck check)
+    {
+        var path = check.Path.Resolved;
+        return check.Kind switch
+        {
+            PathKind.File when !File.Exists(path) => $"file not found: {path}",
+            PathKind.Directory when !Directory.Exists(path) => $"folder not found: {path}",
+            PathKind.Any when !File.Exists(path) && !Directory.Exists(path) => $"path not found: {path}",
+            _ => null,
+        };
+    }
+
+    private static string DisplayName(string path, string workingDirectory)
+    {
+        var full = Path.GetFullPath(path, workingDirectory);
+        var relative = Path.GetRelativePath(workingDirectory, full);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? full : relative;
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex SafeName();
+}

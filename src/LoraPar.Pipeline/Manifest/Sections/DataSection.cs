@@ -1,0 +1,70 @@
+using LoraPar.Pipeline.Manifest.Toml;
+
+namespace LoraPar.Pipeline.Manifest.Sections;
+
+/// <summary>The training corpus format.</summary>
+public enum DatasetKind
+{
+    /// <summary>GSM8K JSONL (question, answer with <c>#### N</c>).</summary>
+    Gsm8k,
+
+    /// <summary>Databricks Dolly-15K (instruction, context, response), evaluated on MMLU.</summary>
+    Dolly,
+
+    /// <summary>Open-Platypus (instruction, output), evaluated on MMLU.</summary>
+    Platypus,
+
+    /// <summary>CodeAlpaca (instruction, input, output), evaluated on HumanEval.</summary>
+    CodeAlpaca,
+
+    /// <summary>CodeFeedback (query, answer), evaluated on HumanEval.</summary>
+    CodeFeedback,
+
+    /// <summary>The built-in synthetic dual-system task, generated from the seed.</summary>
+    Synthetic,
+}
+
+/// <summary><c>[data]</c>: the corpus split into System 1 / System 2 and the evaluation set.</summary>
+public sealed record DataSection
+{
+    /// <summary>Format of <see cref="Train"/> (default: the built-in synthetic task, so an empty manifest runs anywhere).</summary>
+    public DatasetKind Dataset { get; init; } = DatasetKind.Synthetic;
+
+    /// <summary>Training file (JSONL / Parquet); not needed for the synthetic task.</summary>
+    public ManifestPath? Train { get; init; }
+
+    /// <summary>Evaluation file; not needed for the synthetic task.</summary>
+    public ManifestPath? Eval { get; init; }
+
+    /// <summary>Cap on training examples (0 = all).</summary>
+    public int MaxTrainExamples { get; init; }
+
+    /// <summary>Cap on evaluation examples (0 = all).</summary>
+    public int MaxEvalExamples { get; init; }
+
+    /// <summary>Synthetic training items per system.</summary>
+    public int SyntheticTrainSize { get; init; } = 400;
+
+    /// <summary>Synthetic evaluation items per system.</summary>
+    public int SyntheticEvalSize { get; init; } = 100;
+
+    internal static DataSection Read(SectionReader r)
+    {
+        var d = new DataSection();
+        var dataset = r.Enum("dataset", d.Dataset);
+        var needsFiles = dataset != DatasetKind.Synthetic;
+        var section = new DataSection
+        {
+            Dataset = dataset,
+            Train = r.Path("train", PathKind.File, mustExist: true),
+            Eval = r.Path("eval", PathKind.File, mustExist: true),
+            MaxTrainExamples = r.Int("max_train_examples", d.MaxTrainExamples, NumberRange.NonNegative),
+            MaxEvalExamples = r.Int("max_eval_examples", d.MaxEvalExamples, NumberRange.NonNegative),
+            SyntheticTrainSize = r.Int("synthetic_train_size", d.SyntheticTrainSize, NumberRange.AtLeast(1)),
+            SyntheticEvalSize = r.Int("synthetic_eval_size", d.SyntheticEvalSize, NumberRange.AtLeast(1)),
+        };
+        if (needsFiles && section.Train is null) r.Error("dataset", $"dataset = \"{KebabCase.Name(dataset)}\" needs data.train (a file)");
+        r.Finish();
+        return section;
+    }
+}

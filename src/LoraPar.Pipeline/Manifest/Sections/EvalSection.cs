@@ -1,0 +1,79 @@
+using LoraPar.Pipeline.Manifest.Toml;
+
+namespace LoraPar.Pipeline.Manifest.Sections;
+
+/// <summary>An evaluation benchmark.</summary>
+public enum Benchmark
+{
+    /// <summary>GSM8K test accuracy (exact match on the final number).</summary>
+    Gsm8k,
+
+    /// <summary>MMLU accuracy.</summary>
+    Mmlu,
+
+    /// <summary>HumanEval pass@k in a sandbox.</summary>
+    Humaneval,
+
+    /// <summary>The synthetic task's System-1 and System-2 accuracy.</summary>
+    Synthetic,
+}
+
+/// <summary>A model state to evaluate.</summary>
+public enum EvalPoint
+{
+    /// <summary>The base model, adapters off.</summary>
+    Base,
+
+    /// <summary>After stage 1 (SFT).</summary>
+    Stage1,
+
+    /// <summary>After stage 2 (RL).</summary>
+    Stage2,
+}
+
+/// <summary><c>[eval]</c>: what is measured, on which model states.</summary>
+public sealed record EvalSection
+{
+    /// <summary>Benchmarks.</summary>
+    public IReadOnlyList<Benchmark> Benchmarks { get; init; } = [Benchmark.Gsm8k];
+
+    /// <summary>Model states evaluated.</summary>
+    public IReadOnlyList<EvalPoint> Points { get; init; } = [EvalPoint.Base, EvalPoint.Stage1, EvalPoint.Stage2];
+
+    /// <summary>Generated tokens per answer.</summary>
+    public int MaxNewTokens { get; init; } = 256;
+
+    /// <summary>Prompts per generation batch.</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>Examples per benchmark (0 = all).</summary>
+    public int Limit { get; init; }
+
+    /// <summary>Sampling temperature (0 = greedy).</summary>
+    public double Temperature { get; init; }
+
+    /// <summary>k of pass@k (HumanEval).</summary>
+    public int PassK { get; init; } = 1;
+
+    /// <summary>Samples per problem for pass@k.</summary>
+    public int Samples { get; init; } = 1;
+
+    internal static EvalSection Read(SectionReader r)
+    {
+        var d = new EvalSection();
+        var section = new EvalSection
+        {
+            Benchmarks = r.EnumList("benchmarks", d.Benchmarks),
+            Points = r.EnumList("points", d.Points),
+            MaxNewTokens = r.Int("max_new_tokens", d.MaxNewTokens, NumberRange.AtLeast(1)),
+            BatchSize = r.Int("batch_size", d.BatchSize, NumberRange.AtLeast(1)),
+            Limit = r.Int("limit", d.Limit, NumberRange.NonNegative),
+            Temperature = r.Double("temperature", d.Temperature, NumberRange.NonNegative),
+            PassK = r.Int("pass_k", d.PassK, NumberRange.AtLeast(1)),
+            Samples = r.Int("samples", d.Samples, NumberRange.AtLeast(1)),
+        };
+        if (section.PassK > section.Samples) r.Error("pass_k", $"pass_k {section.PassK} needs samples ≥ {section.PassK}");
+        r.Finish();
+        return section;
+    }
+}

@@ -1,0 +1,109 @@
+using LoraPar.Pipeline.Manifest.Toml;
+
+namespace LoraPar.Pipeline.Manifest.Sections;
+
+/// <summary>Where the base model comes from.</summary>
+public enum ModelSource
+{
+    /// <summary>The built-in tiny LLaMA-architecture model, trained on the spot by the <c>pretrain</c> stage.</summary>
+    Pretrain,
+
+    /// <summary>A Hugging Face checkpoint folder (config.json, safetensors) given by <c>model.path</c>.</summary>
+    Checkpoint,
+}
+
+/// <summary>Floating-point type of the base weights.</summary>
+public enum WeightType
+{
+    /// <summary>bf16 on CUDA, fp32 on CPU.</summary>
+    Auto,
+
+    /// <summary>fp32.</summary>
+    Float32,
+
+    /// <summary>bf16.</summary>
+    Bfloat16,
+
+    /// <summary>fp16.</summary>
+    Float16,
+}
+
+/// <summary>Shape and pre-training budget of the built-in tiny model (<c>[model.tiny]</c>, used when source = "pretrain").</summary>
+public sealed record TinyModelSettings
+{
+    /// <summary>Decoder layers.</summary>
+    public int Layers { get; init; } = 2;
+
+    /// <summary>Model width d.</summary>
+    public int HiddenSize { get; init; } = 64;
+
+    /// <summary>Attention heads (must divide <see cref="HiddenSize"/>).</summary>
+    public int Heads { get; init; } = 4;
+
+    /// <summary>MLP width.</summary>
+    public int IntermediateSize { get; init; } = 172;
+
+    /// <summary>Maximum sequence length.</summary>
+    public int ContextLength { get; init; } = 256;
+
+    /// <summary>Pre-training optimizer steps.</summary>
+    public int PretrainSteps { get; init; } = 1500;
+
+    /// <summary>Pre-training learning rate.</summary>
+    public double PretrainLearningRate { get; init; } = 3e-3;
+
+    /// <summary>Pre-training batch size (sequences).</summary>
+    public int PretrainBatchSize { get; init; } = 32;
+
+    internal static TinyModelSettings Read(SectionReader r)
+    {
+        var d = new TinyModelSettings();
+        var s = new TinyModelSettings
+        {
+            Layers = r.Int("layers", d.Layers, NumberRange.AtLeast(1)),
+            HiddenSize = r.Int("hidden_size", d.HiddenSize, NumberRange.AtLeast(1)),
+            Heads = r.Int("heads", d.Heads, NumberRange.AtLeast(1)),
+            IntermediateSize = r.Int("intermediate_size", d.IntermediateSize, NumberRange.AtLeast(1)),
+            ContextLength = r.Int("context_length", d.ContextLength, NumberRange.AtLeast(8)),
+            PretrainSteps = r.Int("pretrain_steps", d.PretrainSteps, NumberRange.NonNegative),
+            PretrainLearningRate = r.Double("pretrain_learning_rate", d.PretrainLearningRate, NumberRange.Positive),
+            PretrainBatchSize = r.Int("pretrain_batch_size", d.PretrainBatchSize, NumberRange.AtLeast(1)),
+        };
+        if (s.HiddenSize % s.Heads != 0) r.Error("heads", $"hidden_size {s.HiddenSize} is not divisible by heads {s.Heads}");
+        r.Finish();
+        return s;
+    }
+}
+
+/// <summary><c>[model]</c>: the base model.</summary>
+public sealed record ModelSection
+{
+    /// <summary>Built-in tiny model or a checkpoint folder.</summary>
+    public ModelSource Source { get; init; } = ModelSource.Pretrain;
+
+    /// <summary>The checkpoint folder (required when <see cref="Source"/> is checkpoint; may use <c>${VAR}</c>).</summary>
+    public ManifestPath? Path { get; init; }
+
+    /// <summary>Weight type.</summary>
+    public WeightType Dtype { get; init; } = WeightType.Auto;
+
+    /// <summary>The built-in model's shape.</summary>
+    public TinyModelSettings Tiny { get; init; } = new();
+
+    internal static ModelSection Read(SectionReader r)
+    {
+        var d = new ModelSection();
+        var source = r.Enum("source", d.Source);
+        var section = new ModelSection
+        {
+            Source = source,
+            Path = r.Path("path", PathKind.Directory, mustExist: true),
+            Dtype = r.Enum("dtype", d.Dtype),
+            Tiny = TinyModelSettings.Read(r.Section("tiny")),
+        };
+        if (source == ModelSource.Checkpoint && section.Path is null)
+            r.Error("source", "source = \"checkpoint\" needs model.path (a Hugging Face checkpoint folder)");
+        r.Finish();
+        return section;
+    }
+}

@@ -1,0 +1,51 @@
+using LoraPar.Pipeline.Manifest.Toml;
+
+namespace LoraPar.Pipeline.Manifest.Sections;
+
+/// <summary>
+/// <c>[sweep]</c>: a grid. Every non-empty list is one axis; the manifest expands to one run per combination, and runs share
+/// every stage whose inputs the axes do not touch (e.g. Table 2's α/β grid shares data, labels and scores).
+/// </summary>
+public sealed record SweepSection
+{
+    /// <summary>partition.theta values.</summary>
+    public IReadOnlyList<double> Theta { get; init; } = [];
+
+    /// <summary>partition.alpha values.</summary>
+    public IReadOnlyList<double> Alpha { get; init; } = [];
+
+    /// <summary>partition.beta values.</summary>
+    public IReadOnlyList<double> Beta { get; init; } = [];
+
+    /// <summary>partition.selection values (e.g. importance and random for Table 3's "Rand." column).</summary>
+    public IReadOnlyList<MaskSelection> Selection { get; init; } = [];
+
+    /// <summary>lora.init values.</summary>
+    public IReadOnlyList<LoraInit> Init { get; init; } = [];
+
+    /// <summary>lora.targets values (QKV / GUD / QKVGUD).</summary>
+    public IReadOnlyList<LoraTargets> Modules { get; init; } = [];
+
+    /// <summary>Top-level method values.</summary>
+    public IReadOnlyList<TrainingMethod> Method { get; init; } = [];
+
+    /// <summary>Whether no axis is set.</summary>
+    public bool IsEmpty => Theta.Count + Alpha.Count + Beta.Count + Selection.Count + Init.Count + Modules.Count + Method.Count == 0;
+
+    internal static SweepSection Read(SectionReader r)
+    {
+        var d = new SweepSection();
+        var section = new SweepSection
+        {
+            Theta = r.DoubleList("theta", d.Theta, NumberRange.UnitOpenBelow),
+            Alpha = r.DoubleList("alpha", d.Alpha, NumberRange.Unit),
+            Beta = r.DoubleList("beta", d.Beta, NumberRange.Unit),
+            Selection = r.EnumList("selection", d.Selection),
+            Init = r.EnumList("init", d.Init),
+            Modules = r.EnumList("modules", d.Modules),
+            Method = r.EnumList("method", d.Method),
+        };
+        r.Finish();
+        return section;
+    }
+}

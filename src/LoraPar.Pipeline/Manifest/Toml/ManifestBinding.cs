@@ -1,0 +1,35 @@
+namespace LoraPar.Pipeline.Manifest.Toml;
+
+/// <summary>A path a manifest names whose existence is checked once binding is done (errors when running, warnings for a dry run).</summary>
+/// <param name="Key">The dotted key, e.g. <c>model.path</c>.</param>
+/// <param name="Location">Where the value was written.</param>
+/// <param name="Path">The path as written and resolved.</param>
+/// <param name="Kind">What it must name.</param>
+/// <param name="Problem">Why it could not be resolved (an unset environment variable), or null.</param>
+public sealed record PendingPathCheck(string Key, SourceLocation Location, ManifestPath Path, PathKind Kind, string? Problem);
+
+/// <summary>State shared by every <see cref="SectionReader"/> of one manifest: diagnostics, file folders, pending path checks.</summary>
+public sealed class ManifestBinding(ManifestDiagnostics diagnostics, IReadOnlyDictionary<string, string> directories,
+    SourceLocation rootLocation, Func<string, string?> environment)
+{
+    private readonly List<PendingPathCheck> _pathChecks = [];
+
+    /// <summary>Where errors go.</summary>
+    public ManifestDiagnostics Diagnostics { get; } = diagnostics;
+
+    /// <summary>Location used for problems that have no better place (the top of the manifest).</summary>
+    public SourceLocation RootLocation { get; } = rootLocation;
+
+    /// <summary>Paths to check once binding is done.</summary>
+    public IReadOnlyList<PendingPathCheck> PathChecks => _pathChecks;
+
+    /// <summary>Reads an environment variable (injected so that tests and runs stay deterministic).</summary>
+    public string? Environment(string name) => environment(name);
+
+    /// <summary>The absolute folder of the manifest file named in <paramref name="location"/>.</summary>
+    public string DirectoryOf(SourceLocation location) =>
+        directories.TryGetValue(location.File, out var dir) ? dir : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(location.File))!;
+
+    /// <summary>Queues a path check.</summary>
+    public void CheckPath(PendingPathCheck check) => _pathChecks.Add(check);
+}

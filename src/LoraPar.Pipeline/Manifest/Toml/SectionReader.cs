@@ -1,0 +1,211 @@
+using System.Text.RegularExpressions;
+
+namespace LoraPar.Pipeline.Manifest.Toml;
+
+/// <summary>
+/// Reads one manifest table into typed values. Every read names a key and its default; a missing key gives the default, a bad
+/// value records a <c>file:line:col key: message</c> error and gives the default, so one pass reports every problem.
+/// <see cref="Finish"/> rejects keys no read asked for, with a did-you-mean.
+/// </summary>
+public sealed partial class SectionReader
+{
+    private readonly TomlTableNode? _table;
+    private readonly string _prefix;
+    private readonly ManifestBinding _binding;
+    private readonly List<string> _known = [];
+
+    /// <summary>A reader over <paramref name="table"/> (null: the section is absent and every read gives its default).</summary>
+    public SectionReader(TomlTableNode? table, string prefix, ManifestBinding binding)
+    {
+        _table = table;
+        _prefix = prefix;
+        _binding = binding;
+    }
+
+    /// <summary>The keys this reader has been asked for, in order (the section's schema).</summary>
+    public IReadOnlyList<string> KnownKeys => _known;
+
+    /// <summary>Reads an integer within <paramref name="range"/>.</summary>
+    public int Int(string key, int fallback, NumberRange? range = null) => (int)Long(key, fallback, range ?? new NumberRange(int.MinValue, int.MaxValue));
+
+    /// <summary>Reads a 64-bit integer within <paramref name="range"/>.</summary>
+    public long Long(string key, long fallback, NumberRange? range = null)
+    {
+        if (Lookup(key) is not { } entry) return fallback;
+        if (entry.Value is not TomlScalar { Value: long value }) return TypeError(entry, "an integer", fallback);
+        return InRange(entry, value, range) ? value : fallback;
+    }
+
+    /// <summary>Reads a number (an integer is accepted) within <paramref name="range"/>.</summary>
+    public double Double(string key, double fallback, NumberRange? range = null)
+    {
+        if (Lookup(key) is not { } entry) return fallback;
+        if (!TryNumber(entry.Value, out var value)) return TypeError(entry, "a number", fallback);
+        return InRange(entry, value, range) ? value : fallback;
+    }
+
+    /// <summary>Reads a boolean.</summary>
+    public bool Bool(string key, bool fallback)
+    {
+        if (Lookup(key) is not { } entry) return fallback;
+        return entry.Value is TomlScalar { Value: bool value } ? value : TypeError(entry, "a boolean (true or false)", fallback);
+    }
+
+    /// <summary>Reads a string.</summary>
+    public string String(string key, string fallback)
+    {
+        if (Lookup(key) is not { } entry) return fallback;
+        return entry.Value is TomlScalar { Value: string value } ? value : TypeError(entry, "a string", fallback);
+    }
+
+    /// <summary>Reads a kebab-case enum value, with a did-you-mean for a misspelling.</summary>
+    public T Enum<T>(string key, T fallback) where T : struct, Enum
+    {
+        if (Lookup(key) is not { } entry) return fallback;
+        return ParseEnum(entry.Value, FullKey(key), fallback);
+    }
+
+    /// <summary>Reads an array of kebab-case enum values (a single value is accepted as a one-element list).</summary>
+    public IReadOnlyList<T> EnumList<T>(string key, IReadOnlyList<T> fallback) where T : struct, Enum =>
+        List(key, fallback, node => ParseEnum<T>(node, FullKey(key), default), "strings");
+
+    /// <summary>Reads an array of numbers within <paramref name="range"/>.</summary>
+    public IReadOnlyList<double> DoubleList(string key, IReadOnlyList<double> fallback, NumberRange? range = null) =>
+        List(key, fallback, node => ItemNumber(node, key, range), "numbers");
+
+    /// <summary>Reads an array of strings.</summary>
+    public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback) =>
+        List(key, fallback, node => node is TomlScalar { Value: string s } ? s : ItemTypeError(node, key, "a string", ""), "strings");
+
+    /// <summary>
+    /// Reads a path, expanding <c>${VAR}</c> and resolving it against the folder of the file that wrote it. When
+    /// <paramref name="mustExist"/>, its existence is checked after binding (an error when running, a warning for a dry run).
+    /// </summary>
+    public ManifestPath? Path(string key, PathKind kind, bool mustExist)
+    {
+        if (Lookup(key) is not { } entry) return null;
+        if (entry.Value is not TomlScalar { Value: string raw }) return TypeError<ManifestPath?>(entry, "a string (a path)", null);
+        string? problem = null;
+        var expanded = EnvReference().Replace(raw, m =>
+        {
+            var name = m.Groups[1].Value;
+            if (_binding.Environment(name) is { Length: > 0 } value) return value;
+            problem ??= $"environment variable {name} is not set; set it to the path, e.g. export {name}=/path";
+            return m.Value;
+        });
+        var resolved = System.IO.Path.GetFullPath(System.IO.Path.Combine(_binding.DirectoryOf(entry.Value.Location), expanded));
+        var path = new ManifestPath(raw, resolved);
+        if (mustExist || problem is not null)
+            _binding.CheckPath(new PendingPathCheck(FullKey(key), entry.Value.Location, path, kind, problem));
+        return path;
+    }
+
+    /// <summary>A reader for the nested table <paramref name="key"/> (absent: defaults). Call its <see cref="Finish"/> too.</summary>
+    public SectionReader Section(string key)
+    {
+        if (Lookup(key) is not { } entry) return new SectionReader(null, FullKey(key), _binding);
+        if (entry.Value is TomlTableNode table) return new SectionReader(table, FullKey(key), _binding);
+        TypeError(entry, "a table", 0);
+        return new SectionReader(null, FullKey(key), _binding);
+    }
+
+    /// <summary>Records an error for every key of the table that no read asked for, suggesting the closest known key.</summary>
+    public void Finish()
+    {
+        if (_table is null) return;
+        foreach (var entry in _table.Entries.Where(e => !_known.Contains(e.Key)))
+        {
+            var what = entry.Value is TomlTableNode ? "unknown section" : "unknown key";
+            var hint = DidYouMean.Hint(entry.Key, _known);
+            if (hint.Length == 0) hint = $" (known: {string.Join(", ", _known)})";
+            _binding.Diagnostics.Error(entry.KeyLocation, FullKey(entry.Key), what + hint);
+        }
+    }
+
+    /// <summary>Records an error at a key's value (for cross-field checks a section makes after reading).</summary>
+    public void Error(string key, string message)
+    {
+        var location = _table?.Find(key)?.KeyLocation ?? _table?.Location ?? _binding.RootLocation;
+        _binding.Diagnostics.Error(location, FullKey(key), message);
+    }
+
+    /// <summary>Whether the table sets <paramref name="key"/> explicitly.</summary>
+    public bool Has(string key) => _table?.Find(key) is not null;
+
+    private TomlEntry? Lookup(string key)
+    {
+        if (!_known.Contains(key)) _known.Add(key);
+        return _table?.Find(key);
+    }
+
+    private string FullKey(string key) => _prefix.Length == 0 ? key : $"{_prefix}.{key}";
+
+    private T TypeError<T>(TomlEntry entry, string expected, T fallback)
+    {
+        _binding.Diagnostics.Error(entry.KeyLocation, FullKey(entry.Key), $"expected {expected}, got {Describe(entry.Value)}");
+        return fallback;
+    }
+
+    private T ItemTypeError<T>(TomlNode node, string key, string expected, T fallback)
+    {
+        _binding.Diagnostics.Error(node.Location, FullKey(key), $"expected {expected} in the array, got {Describe(node)}");
+        return fallback;
+    }
+
+    private bool InRange(TomlEntry entry, double value, NumberRange? range)
+    {
+        if (range is not { } r || r.Contains(value)) return true;
+        _binding.Diagnostics.Error(entry.KeyLocation, FullKey(entry.Key), $"{Show(value)} is out of range; expected a value in {r}");
+        return false;
+    }
+
+    private double ItemNumber(TomlNode node, string key, NumberRange? range)
+    {
+        if (!TryNumber(node, out var value)) return ItemTypeError(node, key, "a number", 0.0);
+        if (range is { } r && !r.Contains(value))
+            _binding.Diagnostics.Error(node.Location, FullKey(key), $"{Show(value)} is out of range; expected values in {r}");
+        return value;
+    }
+
+    private IReadOnlyList<T> List<T>(string key, IReadOnlyList<T> fallback, Func<TomlNode, T> item, string what)
+    {
+        if (Lookup(key) is not { } entry) return fallback;
+        return entry.Value switch
+        {
+            TomlArrayNode array => array.Items.Select(item).ToList(),
+            TomlScalar scalar => [item(scalar)],
+            _ => TypeError(entry, $"an array of {what}", fallback),
+        };
+    }
+
+    private T ParseEnum<T>(TomlNode node, string fullKey, T fallback) where T : struct, Enum
+    {
+        var names = KebabCase.Names<T>();
+        if (node is not TomlScalar { Value: string text })
+        {
+            _binding.Diagnostics.Error(node.Location, fullKey, $"expected one of {string.Join(", ", names.Select(n => $"\"{n}\""))}, got {Describe(node)}");
+            return fallback;
+        }
+        if (KebabCase.TryParse<T>(text, out var value)) return value;
+        _binding.Diagnostics.Error(node.Location, fullKey,
+            $"unknown value '{text}'; expected one of {string.Join(", ", names)}{DidYouMean.Hint(text, names)}");
+        return fallback;
+    }
+
+    private static bool TryNumber(TomlNode node, out double value)
+    {
+        switch (node)
+        {
+            case TomlScalar { Value: double d }: value = d; return true;
+            case TomlScalar { Value: long l }: value = l; return true;
+            default: value = 0; return false;
+        }
+    }
+
+    private static string Describe(TomlNode node) => node is TomlScalar s ? $"{s.TypeName} {s.Display}" : node.TypeName;
+
+    private static string Show(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
+    private static partial Regex EnvReference();
+}

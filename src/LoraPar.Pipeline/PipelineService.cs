@@ -1,0 +1,151 @@
+using Humanizer;
+using LoraPar.Core;
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Stages;
+
+namespace LoraPar.Pipeline;
+
+/// <summary>A <c>lorapar run</c> request.</summary>
+/// <param name="Manifest">Manifest file.</param>
+/// <param name="DryRun">Validate, print the resolved manifest and the plan, run nothing (missing files are warnings).</param>
+/// <param name="Force">Re-run this stage and its dependents.</param>
+/// <param name="Stage">Run only this stage (upstream artifacts must exist).</param>
+public sealed record RunRequest(string Manifest, bool DryRun = false, string? Force = null, string? Stage = null);
+
+/// <summary>A <c>lorapar compare</c> request.</summary>
+/// <param name="Manifest">Our manifest (its runs' metrics are compared).</param>
+/// <param name="Baseline">Baseline file (default: the manifest's report.baseline).</param>
+/// <param name="Against">Another manifest whose runs are compared instead of a baseline file, run by run.</param>
+public sealed record CompareRequest(string Manifest, string? Baseline = null, string? Against = null);
+
+/// <summary>
+/// The pipeline's front door: each CLI verb is one call here. Loads and validates the manifest before anything else, plans
+/// the DAG with the registered stages, and runs, explains or cleans it.
+/// </summary>
+public sealed class PipelineService(StageRegistry registry, PipelineConsole console, string workingDirectory)
+{
+    /// <summary>Loads a manifest (all errors at once, exit code 2).</summary>
+    public LoadedManifest Load(string path, PathCheckMode paths = PathCheckMode.Errors) =>
+        ManifestLoader.Load(path, new ManifestLoadOptions(workingDirectory, paths));
+
+    /// <summary>Plans a loaded manifest.</summary>
+    public PipelinePlan Plan(PipelineManifest manifest, ArtifactStore store) => PipelinePlan.Build(manifest, registry, store.Hashes);
+
+    /// <summary><c>lorapar run</c>: executes the stale stages (or, for a dry run, prints what it would do). Returns the summary (null for a dry run).</summary>
+    public RunSummary? Run(RunRequest request, CancellationToken cancel)
+    {
+        if (request.DryRun)
+        {
+            DryRun(request.Manifest);
+            return null;
+        }
+        var loaded = Load(request.Manifest);
+        var manifest = loaded.Manifest;
+        var store = new ArtifactStore(manifest.Artifacts);
+        var plan = Plan(manifest, store);
+        using var log = new RunLog(store.RunsDirectory, manifest.Name);
+        log.Write($"lorapar {StageExecutor.ToolVersion} run {loaded.File} force={request.Force ?? "-"} stage={request.Stage ?? "-"}");
+        try
+        {
+            var summary = console.WithProgress(manifest.Progress, (progress, announce) =>
+            {
+                var verbose = manifest.LogLevel == Verbosity.Verbose;
+                var env = new ExecutionEnvironment(progress, line => { log.Write(line); if (verbose) announce(line); }, cancel,
+                    manifest.LogLevel == Verbosity.Quiet ? null : announce);
+                return PipelineRunner.Run(plan, store, new RunSelection(request.Force, request.Stage), env);
+            });
+            var line = $"{manifest.Name}: ran {"stage".ToQuantity(summary.Executed.Count)}, reused {summary.Reused.Count} "
+                + $"in {TimeSpan.FromSeconds(summary.Seconds).Humanize(precision: 2)}; log {log.Path}";
+            log.Write(line);
+            console.Out.WriteLine(line);
+            return summary;
+        }
+        catch (OperationCanceledException)
+        {
+            log.Write("interrupted");
+            throw new JobFailedException($"interrupted; completed stages are cached and the cache is consistent — run again to continue (log {log.Path})");
+        }
+        catch (Exception e)
+        {
+            log.Write($"failed: {e}");
+            throw;
+        }
+    }
+
+    /// <summary><c>lorapar run --dry-run</c>: validation (missing files as warnings), the resolved manifest, and the plan.</summary>
+    public PipelinePlan DryRun(string manifestPath)
+    {
+        var loaded = Load(manifestPath, PathCheckMode.Warnings);
+        foreach (var warning in loaded.Warnings) console.Out.WriteLine($"warning: {warning}");
+        console.Out.WriteLine($"# resolved manifest {loaded.File}");
+        console.Out.WriteLine(ManifestJson.ToToml(loaded.Manifest));
+        var store = new ArtifactStore(loaded.Manifest.Artifacts);
+        var plan = Plan(loaded.Manifest, store);
+        PlanPrinter.Print(plan, store, console.Out);
+        store.Hashes.Save();
+        return plan;
+    }
+
+    /// <summary><c>lorapar status</c>: each stage of each run, fresh or stale and why. Returns the statuses.</summary>
+    public IReadOnlyList<StageStatus> Status(string manifestPath)
+    {
+        var loaded = Load(manifestPath);
+        var store = new ArtifactStore(loaded.Manifest.Artifacts);
+        var plan = Plan(loaded.Manifest, store);
+        var statuses = StageStatusExplainer.Explain(plan, store);
+        PlanPrinter.PrintStatus(plan, statuses, console.Out);
+        return statuses;
+    }
+
+    /// <summary><c>lorapar clean</c>: removes artifacts none of <paramref name="manifestPaths"/> references (per artifacts folder).</summary>
+    public IReadOnlyList<CleanSummary> Clean(IReadOnlyList<string> manifestPaths)
+    {
+        if (manifestPaths.Count == 0) throw new BadInputException("clean needs at least one manifest: artifacts no given manifest uses are removed");
+        var loaded = manifestPaths.Select(p => Load(p).Manifest).ToList();
+        var summaries = new List<CleanSummary>();
+        foreach (var group in loaded.GroupBy(m => m.Artifacts))
+        {
+            var store = new ArtifactStore(group.Key);
+            var plans = group.Select(m => Plan(m, store)).ToList();
+            var summary = ArtifactCleaner.Clean(store, plans);
+            foreach (var removed in summary.Removed) console.Out.WriteLine($"removed {removed}");
+            foreach (var skipped in summary.SkippedInUse) console.Out.WriteLine($"kept {skipped} (in use by a running process)");
+            console.Out.WriteLine($"{group.Key}: removed {"folder".ToQuantity(summary.Removed.Count)}, freed {summary.BytesFreed.Bytes().Humanize("0.#")}");
+            summaries.Add(summary);
+        }
+        return summaries;
+    }
+
+    /// <summary><c>lorapar compare</c>: our results beside a baseline file's tables, or beside another manifest's runs. Returns the Markdown printed.</summary>
+    public string Compare(CompareRequest request)
+    {
+        var ours = Results(request.Manifest, out var manifest);
+        string text;
+        if (request.Against is { } against)
+        {
+            text = Reporting.RunComparison.Render(ours, Results(against, out var other), manifest.Name, other.Name);
+        }
+        else
+        {
+            var baselinePath = request.Baseline is { } b ? Path.GetFullPath(b, workingDirectory)
+                : manifest.Report.Baseline?.Resolved
+                ?? throw new BadInputException($"{request.Manifest}: no baseline to compare with; set report.baseline or pass --baseline");
+            if (!File.Exists(baselinePath)) throw new BadInputException($"baseline file not found: {baselinePath}");
+            var baseline = Reporting.BaselineFile.Load(baselinePath);
+            var cells = Reporting.Comparison.Build(baseline, manifest.Report.Tables, ours);
+            text = Reporting.Comparison.Render(baseline, manifest.Report.Tables, cells);
+        }
+        console.Out.Write(text);
+        return text;
+    }
+
+    private IReadOnlyList<Reporting.RunResults> Results(string manifestPath, out PipelineManifest manifest)
+    {
+        manifest = Load(manifestPath).Manifest;
+        var store = new ArtifactStore(manifest.Artifacts);
+        var results = Reporting.RunResultsReader.Read(Plan(manifest, store), store);
+        store.Hashes.Save();
+        return results;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text;
+using LoraPar.Pipeline.Sweeps;
+
+namespace LoraPar.Pipeline.Reporting;
+
+/// <summary>A run's manifest and the metrics its stages reported.</summary>
+public sealed record RunResults(RunVariant Variant, IReadOnlyDictionary<string, double> Metrics);
+
+/// <summary>One cell of a comparison: the paper's number, ours (null when no run matches or the metric is absent), which run.</summary>
+public sealed record ComparisonCell(string Table, string Row, string Column, double? Paper, double? Ours, string? Run);
+
+/// <summary>Puts our runs beside a baseline file's tables, cell by cell, with differences.</summary>
+public static class Comparison
+{
+    /// <summary>
+    /// Every cell of the selected tables (all when <paramref name="tables"/> is empty): the paper's value and, when a run matches
+    /// fixed ∪ row ∪ column values and reported the column's metric, ours.
+    /// </summary>
+    public static IReadOnlyList<ComparisonCell> Build(BaselineFile baseline, IReadOnlyList<string> tables, IReadOnlyList<RunResults> runs)
+    {
+        var cells = new List<ComparisonCell>();
+        foreach (var table in Selected(baseline, tables))
+        {
+            foreach (var row in table.Rows)
+            {
+                foreach (var column in table.Columns)
+                {
+                    var match = table.Fixed.Concat(row.Match).Concat(column.Match).GroupBy(kv => kv.Key).Select(g => g.Last()).ToList();
+                    var run = runs.FirstOrDefault(r => RunMatcher.Matches(r.Variant.Manifest, match) && r.Metrics.ContainsKey(column.Metric));
+                    cells.Add(new ComparisonCell(table.Name, row.Label, column.Key, row.Values.TryGetValue(column.Key, out var p) ? p : null,
+                        run?.Metrics[column.Metric], run?.Variant.Name));
+                }
+            }
+        }
+        return cells;
+    }
+
+    /// <summary>Markdown: one table per baseline table, each column as "paper / ours / Δ".</summary>
+    public static string Render(BaselineFile baseline, IReadOnlyList<string> tables, IReadOnlyList<ComparisonCell> cells)
+    {
+        var text = new StringBuilder();
+        foreach (var table in Selected(baseline, tables))
+        {
+            text.Append("### ").Append(table.Name).Append(": ").AppendLine(table.Title).AppendLine();
+            var headers = new List<string> { "" };
+            foreach (var column in table.Columns) headers.AddRange([$"{column.Header} (paper)", "ours", "Δ"]);
+            var rows = table.Rows.Select(row =>
+            {
+                var line = new List<string> { row.Label };
+                foreach (var column in table.Columns)
+                {
+                    var cell = cells.First(c => c.Table == table.Name && c.Row == row.Label && c.Column == column.Key);
+                    line.AddRange([MarkdownTable.Number(cell.Paper), MarkdownTable.Number(cell.Ours), MarkdownTable.Delta(cell.Ours, cell.Paper)]);
+                }
+                return (IReadOnlyList<string>)line;
+            });
+            text.Append(MarkdownTable.Render(headers, rows)).AppendLine();
+            if (table.Caption.Length > 0) text.AppendLine(table.Caption).AppendLine();
+        }
+        var matched = cells.Count(c => c.Ours is not null);
+        text.AppendLine($"{matched} of {cells.Count} cells have a result of ours.");
+        return text.ToString();
+    }
+
+    private static IEnumerable<BaselineTable> Selected(BaselineFile baseline, IReadOnlyList<string> tables) =>
+        tables.Count == 0 ? baseline.Tables : baseline.Tables.Where(t => tables.Contains(t.Name));
+}

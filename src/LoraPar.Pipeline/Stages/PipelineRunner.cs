@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using LoraPar.Core;
+
+namespace LoraPar.Pipeline.Stages;
+
+/// <summary>What to run.</summary>
+/// <param name="Force">Re-run this stage kind and everything downstream of it, even when complete.</param>
+/// <param name="OnlyStage">Run only this stage kind (its upstream artifacts must be complete): one Slurm job's work.</param>
+public sealed record RunSelection(string? Force = null, string? OnlyStage = null);
+
+/// <summary>What a run did.</summary>
+/// <param name="Executed">Nodes computed by this process, in order.</param>
+/// <param name="Reused">Nodes whose complete artifact was used as is.</param>
+/// <param name="Seconds">Wall time.</param>
+public sealed record RunSummary(IReadOnlyList<PlannedStage> Executed, IReadOnlyList<PlannedStage> Reused, double Seconds);
+
+/// <summary>
+/// Runs a plan: visits nodes in DAG order, skips complete ones, computes stale ones (missing, incomplete, corrupt, forced), and
+/// records each run's pointers. Cancellation is honoured between stages and inside them; what finished stays cached.
+/// </summary>
+public static class PipelineRunner
+{
+    /// <summary>Runs <paramref name="plan"/> against <paramref name="store"/>.</summary>
+    public static RunSummary Run(PipelinePlan plan, ArtifactStore store, RunSelection selection, ExecutionEnvironment env)
+    {
+        var clock = Stopwatch.StartNew();
+        var forced = ForcedNodes(plan, selection.Force);
+        var nodes = SelectNodes(plan, selection);
+        var pointers = new RunPointers(store.RunsDirectory);
+        var (executed, reused) = (new List<PlannedStage>(), new List<PlannedStage>());
+        try
+        {
+            foreach (var node in nodes)
+            {
+                env.Cancellation.ThrowIfCancellationRequested();
+                if (!node.Runnable)
+                    throw new BadInputException($"stage '{node.Kind}' cannot run: input {string.Join(", ", node.Inputs.Where(i => i.Hash is null).Select(i => i.Path))} not found");
+                var check = store.Check(node.Kind, node.Key);
+                var force = forced.Contains(node);
+                if (check.IsComplete && !force)
+                {
+                    reused.Add(node);
+                    WritePointers(pointers, node, store.ReadRecord(node.Kind, node.Key)!);
+                    continue;
+                }
+                var line = $"{node.Kind} {node.Key[..8]} ({string.Join(", ", node.Variants.Select(v => v.Name))}): {(force ? "forced" : check.Detail)}";
+                env.Log(line);
+                env.Announce?.Invoke(line);
+                var record = StageExecutor.Execute(node, store, env, force);
+                if (record is null) reused.Add(node);
+                else executed.Add(node);
+                WritePointers(pointers, node, record ?? store.ReadRecord(node.Kind, node.Key)!);
+            }
+        }
+        finally
+        {
+            store.Hashes.Save();
+        }
+        return new RunSummary(executed, reused, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The nodes <c>--force kind</c> re-runs: that kind's nodes and every node downstream of them.</summary>
+    public static HashSet<PlannedStage> ForcedNodes(PipelinePlan plan, string? kind)
+    {
+        var forced = new HashSet<PlannedStage>();
+        if (kind is null) return forced;
+        RequireKind(plan, kind, "--force");
+        foreach (var node in plan.Nodes)
+            if (node.Kind == kind || node.Upstream.Any(forced.Contains)) forced.Add(node);
+        return forced;
+    }
+
+    private static IReadOnlyList<PlannedStage> SelectNodes(PipelinePlan plan, RunSelection selection)
+    {
+        if (selection.OnlyStage is { } only)
+        {
+            RequireKind(plan, only, "--stage");
+            return plan.Nodes.Where(n => n.Kind == only).ToList();
+        }
+        if (plan.Blocked.Count > 0)
+        {
+            var lines = plan.Blocked.Select(b => $"  {b.Kind} ({b.Variant}): {b.Reason}").Distinct();
+            throw new JobFailedException("the manifest needs stages this build cannot run:\n" + string.Join('\n', lines));
+        }
+        return plan.Nodes;
+    }
+
+    private static void RequireKind(PipelinePlan plan, string kind, string option)
+    {
+        if (plan.Nodes.Any(n => n.Kind == kind)) return;
+        var kinds = plan.Nodes.Select(n => n.Kind).Distinct().ToList();
+        throw new BadInputException($"{option} {kind}: no stage '{kind}' in this manifest's plan{Manifest.DidYouMean.Hint(kind, kinds)} "
+            + $"(stages: {string.Join(", ", kinds)})");
+    }
+
+    private static void WritePointers(RunPointers pointers, PlannedStage node, StageRecord record)
+    {
+        foreach (var variant in node.Variants) pointers.Write(node.Manifest.Name, variant.Name, record);
+    }
+}

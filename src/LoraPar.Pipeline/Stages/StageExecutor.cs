@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Reflection;
+using LoraPar.Core;
+using LoraPar.Pipeline.Progress;
+
+namespace LoraPar.Pipeline.Stages;
+
+/// <summary>What a stage execution needs from its surroundings.</summary>
+/// <param name="Progress">Progress bars.</param>
+/// <param name="Log">Run-log lines.</param>
+/// <param name="Cancellation">Ctrl-C.</param>
+/// <param name="Announce">One line per stage started, for the console (null: none).</param>
+public sealed record ExecutionEnvironment(IProgressReporter Progress, Action<string> Log, CancellationToken Cancellation,
+    Action<string>? Announce = null);
+
+/// <summary>
+/// Computes one planned stage into its artifact: claim the key's lock, re-check (another process may have finished it), run
+/// the stage in a fresh temporary folder, digest its outputs, write stage.json last, and rename the folder into place. Any
+/// failure or cancellation deletes the temporary folder, so no partial artifact ever looks complete.
+/// </summary>
+public static class StageExecutor
+{
+    /// <summary>The lorapar version recorded in stage.json.</summary>
+    public static string ToolVersion { get; } =
+        typeof(StageExecutor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>Executes <paramref name="node"/>; returns its record, or null when another process completed it meanwhile.</summary>
+    public static StageRecord? Execute(PlannedStage node, ArtifactStore store, ExecutionEnvironment env, bool force)
+    {
+        using var claim = KeyLock.Acquire(store.LockPathOf(node.Kind, node.Key), env.Cancellation, env.Log);
+        if (!force && store.Check(node.Kind, node.Key).IsComplete) return null;
+        var upstream = UpstreamDirectories(node, store);
+        var temporary = store.CreateTemporary(node.Kind, node.Key);
+        try
+        {
+            var started = DateTimeOffset.UtcNow;
+            var clock = Stopwatch.StartNew();
+            var context = new StageContext(node.Manifest, node.Key, temporary, upstream,
+                node.Inputs.ToDictionary(i => i.Name, i => i.Path), env.Progress, env.Log, env.Cancellation);
+            RunStage(node, context);
+            var record = MakeRecord(node, store.DigestOutputs(temporary), started, clock.Elapsed.TotalSeconds);
+            record.Write(Path.Combine(temporary, ArtifactStore.RecordFileName));
+            store.Commit(temporary, node.Kind, node.Key);
+            return record;
+        }
+        finally
+        {
+            if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        }
+    }
+
+    private static void RunStage(PlannedStage node, StageContext context)
+    {
+        try
+        {
+            node.Stage.Execute(context);
+        }
+        catch (Exception e) when (e is not (LoraParException or OperationCanceledException))
+        {
+            context.Log($"stage {node.Kind} failed: {e}");
+            throw new JobFailedException($"stage '{node.Kind}' failed: {e.Message}", e);
+        }
+    }
+
+    private static Dictionary<string, string> UpstreamDirectories(PlannedStage node, ArtifactStore store)
+    {
+        var dirs = new Dictionary<string, string>();
+        foreach (var upstream in node.Upstream)
+        {
+            var check = store.Check(upstream.Kind, upstream.Key);
+            if (!check.IsComplete)
+                throw new JobFailedException($"stage '{node.Kind}' needs '{upstream.Kind}' ({upstream.Key[..8]}), which is not complete "
+                    + $"({check.Detail}); run it first (lorapar run --stage {upstream.Kind})");
+            dirs[upstream.Kind] = store.DirectoryOf(upstream.Kind, upstream.Key);
+        }
+        return dirs;
+    }
+
+    /// <summary>The record of a node (outputs empty when not yet computed).</summary>
+    public static StageRecord MakeRecord(PlannedStage node, List<RecordedOutput> outputs, DateTimeOffset started, double seconds) => new()
+    {
+        Kind = node.Kind,
+        Version = node.Stage.Version,
+        Key = node.Key,
+        ToolVersion = ToolVersion,
+        Settings = (System.Text.Json.Nodes.JsonObject)node.Settings.DeepClone(),
+        Upstream = node.UpstreamKeys.ToDictionary(),
+        Inputs = node.Inputs.Select(i => new RecordedInput(i.Name, i.Path, i.Hash ?? "missing")).ToList(),
+        Outputs = outputs,
+        Started = started,
+        Seconds = seconds,
+        ComputedFor = $"{node.Manifest.Name}/{node.Variants[0].Name}",
+    };
+}

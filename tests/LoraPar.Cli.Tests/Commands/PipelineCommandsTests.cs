@@ -1,0 +1,104 @@
+using LoraPar.Cli;
+
+namespace LoraPar.Cli.Tests.Commands;
+
+public sealed class PipelineCommandsTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lorapar-cli-tests", Guid.NewGuid().ToString("N"));
+
+    public PipelineCommandsTests() => Directory.CreateDirectory(_dir);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Cli(params string[] args)
+    {
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var code = CliApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    private string Manifest(string toml)
+    {
+        var path = Path.Combine(_dir, "m.toml");
+        File.WriteAllText(path, toml);
+        return path;
+    }
+
+    public static TheoryData<string, string, string> Malformed => new()
+    {
+        { "wrong type", "[lora]\nrank = \"8\"\n", "m.toml:2:1 lora.rank: expected an integer, got string \"8\"" },
+        { "unknown key", "[partition]\nthetta = 0.9\n", "m.toml:2:1 partition.thetta: unknown key; did you mean 'theta'?" },
+        { "out of range", "[partition]\nbeta = 2\n", "m.toml:2:1 partition.beta: 2 is out of range; expected a value in [0, 1]" },
+        { "bad enum", "method = \"lora_par\"\n", "m.toml:1:10 method: unknown value 'lora_par'; expected one of lora-par, sft, sft-then-rl, rl-then-sft; did you mean 'lora-par'?" },
+        { "broken TOML", "seed = \n", "m.toml:1:8: invalid TOML: " },
+        { "missing file", "[data]\ntrain = \"absent.jsonl\"\n", "m.toml:2:9 data.train: file not found: " },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void Run_and_status_reject_a_malformed_manifest_with_exit_code_2_and_no_stack_trace(string what, string toml, string expected)
+    {
+        var path = Manifest(toml);
+        foreach (var verb in new[] { "run", "status" })
+        {
+            var (code, _, stderr) = Cli(verb, path);
+            Assert.True(code == 2, $"{what}: {verb} exited {code}: {stderr}");
+            Assert.True(stderr.Contains(expected, StringComparison.Ordinal), $"{what}: expected '{expected}' in:\n{stderr}");
+            Assert.DoesNotContain("   at ", stderr);
+            Assert.StartsWith("lorapar: manifest has 1 error:", stderr);
+        }
+    }
+
+    [Fact]
+    public void Dry_run_of_a_valid_manifest_prints_the_resolved_manifest_and_the_plan()
+    {
+        var (code, stdout, stderr) = Cli("run", "--dry-run", Manifest("[partition]\nalpha = 0.5\n[sweep]\nbeta = [0.0, 1.0]\n"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("[partition]\ntheta = 0.9\nalpha = 0.5\n", stdout.Replace("\r", ""));
+        Assert.Contains("# plan: 2 runs", stdout);
+        Assert.Contains("run beta=0", stdout);
+        Assert.Contains("blocked: needs 'eval', not available in this build", stdout);
+    }
+
+    [Fact]
+    public void Every_paper_manifest_passes_dry_run_validation_here()
+    {
+        var root = AppContext.BaseDirectory;
+        while (!Directory.Exists(Path.Combine(root, "experiments", "paper"))) root = Path.GetDirectoryName(root)!;
+        var manifests = Directory.GetFiles(Path.Combine(root, "experiments", "paper"), "*.toml", SearchOption.AllDirectories);
+        Assert.True(manifests.Length >= 20);
+        foreach (var manifest in manifests)
+        {
+            var (code, stdout, stderr) = Cli("run", "--dry-run", manifest);
+            Assert.True(code == 0, $"{manifest}: {stderr}");
+            Assert.Contains("environment variable LORAPAR_LLAMA2_7B is not set", stdout);
+        }
+    }
+
+    [Fact]
+    public void Run_without_the_needed_stages_fails_with_exit_code_1_naming_them()
+    {
+        var (code, _, stderr) = Cli("run", Manifest("seed = 1\n"));
+        Assert.Equal(1, code);
+        Assert.Contains("report (default): needs 'eval', not available in this build", stderr);
+    }
+
+    [Fact]
+    public void Compare_without_a_baseline_is_bad_input_and_with_one_prints_the_paper_tables()
+    {
+        var path = Manifest("[report]\ntables = [\"table2\"]\n");
+        Assert.Equal(2, Cli("compare", path).Code);
+        var root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "baselines", "paper.toml"))) root = Path.GetDirectoryName(root)!;
+        var (code, stdout, stderr) = Cli("compare", path, "--baseline", Path.Combine(root, "baselines", "paper.toml"));
+        Assert.True(code == 0, stderr);
+        Assert.Contains("### table2: Influence of α and β", stdout);
+        Assert.Contains("0 of 18 cells have a result of ours.", stdout);
+    }
+
+    [Fact]
+    public void Clean_needs_a_manifest()
+    {
+        Assert.Equal(2, Cli("clean").Code);
+    }
+}

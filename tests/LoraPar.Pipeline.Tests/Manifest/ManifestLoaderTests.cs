@@ -1,0 +1,111 @@
+using LoraPar.Core;
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
+
+namespace LoraPar.Pipeline.Tests.Manifest;
+
+public sealed class ManifestLoaderTests : IDisposable
+{
+    private readonly Workspace _ws = new();
+
+    public void Dispose() => _ws.Dispose();
+
+    private string Errors(string toml, string file = "m.toml")
+    {
+        _ws.Write(file, toml);
+        return Assert.Throws<BadInputException>(() => _ws.Load(file)).Message;
+    }
+
+    [Fact]
+    public void An_empty_manifest_has_the_authors_defaults()
+    {
+        _ws.Write("m.toml", "");
+        var m = _ws.Load("m.toml").Manifest;
+        Assert.Equal("m", m.Name);
+        Assert.Equal((8, 64.0, 0.05, LoraTargets.Qkvgud, LoraInit.GaussianBoth, 0.01),
+            (m.Lora.Rank, m.Lora.Alpha, m.Lora.Dropout, m.Lora.Targets, m.Lora.Init, m.Lora.InitStd));
+        Assert.Equal((2e-4, LearningRateSchedule.Cosine, 0.03, 1, 32, 512, 1),
+            (m.Sft.LearningRate, m.Sft.Schedule, m.Sft.WarmupRatio, m.Sft.BatchSize, m.Sft.GradAccum, m.Sft.MaxLength, m.Sft.Epochs));
+        Assert.Equal((5e-6, 0.9, 0.99, 0.1, 0.1, 8, 128, 256, 0.1),
+            (m.Rl.LearningRate, m.Rl.Beta1, m.Rl.Beta2, m.Rl.WeightDecay, m.Rl.WarmupRatio, m.Rl.NumGenerations,
+             m.Rl.MaxPromptLength, m.Rl.MaxCompletionLength, m.Rl.MaxGradNorm));
+        Assert.Equal((2.0, 0.5, 0.5, 0.5, 0.125),
+            (m.Rl.Rewards.Correctness, m.Rl.Rewards.Integer, m.Rl.Rewards.StrictFormat, m.Rl.Rewards.SoftFormat, m.Rl.Rewards.XmlCount));
+        Assert.Equal((100, 1, 0.0), (m.Importance.SamplesPerSystem, m.Importance.BatchSize, m.Importance.Dropout));
+        Assert.Equal((0.9, 1.0, 1.0, MaskSelection.Importance), (m.Partition.Theta, m.Partition.Alpha, m.Partition.Beta, m.Partition.Selection));
+        Assert.Equal(Path.Combine(_ws.Root, "artifacts"), m.Artifacts);
+    }
+
+    [Fact]
+    public void Values_and_kebab_case_enums_are_read()
+    {
+        _ws.Write("m.toml", "name = \"x\"\nseed = 7\ndevice = \"cpu\"\nmethod = \"sft-then-rl\"\n[lora]\nrank = 16\nalpha = 32\ninit = \"gaussian-both\"\n"
+            + "[rl]\nloss_type = \"dr-grpo\"\n[rl.rewards]\ncorrectness = 1.5\n[eval]\nbenchmarks = [\"gsm8k\", \"humaneval\"]\n");
+        var m = _ws.Load("m.toml").Manifest;
+        Assert.Equal(("x", 7L, DeviceKind.Cpu, TrainingMethod.SftThenRl), (m.Name, m.Seed, m.Device, m.Method));
+        Assert.Equal((16, 32.0), (m.Lora.Rank, m.Lora.Alpha));
+        Assert.Equal(GrpoLossType.DrGrpo, m.Rl.LossType);
+        Assert.Equal(1.5, m.Rl.Rewards.Correctness);
+        Assert.Equal([Benchmark.Gsm8k, Benchmark.Humaneval], m.Eval.Benchmarks);
+    }
+
+    [Fact]
+    public void Extends_deep_merges_tables_and_resolves_paths_against_the_file_that_wrote_them()
+    {
+        _ws.Write("data/train.jsonl", "{}\n");
+        _ws.Write("data/eval.jsonl", "{}\n");
+        _ws.Write("base/base.toml", "seed = 1\n[lora]\nrank = 4\ndropout = 0.1\n[data]\ntrain = \"../data/train.jsonl\"\neval = \"../data/eval.jsonl\"\n");
+        _ws.Write("exp/child.toml", "extends = \"../base/base.toml\"\n[lora]\nrank = 16\n");
+        var m = _ws.Load("exp/child.toml").Manifest;
+        Assert.Equal((1L, 16, 0.1), (m.Seed, m.Lora.Rank, m.Lora.Dropout));
+        Assert.Equal(_ws.PathOf("data/train.jsonl"), m.Data.Train!.Resolved);
+        Assert.Equal("child", m.Name);
+    }
+
+    [Fact]
+    public void All_errors_are_reported_at_once_sorted_by_position()
+    {
+        var message = Errors("seed = \"x\"\n[lora]\nrnak = 8\ndropout = 1.5\n[partition]\ntheta = 0.0\n");
+        var lines = message.Split('\n').Skip(1).ToArray();
+        Assert.Equal(
+        [
+            "m.toml:1:1 seed: expected an integer, got string \"x\"",
+            "m.toml:3:1 lora.rnak: unknown key; did you mean 'rank'?",
+            "m.toml:4:1 lora.dropout: 1.5 is out of range; expected a value in [0, 1)",
+            "m.toml:6:1 partition.theta: 0 is out of range; expected a value in (0, 1]",
+        ], lines);
+        Assert.StartsWith("manifest has 4 errors:", message);
+    }
+
+    [Fact]
+    public void A_cycle_of_extends_is_an_error()
+    {
+        _ws.Write("a.toml", "extends = \"b.toml\"\n");
+        var message = Errors("extends = \"a.toml\"\n", "b.toml");
+        Assert.Contains("extends itself through a cycle", message);
+    }
+
+    [Fact]
+    public void Missing_paths_are_errors_when_running_and_warnings_for_a_dry_run()
+    {
+        _ws.Write("m.toml", "[model]\nsource = \"checkpoint\"\npath = \"${CKPT}\"\n[data]\ntrain = \"nope.jsonl\"\n");
+        var error = Assert.Throws<BadInputException>(() => _ws.Load("m.toml")).Message;
+        Assert.Contains("m.toml:3:8 model.path: environment variable CKPT is not set", error);
+        Assert.Contains($"m.toml:5:9 data.train: file not found: {_ws.PathOf("nope.jsonl")}", error);
+        var dry = _ws.Load("m.toml", PathCheckMode.Warnings);
+        Assert.Equal(2, dry.Warnings.Count);
+        var withEnv = _ws.Load("m.toml", PathCheckMode.Warnings, name => name == "CKPT" ? _ws.Root : null);
+        Assert.Equal(_ws.Root, withEnv.Manifest.Model.Path!.Resolved);
+        Assert.Single(withEnv.Warnings);
+    }
+
+    [Fact]
+    public void Every_section_key_in_the_json_form_is_a_key_the_loader_accepts()
+    {
+        var json = ManifestJson.ToJson(new PipelineManifest { Data = new DataSection { Dataset = DatasetKind.Synthetic } }, includePaths: false);
+        var toml = ManifestJson.ToToml(new PipelineManifest { Data = new DataSection { Dataset = DatasetKind.Synthetic } });
+        _ws.Write("roundtrip.toml", toml);
+        var loaded = _ws.Load("roundtrip.toml").Manifest;
+        Assert.Equal(json.ToJsonString(), ManifestJson.ToJson(loaded with { Name = "experiment" }, includePaths: false).ToJsonString());
+    }
+}
