@@ -1,6 +1,7 @@
 using System.CommandLine;
 using LoraPar.Cli.Commands;
 using LoraPar.Core;
+using LoraPar.Pipeline.Benchmarks;
 
 namespace LoraPar.Cli;
 
@@ -8,7 +9,7 @@ namespace LoraPar.Cli;
 public static class CliApp
 {
     /// <summary>Builds the root command with every working verb.</summary>
-    public static RootCommand BuildRoot(TextWriter stdout)
+    public static RootCommand BuildRoot(TextWriter stdout, TextWriter stderr)
     {
         var root = new RootCommand("lorapar — LoRA-PAR: dual-system LoRA partitioning, trained with SFT then GRPO.");
         foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction(stdout);
@@ -17,13 +18,14 @@ public static class CliApp
         root.Subcommands.Add(StatusCommand.Create(stdout));
         root.Subcommands.Add(CleanCommand.Create(stdout));
         root.Subcommands.Add(CompareCommand.Create(stdout));
+        root.Subcommands.Add(BenchCommand.Create(stdout, stderr, BenchCatalog.All()));
         return root;
     }
 
     /// <summary>Runs the CLI; returns 0 on success, 1 when the job failed, 2 for bad usage or bad input.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var root = BuildRoot(stdout);
+        var root = BuildRoot(stdout, stderr);
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {

@@ -34,7 +34,7 @@ public sealed class CliAppTests
     {
         var (code, stdout, _) = Run("--help");
         Assert.Equal(0, code);
-        var verbs = CliApp.BuildRoot(TextWriter.Null).Subcommands.Select(c => c.Name).ToList();
+        var verbs = CliApp.BuildRoot(TextWriter.Null, TextWriter.Null).Subcommands.Select(c => c.Name).ToList();
         Assert.All(verbs, v => Assert.Contains(v, stdout));
         foreach (var planned in new[] { "run", "status", "compare", "bench", "export", "eval", "clean" }.Except(verbs))
             Assert.DoesNotContain($"  {planned} ", stdout);
@@ -46,5 +46,23 @@ public sealed class CliAppTests
         var (code, stdout, _) = Run("info");
         Assert.Equal(0, code);
         Assert.Contains("cpu threads", stdout);
+    }
+
+    [Fact]
+    public void Bench_pipeline_prints_one_json_object_with_the_noop_figure()
+    {
+        var (code, stdout, _) = Run("bench", "pipeline", "--json", "--quick");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        Assert.Equal("pipeline", doc.RootElement.GetProperty("suite").GetString());
+        Assert.Contains(doc.RootElement.GetProperty("figures").EnumerateArray(), f => f.GetProperty("name").GetString() == "noop_run_seconds");
+    }
+
+    [Fact]
+    public void Bench_with_an_unknown_suite_exits_2()
+    {
+        var (code, _, stderr) = Run("bench", "nosuch");
+        Assert.Equal(2, code);
+        Assert.Contains("nosuch", stderr);
     }
 }

@@ -1,0 +1,13 @@
+using LoraPar.Core.Benchmarks;
+
+namespace LoraPar.Pipeline.Benchmarks;
+
+/// <summary>Every benchmark suite <c>lorapar bench</c> offers, one per issue that states figures.</summary>
+public static class BenchCatalog
+{
+    /// <summary>The suites, in the order the pipeline runs their subjects.</summary>
+    public static IReadOnlyList<IBenchSuite> All() =>
+    [
+        new PipelineBenchSuite(),
+    ];
+}
