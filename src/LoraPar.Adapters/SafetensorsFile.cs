@@ -2,9 +2,18 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using LoraPar.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LoraPar.Adapters;
+
+/// <summary>One tensor to write: its key, dtype and shape up front, and a function that produces it when its bytes are due
+/// (the writer disposes what <see cref="Open"/> returns), so large exports hold one produced tensor at a time.</summary>
+public sealed record TensorSource(string Key, ScalarType DType, long[] Shape, Func<Tensor> Open)
+{
+    /// <summary>A source for an existing tensor (written through a detached alias; the tensor itself is not disposed).</summary>
+    public static TensorSource Of(string key, Tensor tensor) => new(key, tensor.dtype, tensor.shape, tensor.detach);
+}
 
 /// <summary>
 /// Reads and writes the safetensors format. Reading goes through TorchSharp.PyBridge (which maps F64…U8 and BOOL).
@@ -14,20 +23,27 @@ namespace LoraPar.Adapters;
 public static class SafetensorsFile
 {
     /// <summary>Writes <paramref name="tensors"/> (any device; moved to the CPU one at a time) to <paramref name="path"/> atomically.</summary>
-    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Write(path, tensors.Select(kv => TensorSource.Of(kv.Key, kv.Value)).ToList(), metadata);
+
+    /// <summary>Writes the tensors <paramref name="sources"/> produce, one at a time, to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, IReadOnlyList<TensorSource> sources, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var entries = tensors.ToList();
-        var header = Header(entries, metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
+        var header = Header(sources, metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
         AtomicFile.Write(path, stream =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)header.Length);
             stream.Write(length);
             stream.Write(header);
-            foreach (var (_, tensor) in entries)
+            foreach (var source in sources)
             {
-                using var cpu = tensor.detach().cpu().contiguous();
-                stream.Write(cpu.bytes);
+                using var produced = source.Open();
+                if (produced.dtype != source.DType || !produced.shape.SequenceEqual(source.Shape))
+                    throw new InvalidOperationException($"{source.Key}: produced [{string.Join(", ", produced.shape)}] {produced.dtype}, announced [{string.Join(", ", source.Shape)}] {source.DType}");
+                using var cpu = produced.cpu();
+                using var contiguous = cpu.contiguous();
+                stream.Write(contiguous.bytes);
             }
         });
     }
@@ -62,7 +78,7 @@ public static class SafetensorsFile
         _ => throw new ArgumentException($"safetensors has no dtype for {type}", nameof(type)),
     };
 
-    private static byte[] Header(IReadOnlyList<KeyValuePair<string, Tensor>> entries, IReadOnlyDictionary<string, string> metadata)
+    private static byte[] Header(IReadOnlyList<TensorSource> entries, IReadOnlyDictionary<string, string> metadata)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -72,13 +88,13 @@ public static class SafetensorsFile
             foreach (var (k, v) in metadata) json.WriteString(k, v);
             json.WriteEndObject();
             long offset = 0;
-            foreach (var (key, tensor) in entries)
+            foreach (var (key, dtype, shape, _) in entries)
             {
-                var size = tensor.numel() * tensor.ElementSize;
+                var size = shape.Aggregate(1L, (a, b) => a * b) * dtype.ElementSize();
                 json.WriteStartObject(key);
-                json.WriteString("dtype", DTypeName(tensor.dtype));
+                json.WriteString("dtype", DTypeName(dtype));
                 json.WriteStartArray("shape");
-                foreach (var d in tensor.shape) json.WriteNumberValue(d);
+                foreach (var d in shape) json.WriteNumberValue(d);
                 json.WriteEndArray();
                 json.WriteStartArray("data_offsets");
                 json.WriteNumberValue(offset);

@@ -56,7 +56,7 @@ public sealed class LoraMaskSetTests : TorchTest
     public void Non_mask_files_are_bad_input()
     {
         var path = Path.Combine(Path.GetTempPath(), $"notmask-{Guid.NewGuid():N}.safetensors");
-        SafetensorsFile.Write(path, [new("x.lora_A", zeros(2, 2))]);
+        SafetensorsFile.Write(path, [TensorSource.Of("x.lora_A", zeros(2, 2))]);
         Assert.Contains("not bool masks", Assert.Throws<BadInputException>(() => LoraMaskSet.Load(path, CPU)).Message);
         File.WriteAllText(path, "garbage");
         Assert.Throws<BadInputException>(() => LoraMaskSet.Load(path, CPU));
