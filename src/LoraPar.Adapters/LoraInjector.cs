@@ -43,8 +43,8 @@ public static class LoraInjector
             ModuleSurgery.Replace(root, path, wrapper);
             if (keepsInitial)
             {
-                initial.Add(path + LoraAdapterSet.ASuffix, factors.A.detach().clone());
-                initial.Add(path + LoraAdapterSet.BSuffix, factors.B.detach().clone());
+                initial.Add(path + LoraAdapterSet.ASuffix, factors.A.clone().DetachFromDisposeScope());
+                initial.Add(path + LoraAdapterSet.BSuffix, factors.B.clone().DetachFromDisposeScope());
             }
             factors.A.Dispose();
             factors.B.Dispose();

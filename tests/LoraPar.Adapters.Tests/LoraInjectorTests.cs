@@ -1,3 +1,4 @@
+using LoraPar.Adapters.Masks;
 using LoraPar.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -46,6 +47,29 @@ public sealed class LoraInjectorTests : TorchTest
         }
         using var on = model.forward(tokens);
         Assert.Equal(0, RelativeError(on, adapted));
+    }
+
+    [Fact]
+    public void Adapters_and_optimizer_state_made_inside_a_dispose_scope_outlive_it()
+    {
+        using var model = ToyLlama.Small();
+        LoraAdapterSet adapters;
+        MaskedAdamW optimizer;
+        LoraMaskSet masks;
+        using (NewDisposeScope())
+        {
+            adapters = LoraInjector.Inject(model, new LoraConfig { R = 2, Init = LoraInit.Olora }, seed: 1);
+            masks = LoraMaskSet.Random(adapters.Tensors, 0.5, 1);
+            optimizer = new MaskedAdamW(adapters.Tensors, masks, new AdamWOptions());
+        }
+        using var tokens = Tokens();
+        using var loss = model.forward(tokens).square().mean();
+        loss.backward();
+        optimizer.Step();
+        Assert.All(adapters.InitialTensors.Values, t => Assert.Equal(2, t.shape.Min()));
+        Assert.Equal(masks.TotalActive * 8, optimizer.StateBytes);
+        optimizer.Dispose();
+        masks.Dispose();
     }
 
     [Fact]

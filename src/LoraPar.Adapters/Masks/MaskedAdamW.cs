@@ -48,10 +48,10 @@ public sealed class MaskedAdamW : IDisposable
             if (active > 0 && active < p.numel())
             {
                 var flat = masks.Masks[key].to(p.device).reshape(-1).nonzero().reshape(-1);          // (active), int64
-                index = (p.numel() <= int.MaxValue ? flat.to_type(ScalarType.Int32) : flat).MoveToOuterDisposeScope();
+                index = (p.numel() <= int.MaxValue ? flat.to_type(ScalarType.Int32) : flat).DetachFromDisposeScope();
             }
-            var m = zeros(active, dtype: p.dtype, device: p.device).MoveToOuterDisposeScope();      // (active)
-            var v = zeros(active, dtype: p.dtype, device: p.device).MoveToOuterDisposeScope();      // (active)
+            var m = zeros(active, dtype: p.dtype, device: p.device).DetachFromDisposeScope();       // (active), owned by the optimizer
+            var v = zeros(active, dtype: p.dtype, device: p.device).DetachFromDisposeScope();       // (active)
             slots[key] = new Slot(p, m, v, index);
         }
     }
