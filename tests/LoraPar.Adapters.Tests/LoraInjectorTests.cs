@@ -91,6 +91,18 @@ public sealed class LoraInjectorTests : TorchTest
     }
 
     [Fact]
+    public void A_rank_too_large_for_one_layer_is_refused_before_the_model_changes()
+    {
+        using var model = ToyLlama.Small();
+        using var tokens = Tokens();
+        using var before = model.forward(tokens);
+        var e = Assert.Throws<BadInputException>(() => LoraInjector.Inject(model, new LoraConfig { R = 20, Init = LoraInit.Pissa }, 1));
+        Assert.Contains("v_proj: r = 20 exceeds min(out, in) = 16", e.Message);
+        Assert.All(model.parameters(), p => Assert.True(p.requires_grad));
+        Assert.Equal(0, RelativeError(model.forward(tokens), before));
+    }
+
+    [Fact]
     public void Injecting_twice_is_refused()
     {
         using var model = ToyLlama.Small();
