@@ -1,3 +1,4 @@
+using LoraPar.Adapters.Benchmarks;
 using LoraPar.Core.Benchmarks;
 
 namespace LoraPar.Pipeline.Benchmarks;
@@ -8,6 +9,7 @@ public static class BenchCatalog
     /// <summary>The suites, in the order the pipeline runs their subjects.</summary>
     public static IReadOnlyList<IBenchSuite> All() =>
     [
+        new LoraBenchSuite(),
         new PipelineBenchSuite(),
     ];
 }
