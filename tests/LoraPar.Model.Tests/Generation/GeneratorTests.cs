@@ -95,6 +95,19 @@ public sealed class GeneratorTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void Training_works_on_a_model_that_has_generated()
+    {
+        var generator = Make();
+        var completions = generator.Generate(["HELLO"], new GenerationOptions { MaxNewTokens = 4 });
+        using var scope = torch.NewDisposeScope();
+        var batch = CompletionBatch.Create([generator.Tokenizer.Encode("HELLO")], [completions[0].TokenIds], 0, torch.CPU);
+        var loss = -SequenceScorer.TokenLogProbs(_model, batch).sum();
+        loss.backward();
+        Assert.NotNull(_model.model.layers[1].mlp.down_proj.parameters().First().grad);
+        _model.zero_grad();
+    }
+
+    [Fact]
     public void Zero_new_tokens_and_no_prompts_give_empty_results()
     {
         Assert.Empty(Make().Generate([], new GenerationOptions()));
