@@ -122,16 +122,18 @@ public sealed class LlamaForCausalLMTests : TorchTest
         Assert.Equal(2 * 7, model.Projections().Count());
     }
 
-    [Fact]
-    public void Bfloat16_model_tracks_the_float32_model()
+    [Theory]
+    [InlineData(ScalarType.BFloat16)]
+    [InlineData(ScalarType.Float16)]
+    public void Half_precision_models_track_the_float32_model(ScalarType dtype)
     {
         using var fp32 = TinyModelFactory.Create(Config, seed: 6);
-        using var bf16 = TinyModelFactory.Create(Config, seed: 6, dtype: ScalarType.BFloat16);
+        using var half = TinyModelFactory.Create(Config, seed: 6, dtype: dtype);
         using var scope = torch.NewDisposeScope();
         var ids = Ids(1, 2, 3, 4, 5);
         var a = fp32.call(ids);
-        var b = bf16.call(ids).to(ScalarType.Float32);
-        Assert.Equal(ScalarType.BFloat16, bf16.DType);
+        var b = half.call(ids).to(ScalarType.Float32);
+        Assert.Equal(dtype, half.DType);
         Assert.True((a - b).abs().max().item<float>() < 0.05f * a.abs().max().item<float>() + 0.02f);
     }
 
