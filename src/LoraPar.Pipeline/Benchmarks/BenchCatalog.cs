@@ -1,5 +1,6 @@
 using LoraPar.Adapters.Benchmarks;
 using LoraPar.Core.Benchmarks;
+using LoraPar.Model.Benchmarks;
 
 namespace LoraPar.Pipeline.Benchmarks;
 
@@ -9,6 +10,7 @@ public static class BenchCatalog
     /// <summary>The suites, in the order the pipeline runs their subjects.</summary>
     public static IReadOnlyList<IBenchSuite> All() =>
     [
+        new ModelBenchSuite(),
         new LoraBenchSuite(),
         new PipelineBenchSuite(),
     ];
