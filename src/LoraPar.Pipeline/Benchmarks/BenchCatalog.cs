@@ -1,5 +1,6 @@
 using LoraPar.Adapters.Benchmarks;
 using LoraPar.Core.Benchmarks;
+using LoraPar.Evaluation.Benchmarks;
 using LoraPar.Model.Benchmarks;
 
 namespace LoraPar.Pipeline.Benchmarks;
@@ -12,6 +13,7 @@ public static class BenchCatalog
     [
         new ModelBenchSuite(),
         new LoraBenchSuite(),
+        new EvalBenchSuite(() => TinyGenerator.Create()),
         new PipelineBenchSuite(),
     ];
 }
