@@ -1,0 +1,122 @@
+using LoraPar.Adapters;
+using LoraPar.Model.Llama;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LoraPar.Method.Importance;
+
+/// <summary>The outcome of <see cref="ImportanceScorer.Score"/>; owns <see cref="Scores"/>.</summary>
+/// <param name="Scores">I(φ) for every LoRA element and both systems (save as <see cref="ImportanceScores.FileName"/>).</param>
+/// <param name="Warnings">What <see cref="ImportanceDiagnostics.Check"/> and the sampling found worth saying (e.g. dropped examples).</param>
+/// <param name="Samples">Which examples of each split were scored.</param>
+public sealed record ImportanceScoringResult(ImportanceScores Scores, IReadOnlyList<string> Warnings, IReadOnlyDictionary<DualSystem, ScoringSample> Samples)
+    : IDisposable
+{
+    /// <summary>Frees the scores.</summary>
+    public void Dispose() => Scores.Dispose();
+}
+
+/// <summary>
+/// Scores every LoRA element for both systems (paper §3.3): samples N examples per split (seeded), computes each example's
+/// gradient of the answer-only loss (<see cref="AnswerOnlyLoss"/>) for every LoRA tensor — in batches by default
+/// (<see cref="GradientPath.Batched"/>), or one backward per example (<see cref="GradientPath.PerExampleLoop"/>) — and turns
+/// Σₖ gₖ and Σₖ gₖ² into I(φ) = |ḡφ − ½F̂φ²| (<see cref="ImportanceAccumulator"/>). While scoring, the model is in eval mode
+/// and the LoRA branch runs without dropout; afterwards the model's modules, modes and the adapter values are exactly as
+/// before (checked). Works on the model's device.
+/// </summary>
+public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adapters, int padId, ImportanceScorerOptions options)
+{
+    private readonly ImportanceScorerOptions options = options.Validated();
+
+    /// <summary>
+    /// Scores the splits in <paramref name="splits"/> (both systems must be present and non-empty after fitting to the
+    /// maximum length). All-zero scores (e.g. the usual B = 0 init) and non-finite scores are <see cref="LoraPar.Core.BadInputException"/>s
+    /// whose message names the cause; <paramref name="progress"/> hears after every batch.
+    /// </summary>
+    public ImportanceScoringResult Score(IReadOnlyDictionary<DualSystem, IReadOnlyList<AnswerExample>> splits,
+        IProgress<ScoringProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var samples = DualSystemNames.All.ToDictionary(s => s, s => ScoringSample.Draw(
+            s, splits.TryGetValue(s, out var split) ? split : [], options.ExamplesPerSystem, options.MaxLength, options.Seed));
+        var before = adapters.Snapshot();
+        try
+        {
+            using var accumulator = new ImportanceAccumulator(model.Device);
+            Accumulate(accumulator, samples, progress, cancel);
+            CheckUnchanged(before);
+            var scores = accumulator.ToScores(adapters.Tensors.ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value));
+            try
+            {
+                var warnings = SampleWarnings(samples).Concat(ImportanceDiagnostics.Check(scores)).ToList();
+                return new ImportanceScoringResult(scores, warnings, samples);
+            }
+            catch
+            {
+                scores.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            foreach (var t in before.Values) t.Dispose();
+        }
+    }
+
+    private void Accumulate(ImportanceAccumulator accumulator, Dictionary<DualSystem, ScoringSample> samples,
+        IProgress<ScoringProgress>? progress, CancellationToken cancel)
+    {
+        var total = samples.Values.Sum(s => s.Examples.Count);
+        var done = 0;
+        using var modes = new ScoringModes(model);
+        using var path = GradientPaths.Create(options.Path, model, adapters, options.BatchSize);
+        foreach (var system in DualSystemNames.All)
+            foreach (var examples in samples[system].Batches(path.BatchSize))
+            {
+                cancel.ThrowIfCancellationRequested();
+                using (var scope = NewDisposeScope())
+                {
+                    var batch = AnswerBatch.Collate(examples, padId, model.Device);
+                    accumulator.Add(system, path.Gradients(batch));     // (B, ...shape) per LoRA tensor
+                }
+                done += examples.Count;
+                progress?.Report(new ScoringProgress(system, done, total));
+            }
+    }
+
+    /// <summary>The adapters are where they were and hold the values they held (a failure here is a bug, not bad input).</summary>
+    private void CheckUnchanged(IReadOnlyDictionary<string, Tensor> before)
+    {
+        foreach (var (path, layer) in adapters.Layers)
+            if (!ReferenceEquals(LoraPar.Adapters.ModuleSurgery.Get(model, path), layer))
+                throw new InvalidOperationException($"scoring left '{path}' without its LoRA adapter");
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        foreach (var (key, tensor) in adapters.Tensors)
+            if (!tensor.shape.SequenceEqual(before[key].shape) || !tensor.eq(before[key]).all().item<bool>())
+                throw new InvalidOperationException($"scoring changed the LoRA tensor '{key}'");
+    }
+
+    private static IEnumerable<string> SampleWarnings(Dictionary<DualSystem, ScoringSample> samples) =>
+        samples.Values.Where(s => s.Unfit > 0).Select(s =>
+            $"{s.System.Label()}: {s.Unfit} of {s.Available} examples were left out of scoring because no response token fits " +
+            "in importance.max_length (or the prompt or response is empty).");
+
+    /// <summary>Eval mode and grad mode for the duration of scoring; restores every module's training flag afterwards.</summary>
+    private sealed class ScoringModes : IDisposable
+    {
+        private readonly List<(nn.Module Module, bool Training)> training;
+        private readonly IDisposable grad = enable_grad();
+
+        public ScoringModes(LlamaForCausalLM model)
+        {
+            training = [(model, model.training), .. model.named_modules().Select(m => (m.module, m.module.training))];
+            model.eval();
+        }
+
+        public void Dispose()
+        {
+            foreach (var (module, wasTraining) in training) module.train(wasTraining);
+            grad.Dispose();
+        }
+    }
+}
