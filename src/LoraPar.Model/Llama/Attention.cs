@@ -1,0 +1,77 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace LoraPar.Model.Llama;
+
+/// <summary>
+/// Grouped-query self-attention with rotary positions: H query heads share H_kv key/value heads (G = H / H_kv each).
+/// Queries of one group are folded into the query-length axis, (B, H, T, D) → (B, H_kv, G·T, D), so keys and values are
+/// never replicated. Projection fields are named as in HF checkpoints and may be swapped (see <see cref="IProjectionHost"/>).
+/// </summary>
+public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProjectionHost
+{
+    public Module<Tensor, Tensor> q_proj;
+    public Module<Tensor, Tensor> k_proj;
+    public Module<Tensor, Tensor> v_proj;
+    public Module<Tensor, Tensor> o_proj;
+
+    private readonly int _layer;
+    private readonly long _heads;
+    private readonly long _kvHeads;
+    private readonly long _headDim;
+
+    public Attention(LlamaConfig config, int layer, ScalarType dtype, Device device) : base("self_attn")
+    {
+        _layer = layer;
+        _heads = config.NumAttentionHeads;
+        _kvHeads = config.NumKeyValueHeads;
+        _headDim = config.HeadDim;
+        long d = config.HiddenSize, q = _heads * _headDim, kv = _kvHeads * _headDim;
+        q_proj = ParameterFactory.Linear(d, q, config.AttentionBias, dtype, device);
+        k_proj = ParameterFactory.Linear(d, kv, config.AttentionBias, dtype, device);
+        v_proj = ParameterFactory.Linear(d, kv, config.AttentionBias, dtype, device);
+        o_proj = ParameterFactory.Linear(q, d, config.OutputProjectionBias, dtype, device);
+        RegisterComponents();
+    }
+
+    /// <summary>Attends <paramref name="x"/> (B, T, d) over the cached and new positions; returns (B, T, d).</summary>
+    public override Tensor forward(Tensor x, AttentionContext context)
+    {
+        long batch = x.shape[0], length = x.shape[1], groups = _heads / _kvHeads;
+        var q = q_proj.call(x).view(batch, length, _heads, _headDim);                                // (B, T, H, D)
+        var k = k_proj.call(x).view(batch, length, _kvHeads, _headDim);                             // (B, T, H_kv, D)
+        var v = v_proj.call(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);              // (B, H_kv, T, D)
+        q = RotaryEmbedding.Apply(q, context.Cos, context.SinSigned).transpose(1, 2);               // (B, H, T, D)
+        k = RotaryEmbedding.Apply(k, context.Cos, context.SinSigned).transpose(1, 2);               // (B, H_kv, T, D)
+        if (context.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);                         // (B, H_kv, S, D)
+        if (groups > 1) q = q.reshape(batch, _kvHeads, groups * length, _headDim);                  // (B, H_kv, G·T, D)
+        var o = functional.scaled_dot_product_attention(q, k, v, context.Mask.Mask, is_casual: context.Mask.IsCausal);
+        if (groups > 1) o = o.view(batch, _heads, length, _headDim);                                // (B, H, T, D)
+        return o_proj.call(o.transpose(1, 2).reshape(batch, length, _heads * _headDim));           // (B, T, d)
+    }
+
+    public IReadOnlyList<ProjectionKind> Kinds { get; } = [ProjectionKind.Q, ProjectionKind.K, ProjectionKind.V, ProjectionKind.O];
+
+    public Module<Tensor, Tensor> GetProjection(ProjectionKind kind) => kind switch
+    {
+        ProjectionKind.Q => q_proj,
+        ProjectionKind.K => k_proj,
+        ProjectionKind.V => v_proj,
+        ProjectionKind.O => o_proj,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "attention holds q, k, v and o only"),
+    };
+
+    public void SetProjection(ProjectionKind kind, Module<Tensor, Tensor> module)
+    {
+        _ = GetProjection(kind);
+        switch (kind)
+        {
+            case ProjectionKind.Q: q_proj = module; break;
+            case ProjectionKind.K: k_proj = module; break;
+            case ProjectionKind.V: v_proj = module; break;
+            default: o_proj = module; break;
+        }
+        _internal_submodules[ProjectionNames.ModuleName(kind)] = module;
+    }
+}

@@ -1,0 +1,30 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace LoraPar.Model.Llama;
+
+/// <summary>One pre-norm decoder block: h = x + attn(norm(x)); y = h + mlp(norm(h)).</summary>
+public sealed class DecoderLayer : Module<Tensor, AttentionContext, Tensor>
+{
+    public readonly Attention self_attn;
+    public readonly Mlp mlp;
+    public readonly RmsNorm input_layernorm;
+    public readonly RmsNorm post_attention_layernorm;
+
+    public DecoderLayer(LlamaConfig config, int layer, ScalarType dtype, Device device) : base($"layers.{layer}")
+    {
+        self_attn = new Attention(config, layer, dtype, device);
+        mlp = new Mlp(config, dtype, device);
+        input_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        post_attention_layernorm = new RmsNorm(config.HiddenSize, config.RmsNormEps, dtype, device);
+        RegisterComponents();
+    }
+
+    /// <summary>(B, T, d) → (B, T, d).</summary>
+    public override Tensor forward(Tensor x, AttentionContext context)
+    {
+        var h = x + self_attn.call(input_layernorm.call(x), context);   // (B, T, d)
+        return h + mlp.call(post_attention_layernorm.call(h));          // (B, T, d)
+    }
+}

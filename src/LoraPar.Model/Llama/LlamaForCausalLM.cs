@@ -1,0 +1,92 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace LoraPar.Model.Llama;
+
+/// <summary>Where one projection sits: its HF module path (<c>model.layers.3.mlp.up_proj</c>), layer, kind and current module.</summary>
+public sealed record ProjectionSite(string Path, int Layer, ProjectionKind Kind, Module<Tensor, Tensor> Module);
+
+/// <summary>
+/// A LLaMA-family causal language model (LLaMA-2/3, Qwen2): <c>model</c> (the decoder stack) and <c>lm_head</c>.
+/// Parameters are created uninitialised on <see cref="Device"/> in <see cref="DType"/>; fill them from a checkpoint
+/// (<c>HfCheckpoint</c>) or an initialiser (<see cref="WeightInitializer"/>). Knows nothing of adapters: those swap
+/// projections through <see cref="ReplaceProjection"/>.
+/// </summary>
+public sealed class LlamaForCausalLM : Module<Tensor, Tensor>
+{
+    public readonly LlamaModel model;
+    public Module<Tensor, Tensor> lm_head;
+
+    /// <summary>The config the model was built from.</summary>
+    public LlamaConfig Config { get; }
+
+    public LlamaForCausalLM(LlamaConfig config, Device? device = null, ScalarType? dtype = null) : base(nameof(LlamaForCausalLM))
+    {
+        Config = config.Validated();
+        var type = dtype ?? config.TorchDType;
+        if (!DTypeNames.Supported.Contains(type)) throw new ArgumentException($"unsupported model dtype {type}", nameof(dtype));
+        var where = device ?? CPU;
+        model = new LlamaModel(config, type, where);
+        lm_head = config.TieWordEmbeddings
+            ? Linear(model.embed_tokens.weight)
+            : ParameterFactory.Linear(config.HiddenSize, config.VocabSize, false, type, where);
+        RegisterComponents();
+    }
+
+    /// <summary>The device the parameters live on.</summary>
+    public Device Device => model.embed_tokens.weight.device;
+
+    /// <summary>The parameters' dtype.</summary>
+    public ScalarType DType => model.embed_tokens.weight.dtype;
+
+    /// <summary>Logits (B, T, V) of a causal pass over <paramref name="inputIds"/> (B, T) without padding or cache.</summary>
+    public override Tensor forward(Tensor inputIds) => lm_head.call(model.forward(inputIds));
+
+    /// <summary>Logits (B, T, V), or (B, 1, V) with <see cref="CausalLMInput.LastPositionOnly"/>.</summary>
+    public Tensor Forward(CausalLMInput input) => lm_head.call(model.Forward(input));
+
+    /// <summary>A KV cache sized for <paramref name="batch"/> rows of <paramref name="capacity"/> positions, on this model's device and dtype.</summary>
+    public KvCache NewCache(long batch, long capacity) => new(Config, batch, capacity, DType, Device);
+
+    /// <summary>Every projection of every layer, in layer then q k v o gate up down order.</summary>
+    public IEnumerable<ProjectionSite> Projections()
+    {
+        for (var i = 0; i < model.layers.Count; i++)
+        {
+            var layer = model.layers[i];
+            foreach (var kind in ProjectionNames.All)
+            {
+                var (host, block) = Host(layer, kind);
+                yield return new ProjectionSite($"model.layers.{i}.{block}.{ProjectionNames.ModuleName(kind)}", i, kind, host.GetProjection(kind));
+            }
+        }
+    }
+
+    /// <summary>Puts <paramref name="module"/> in place of projection <paramref name="kind"/> of <paramref name="layer"/>.</summary>
+    public void ReplaceProjection(int layer, ProjectionKind kind, Module<Tensor, Tensor> module)
+    {
+        if (layer < 0 || layer >= model.layers.Count)
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has {model.layers.Count} layers");
+        Host(model.layers[layer], kind).Host.SetProjection(kind, module);
+    }
+
+    /// <summary>Replaces the projection at an HF module path such as <c>model.layers.0.self_attn.q_proj</c>.</summary>
+    public void ReplaceProjection(string path, Module<Tensor, Tensor> module)
+    {
+        var site = Projections().FirstOrDefault(p => p.Path == path)
+            ?? throw new ArgumentException($"'{path}' is not a projection path (e.g. model.layers.0.self_attn.q_proj)", nameof(path));
+        ReplaceProjection(site.Layer, site.Kind, module);
+    }
+
+    /// <summary>The HF state dict: every tensor under its checkpoint key (lm_head.weight left out when tied to the embedding).</summary>
+    public Dictionary<string, Tensor> CheckpointTensors()
+    {
+        var tensors = state_dict();
+        if (Config.TieWordEmbeddings) tensors.Remove("lm_head.weight");
+        return tensors;
+    }
+
+    private static (IProjectionHost Host, string Block) Host(DecoderLayer layer, ProjectionKind kind) =>
+        ProjectionNames.IsAttention(kind) ? (layer.self_attn, "self_attn") : (layer.mlp, "mlp");
+}

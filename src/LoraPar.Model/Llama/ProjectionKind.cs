@@ -1,0 +1,58 @@
+namespace LoraPar.Model.Llama;
+
+/// <summary>The seven linear projections of a decoder layer; adapters target them by kind (paper: "QKVGUD" and O).</summary>
+public enum ProjectionKind
+{
+    Q,
+    K,
+    V,
+    O,
+    Gate,
+    Up,
+    Down,
+}
+
+/// <summary>Names of <see cref="ProjectionKind"/>s: the HF module name (<c>q_proj</c>) and the one-letter statistic name (<c>Q</c>).</summary>
+public static class ProjectionNames
+{
+    /// <summary>All kinds in layer order.</summary>
+    public static IReadOnlyList<ProjectionKind> All { get; } =
+        [ProjectionKind.Q, ProjectionKind.K, ProjectionKind.V, ProjectionKind.O, ProjectionKind.Gate, ProjectionKind.Up, ProjectionKind.Down];
+
+    /// <summary>The HF module name, e.g. <c>gate_proj</c>.</summary>
+    public static string ModuleName(ProjectionKind kind) => kind switch
+    {
+        ProjectionKind.Q => "q_proj",
+        ProjectionKind.K => "k_proj",
+        ProjectionKind.V => "v_proj",
+        ProjectionKind.O => "o_proj",
+        ProjectionKind.Gate => "gate_proj",
+        ProjectionKind.Up => "up_proj",
+        ProjectionKind.Down => "down_proj",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>The one-letter name used in statistics: Q K V O G U D.</summary>
+    public static char Letter(ProjectionKind kind) => "QKVOGUD"[(int)kind];
+
+    /// <summary>The kind of an HF module name (<c>q_proj</c>) or letter (<c>Q</c>, case-insensitive); null when neither.</summary>
+    public static ProjectionKind? Parse(string name) =>
+        All.Cast<ProjectionKind?>().FirstOrDefault(k => ModuleName(k!.Value) == name
+            || (name.Length == 1 && char.ToUpperInvariant(name[0]) == Letter(k.Value)));
+
+    /// <summary>Whether the projection lives in the attention block (q, k, v, o) rather than the MLP.</summary>
+    public static bool IsAttention(ProjectionKind kind) => kind <= ProjectionKind.O;
+}
+
+/// <summary>A module whose projections can be read and swapped by kind (PEFT-style setattr), e.g. by an adapter injector.</summary>
+public interface IProjectionHost
+{
+    /// <summary>The kinds this module holds.</summary>
+    IReadOnlyList<ProjectionKind> Kinds { get; }
+
+    /// <summary>The module now serving <paramref name="kind"/>.</summary>
+    TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> GetProjection(ProjectionKind kind);
+
+    /// <summary>Replaces the module serving <paramref name="kind"/> (the field and its registration under the same name).</summary>
+    void SetProjection(ProjectionKind kind, TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> module);
+}

@@ -1,0 +1,128 @@
+using LoraPar.Model.Llama;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace LoraPar.Model.Tests.Llama;
+
+public sealed class LlamaForCausalLMTests : TorchTest
+{
+    private static readonly LlamaConfig Config = TinyModelFactory.Config(vocabSize: 50, hidden: 32, heads: 4, kvHeads: 2);
+
+    private static Tensor Ids(params long[] ids) => torch.tensor(ids).view(1, ids.Length);
+
+    [Fact]
+    public void Changing_later_tokens_never_changes_earlier_logits()
+    {
+        using var model = TinyModelFactory.Create(Config, seed: 1);
+        using var scope = torch.NewDisposeScope();
+        var a = model.call(Ids(3, 9, 4, 7, 11, 2));
+        var b = model.call(Ids(3, 9, 4, 40, 1, 30));
+        Assert.True(a.narrow(1, 0, 3).allclose(b.narrow(1, 0, 3), rtol: 0, atol: 1e-6));
+        Assert.False(a.narrow(1, 3, 1).allclose(b.narrow(1, 3, 1), rtol: 0, atol: 1e-3));
+    }
+
+    [Fact]
+    public void Decoding_with_the_kv_cache_gives_the_logits_of_full_recomputation()
+    {
+        using var model = TinyModelFactory.Create(Config, seed: 2);
+        using var scope = torch.NewDisposeScope();
+        long[] tokens = [5, 17, 3, 44, 21, 8, 13, 2];
+        var full = model.call(Ids(tokens));                                                // (1, 8, V)
+        using var cache = model.NewCache(1, tokens.Length);
+        var prefill = model.Forward(new CausalLMInput(Ids(tokens[..3])) { Cache = cache });  // (1, 3, V)
+        Assert.True(prefill.allclose(full.narrow(1, 0, 3), rtol: 0, atol: 1e-4));
+        for (var t = 3; t < tokens.Length; t++)
+        {
+            var step = model.Forward(new CausalLMInput(Ids(tokens[t])) { Cache = cache });  // (1, 1, V)
+            Assert.True(step.allclose(full.narrow(1, t, 1), rtol: 0, atol: 1e-4), $"position {t}");
+        }
+        Assert.Equal(tokens.Length, cache.Length);
+    }
+
+    [Fact]
+    public void Grouped_query_attention_equals_multi_head_attention_with_replicated_kv_heads()
+    {
+        using var gqa = TinyModelFactory.Create(Config, seed: 3);
+        using var mha = new LlamaForCausalLM(Config with { NumKeyValueHeads = Config.NumAttentionHeads });
+        var source = gqa.state_dict();
+        using (torch.no_grad())
+            foreach (var (name, target) in mha.state_dict())
+                target.copy_(name.Contains("k_proj") || name.Contains("v_proj") ? Replicate(source[name]) : source[name]);
+        using var scope = torch.NewDisposeScope();
+        var ids = Ids(1, 7, 22, 9, 30, 4);
+        Assert.True(gqa.call(ids).allclose(mha.call(ids), rtol: 0, atol: 1e-5));
+    }
+
+    /// <summary>(H_kv·D, d) → (H·D, d): each key/value head's rows repeated for the G query heads that share it.</summary>
+    private static Tensor Replicate(Tensor weight)
+    {
+        long d = Config.HeadDim, groups = Config.KvGroups;
+        return weight.view(Config.NumKeyValueHeads, d, -1).repeat_interleave(groups, 0).reshape(-1, weight.shape[1]);  // (H·D, d)
+    }
+
+    [Fact]
+    public void Tied_embeddings_share_one_parameter_and_leave_lm_head_out_of_the_checkpoint()
+    {
+        using var model = TinyModelFactory.Create(Config with { TieWordEmbeddings = true }, seed: 4);
+        Assert.DoesNotContain(model.named_parameters(), p => p.name == "lm_head.weight");
+        Assert.DoesNotContain("lm_head.weight", model.CheckpointTensors().Keys);
+        Assert.Equal((Config with { TieWordEmbeddings = true }).ParameterCount(), model.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void Parameter_names_are_the_hf_keys_and_counts_match_the_config()
+    {
+        using var model = new LlamaForCausalLM(Config with { AttentionBias = true, Family = ModelFamily.Qwen2 });
+        var names = model.CheckpointTensors().Keys.ToHashSet();
+        foreach (var key in new[] { "model.embed_tokens.weight", "model.layers.1.self_attn.q_proj.weight", "model.layers.1.self_attn.q_proj.bias",
+                     "model.layers.0.mlp.down_proj.weight", "model.layers.0.input_layernorm.weight", "model.layers.0.post_attention_layernorm.weight",
+                     "model.norm.weight", "lm_head.weight" })
+            Assert.Contains(key, names);
+        Assert.DoesNotContain("model.layers.0.self_attn.o_proj.bias", names);
+        Assert.Equal(model.Config.ParameterCount(), model.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void A_projection_can_be_replaced_by_path_and_is_then_used()
+    {
+        using var model = TinyModelFactory.Create(Config, seed: 5);
+        using var scope = torch.NewDisposeScope();
+        var ids = Ids(4, 5, 6);
+        var before = model.call(ids);
+        var original = model.Projections().Single(p => p.Path == "model.layers.1.mlp.up_proj").Module;
+        var doubled = new Scaled(original, 2.0);
+        model.ReplaceProjection("model.layers.1.mlp.up_proj", doubled);
+        Assert.Same(doubled, model.model.layers[1].mlp.up_proj);
+        Assert.Contains(model.named_parameters(), p => p.name == "model.layers.1.mlp.up_proj.inner.weight");
+        Assert.False(model.call(ids).allclose(before, rtol: 0, atol: 1e-4));
+        Assert.Equal(2 * 7, model.Projections().Count());
+    }
+
+    [Fact]
+    public void Bfloat16_model_tracks_the_float32_model()
+    {
+        using var fp32 = TinyModelFactory.Create(Config, seed: 6);
+        using var bf16 = TinyModelFactory.Create(Config, seed: 6, dtype: ScalarType.BFloat16);
+        using var scope = torch.NewDisposeScope();
+        var ids = Ids(1, 2, 3, 4, 5);
+        var a = fp32.call(ids);
+        var b = bf16.call(ids).to(ScalarType.Float32);
+        Assert.Equal(ScalarType.BFloat16, bf16.DType);
+        Assert.True((a - b).abs().max().item<float>() < 0.05f * a.abs().max().item<float>() + 0.02f);
+    }
+
+    private sealed class Scaled : nn.Module<Tensor, Tensor>
+    {
+        public readonly nn.Module<Tensor, Tensor> inner;
+        private readonly double _factor;
+
+        public Scaled(nn.Module<Tensor, Tensor> inner, double factor) : base("scaled")
+        {
+            this.inner = inner;
+            _factor = factor;
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x) => inner.call(x) * _factor;
+    }
+}

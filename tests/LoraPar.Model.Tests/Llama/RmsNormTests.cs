@@ -1,0 +1,30 @@
+using LoraPar.Model.Llama;
+using TorchSharp;
+
+namespace LoraPar.Model.Tests.Llama;
+
+public sealed class RmsNormTests : TorchTest
+{
+    [Fact]
+    public void Divides_by_the_root_mean_square_and_scales_by_the_weight()
+    {
+        using var norm = new RmsNorm(2, eps: 0.5, torch.ScalarType.Float32, torch.CPU);
+        using (torch.no_grad()) norm.weight.copy_(torch.tensor(new[] { 1f, 2f }));
+        using var x = torch.tensor(new[] { 3f, 4f }).view(1, 1, 2);
+        // mean(x²) = 12.5, + ε = 13, 1/√13 = 0.27735
+        var y = norm.call(x).data<float>().ToArray();
+        Assert.Equal(3 / Math.Sqrt(13), y[0], 5);
+        Assert.Equal(2 * 4 / Math.Sqrt(13), y[1], 5);
+    }
+
+    [Fact]
+    public void Bfloat16_input_is_normalised_in_float32_and_returned_as_bfloat16()
+    {
+        using var norm = new RmsNorm(4, 1e-6, torch.ScalarType.BFloat16, torch.CPU);
+        using (torch.no_grad()) norm.weight.fill_(1);
+        using var x = torch.tensor(new[] { 1f, -1f, 1f, -1f }).view(1, 1, 4).to(torch.ScalarType.BFloat16);
+        var y = norm.call(x);
+        Assert.Equal(torch.ScalarType.BFloat16, y.dtype);
+        Assert.Equal([1f, -1f, 1f, -1f], y.to(torch.ScalarType.Float32).data<float>().ToArray());
+    }
+}
