@@ -24,6 +24,7 @@ public static class LoraInjector
     {
         config.Validated();
         var targets = FindTargets(root, config.Targets);
+        Preflight(targets, config, initialFactors);
         foreach (var p in root.parameters()) p.requires_grad = false;
         using var generator = new Generator((ulong)seed, CPU);
         var layers = new List<(string, LoraLinear)>();
@@ -43,8 +44,8 @@ public static class LoraInjector
             ModuleSurgery.Replace(root, path, wrapper);
             if (keepsInitial)
             {
-                initial.Add(path + LoraAdapterSet.ASuffix, factors.A.detach().clone());
-                initial.Add(path + LoraAdapterSet.BSuffix, factors.B.detach().clone());
+                initial.Add(path + LoraAdapterSet.ASuffix, factors.A.clone().DetachFromDisposeScope());
+                initial.Add(path + LoraAdapterSet.BSuffix, factors.B.clone().DetachFromDisposeScope());
             }
             factors.A.Dispose();
             factors.B.Dispose();
@@ -77,10 +78,22 @@ public static class LoraInjector
         return found;
     }
 
+    /// <summary>Everything that could fail half-way through, checked before the model is touched.</summary>
+    private static void Preflight(IReadOnlyList<(string Path, Linear Layer)> targets, LoraConfig config, IReadOnlyDictionary<string, Tensor>? given)
+    {
+        foreach (var (path, linear) in targets)
+        {
+            var maxRank = Math.Min(linear.in_features, linear.out_features);
+            if (config.Init is LoraInit.Pissa or LoraInit.Olora && config.R > maxRank)
+                throw new BadInputException($"{path}: r = {config.R} exceeds min(out, in) = {maxRank}, which {config.Init.Name()} needs; lower r");
+            if (given is not null && !(given.ContainsKey(path + LoraAdapterSet.ASuffix) && given.ContainsKey(path + LoraAdapterSet.BSuffix)))
+                throw new BadInputException($"initial LoRA factors lack {path}{LoraAdapterSet.ASuffix} or {LoraAdapterSet.BSuffix}; they must come from an injection with the same targets");
+        }
+    }
+
     private static LoraFactors FromGiven(Tensor weight, LoraConfig config, IReadOnlyDictionary<string, Tensor> given, string path)
     {
-        if (!given.TryGetValue(path + LoraAdapterSet.ASuffix, out var a) || !given.TryGetValue(path + LoraAdapterSet.BSuffix, out var b))
-            throw new BadInputException($"initial LoRA factors lack {path}{LoraAdapterSet.ASuffix} or {LoraAdapterSet.BSuffix}; they must come from an injection with the same targets");
+        var (a, b) = (given[path + LoraAdapterSet.ASuffix], given[path + LoraAdapterSet.BSuffix]);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var dtype = LoraInitializer.AdapterDType(weight.dtype);

@@ -36,12 +36,21 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
             throw new ArgumentException(
                 $"LoRA factors A [{string.Join(", ", a.shape)}] and B [{string.Join(", ", b.shape)}] do not fit a Linear {inFeatures} → {outFeatures}");
         this.baseLayer = baseLayer;
-        loraA = new Parameter(a.detach().clone(), requires_grad: true);
-        loraB = new Parameter(b.detach().clone(), requires_grad: true);
+        loraA = OwnedParameter(a);
+        loraB = OwnedParameter(b);
         loraDropout = dropout > 0 ? Dropout(dropout) : Identity();
         Rank = (int)a.shape[0];
         Scaling = scaling;
         RegisterComponents();
+    }
+
+    /// <summary>A parameter holding a copy of <paramref name="value"/>, outside any dispose scope (it lives as long as the module).</summary>
+    private static Parameter OwnedParameter(Tensor value)
+    {
+        using var detached = value.detach();
+        var parameter = new Parameter(detached.clone(), requires_grad: true);
+        parameter.DetachFromDisposeScope();
+        return parameter;
     }
 
     /// <summary>The wrapped base layer (its weight is the PiSSA/OLoRA residual where such an init was used).</summary>

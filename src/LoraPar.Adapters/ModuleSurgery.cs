@@ -55,6 +55,10 @@ public static class ModuleSurgery
         return null;
     }
 
-    private static string ComponentName(FieldInfo field) =>
-        field.GetCustomAttribute<ComponentNameAttribute>()?.Name ?? field.Name;
+    private static string ComponentName(FieldInfo field)
+    {
+        if (field.GetCustomAttribute<ComponentNameAttribute>()?.Name is { } named) return named;
+        const string backing = ">k__BackingField";                                  // an auto-property's field: <name>k__BackingField
+        return field.Name.StartsWith('<') && field.Name.EndsWith(backing, StringComparison.Ordinal) ? field.Name[1..^backing.Length] : field.Name;
+    }
 }

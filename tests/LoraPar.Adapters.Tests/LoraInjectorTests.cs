@@ -1,3 +1,4 @@
+using LoraPar.Adapters.Masks;
 using LoraPar.Core;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -49,6 +50,29 @@ public sealed class LoraInjectorTests : TorchTest
     }
 
     [Fact]
+    public void Adapters_and_optimizer_state_made_inside_a_dispose_scope_outlive_it()
+    {
+        using var model = ToyLlama.Small();
+        LoraAdapterSet adapters;
+        MaskedAdamW optimizer;
+        LoraMaskSet masks;
+        using (NewDisposeScope())
+        {
+            adapters = LoraInjector.Inject(model, new LoraConfig { R = 2, Init = LoraInit.Olora }, seed: 1);
+            masks = LoraMaskSet.Random(adapters.Tensors, 0.5, 1);
+            optimizer = new MaskedAdamW(adapters.Tensors, masks, new AdamWOptions());
+        }
+        using var tokens = Tokens();
+        using var loss = model.forward(tokens).square().mean();
+        loss.backward();
+        optimizer.Step();
+        Assert.All(adapters.InitialTensors.Values, t => Assert.Equal(2, t.shape.Min()));
+        Assert.Equal(masks.TotalActive * 8, optimizer.StateBytes);
+        optimizer.Dispose();
+        masks.Dispose();
+    }
+
+    [Fact]
     public void Same_seed_gives_the_same_factors()
     {
         using var m1 = ToyLlama.Small();
@@ -64,6 +88,18 @@ public sealed class LoraInjectorTests : TorchTest
         using var model = ToyLlama.Small();
         var e = Assert.Throws<BadInputException>(() => LoraInjector.Inject(model, new LoraConfig { Targets = LoraTargets.Explicit("query") }, 1));
         Assert.Contains("q_proj", e.Message);
+    }
+
+    [Fact]
+    public void A_rank_too_large_for_one_layer_is_refused_before_the_model_changes()
+    {
+        using var model = ToyLlama.Small();
+        using var tokens = Tokens();
+        using var before = model.forward(tokens);
+        var e = Assert.Throws<BadInputException>(() => LoraInjector.Inject(model, new LoraConfig { R = 20, Init = LoraInit.Pissa }, 1));
+        Assert.Contains("v_proj: r = 20 exceeds min(out, in) = 16", e.Message);
+        Assert.All(model.parameters(), p => Assert.True(p.requires_grad));
+        Assert.Equal(0, RelativeError(model.forward(tokens), before));
     }
 
     [Fact]

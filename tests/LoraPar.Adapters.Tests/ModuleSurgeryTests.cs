@@ -43,6 +43,16 @@ public sealed class ModuleSurgeryTests : TorchTest
     }
 
     [Fact]
+    public void Replace_finds_fields_renamed_with_ComponentName()
+    {
+        using var lora = new LoraLinear(nn.Linear(4, 3), zeros(2, 4), zeros(3, 2), 1, 0);
+        var replacement = nn.Linear(4, 3);
+        ModuleSurgery.Replace(lora, "base_layer", replacement);
+        Assert.Same(replacement, lora.BaseLayer);
+        Assert.Same(replacement, ModuleSurgery.Get(lora, "base_layer"));
+    }
+
+    [Fact]
     public void Replace_refuses_a_parent_without_a_matching_field()
     {
         using var model = ToyLlama.Small();

@@ -13,12 +13,12 @@ public sealed class LoraMaskSet : IDisposable
     private readonly Dictionary<string, Tensor> masks;
     private readonly Dictionary<string, long> activeCounts;
 
-    /// <summary>Takes ownership of <paramref name="masks"/>; every tensor must be bool.</summary>
+    /// <summary>Takes ownership of <paramref name="masks"/> (detaching them from any dispose scope); every tensor must be bool.</summary>
     public LoraMaskSet(IReadOnlyDictionary<string, Tensor> masks)
     {
         var notBool = masks.Where(kv => kv.Value.dtype != ScalarType.Bool).Select(kv => $"{kv.Key} ({kv.Value.dtype})").ToList();
         if (notBool.Count > 0) throw new ArgumentException($"masks must be bool tensors: {string.Join(", ", notBool)}", nameof(masks));
-        this.masks = masks.ToDictionary(kv => kv.Key, kv => kv.Value);
+        this.masks = masks.ToDictionary(kv => kv.Key, kv => kv.Value.DetachFromDisposeScope());
         activeCounts = this.masks.ToDictionary(kv => kv.Key, kv => CountTrue(kv.Value));
     }
 
@@ -59,7 +59,7 @@ public sealed class LoraMaskSet : IDisposable
         foreach (var (key, t) in tensors)
         {
             var n = t.numel();
-            result[key] = flat.narrow(0, offset, n).reshape(t.shape).to(t.device).MoveToOuterDisposeScope(); // (same shape as t)
+            result[key] = flat.narrow(0, offset, n).reshape(t.shape).to(t.device).clone().DetachFromDisposeScope(); // (same shape as t)
             offset += n;
         }
         return new LoraMaskSet(result);

@@ -57,6 +57,34 @@ public sealed class MaskedAdamWTests : TorchTest
     }
 
     [Fact]
+    public void All_active_and_all_frozen_tensors_take_the_in_place_and_skip_paths()
+    {
+        var masked = Parameters(6);
+        var dense = Copy(masked);
+        var initial = masked.ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+        using var masks = new LoraMaskSet(masked.ToDictionary(kv => kv.Key,
+            kv => kv.Key.EndsWith("lora_A") ? ones_like(kv.Value, dtype: ScalarType.Bool) : zeros_like(kv.Value, dtype: ScalarType.Bool)));
+        using var optimizer = new MaskedAdamW(masked, masks, new AdamWOptions { LearningRate = 1e-2, WeightDecay = 0.1 });
+        var reference = optim.AdamW(dense.Values, lr: 1e-2, weight_decay: 0.1);
+        for (var step = 0; step < 5; step++)
+        {
+            foreach (var (key, p) in masked)
+            {
+                using var grad = p.detach().cos();
+                p.grad = grad.clone();
+                dense[key].grad = grad.clone();
+            }
+            optimizer.Step();
+            reference.step();
+        }
+        foreach (var (key, p) in masked)
+        {
+            if (key.EndsWith("lora_A")) Assert.True(RelativeError(p, dense[key]) < 1e-6, key);
+            else Assert.True(Same(p, initial[key]), key);
+        }
+    }
+
+    [Fact]
     public void State_is_two_packed_moments_of_the_active_count()
     {
         var parameters = Parameters(1);
@@ -65,9 +93,11 @@ public sealed class MaskedAdamWTests : TorchTest
         var total = Shapes.Sum(s => s.Shape[0] * s.Shape[1]);
         Assert.Equal((long)Math.Round(0.4 * total), optimizer.TrainableElements);
         Assert.Equal(2 * optimizer.TrainableElements * sizeof(float), optimizer.StateBytes);
+        Assert.Equal(optimizer.TrainableElements * sizeof(int), optimizer.IndexBytes);
         using var all = LoraMaskSet.AllActive(parameters);
         using var dense = new MaskedAdamW(parameters, all, new AdamWOptions());
         Assert.Equal(2 * total * sizeof(float), dense.StateBytes);
+        Assert.Equal(0, dense.IndexBytes);
     }
 
     [Fact]
