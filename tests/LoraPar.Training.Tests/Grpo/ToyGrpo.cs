@@ -70,3 +70,13 @@ internal sealed class GrpoRecorder : ITrainingMonitor
 
     public void OnCheckpoint(CheckpointLog log) => Checkpoints.Add(log);
 }
+
+/// <summary>A reward given by a function of the completion text alone.</summary>
+internal sealed class TextReward(Func<string, double> score) : IGrpoReward
+{
+    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<string> golds)
+    {
+        var values = completions.Select(score).ToArray();
+        return new RewardScores(new Dictionary<string, double[]> { ["text"] = values }, values, null);
+    }
+}
