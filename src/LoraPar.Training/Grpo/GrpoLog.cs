@@ -11,12 +11,13 @@ namespace LoraPar.Training.Grpo;
 /// <param name="LearningRate">The learning rate used.</param>
 /// <param name="Kl">Mean k3 against the reference over the completion tokens (0 when β = 0).</param>
 /// <param name="ClipFraction">Share of completion tokens whose clipped term was active.</param>
+/// <param name="MeanRatio">Mean ratio π_θ / π_old over the completion tokens (1 on a rollout's first step without dropout).</param>
 /// <param name="Sampled">The rollout's statistics when this step sampled it, else null.</param>
 /// <param name="GenerationSeconds">Generation and reward time of the rollout sampled at this step (0 otherwise).</param>
 /// <param name="ReferenceSeconds">Old and reference log-prob time of the rollout sampled at this step (0 otherwise).</param>
 /// <param name="UpdateSeconds">Forward, backward and optimizer time.</param>
 public sealed record GrpoStepRecord(int Step, int Rollout, double Loss, double GradNorm, double LearningRate, double Kl, double ClipFraction,
-    RolloutSummary? Sampled, double GenerationSeconds, double ReferenceSeconds, double UpdateSeconds);
+    double MeanRatio, RolloutSummary? Sampled, double GenerationSeconds, double ReferenceSeconds, double UpdateSeconds);
 
 /// <summary>
 /// The names of the GRPO figures in <see cref="StepLog.Extra"/> (averages over the steps, or rollouts, since the last log).

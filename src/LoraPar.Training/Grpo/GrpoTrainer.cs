@@ -122,6 +122,7 @@ public sealed class GrpoTrainer
             for (var s = start; s < loop.Total; s++)
             {
                 cancel.ThrowIfCancellationRequested();
+                using var scope = NewDisposeScope();                            // the rollout's tensors are owned by the rollout, not by this scope
                 DropoutRandom.Reseed(options.Seed, s, loop.Device);
                 var index = s / options.NumIterations;
                 var fresh = rollout?.Index != index;
@@ -136,7 +137,7 @@ public sealed class GrpoTrainer
                 NonFiniteGuard.CheckLoss(outcome.Loss, StageName, s + 1, loop.Total, loop.LastCheckpoint);
                 NonFiniteGuard.CheckGradientNorm(outcome.GradNorm, StageName, s + 1, loop.Total, loop.LastCheckpoint);
                 var sampled = fresh ? rollout!.Summary : null;
-                loop.History.Add(new GrpoStepRecord(s + 1, index, outcome.Loss, outcome.GradNorm, lr, outcome.Kl, outcome.ClipFraction, sampled,
+                loop.History.Add(new GrpoStepRecord(s + 1, index, outcome.Loss, outcome.GradNorm, lr, outcome.Kl, outcome.ClipFraction, outcome.MeanRatio, sampled,
                     fresh ? rollout!.GenerationSeconds : 0, fresh ? rollout!.ReferenceSeconds : 0, outcome.Seconds));
                 window.Add(outcome, sampled);
                 var done = s + 1;

@@ -104,13 +104,11 @@ public sealed class GrpoTrainerTests(Xunit.Abstractions.ITestOutputHelper output
         using var lm = new TinyLm();
         using var dir = new TempFolder();
         var recorder = new GrpoRecorder();
-        var options = ToyGrpo.Options(steps: 4) with { NumIterations = 2, LogEvery = 2, Rewards = new RewardWeights() };
+        var options = ToyGrpo.Options(steps: 4) with { NumIterations = 2, LogEvery = 2, WarmupRatio = 0, Rewards = new RewardWeights() };
         var result = new GrpoTrainer(lm.Model, lm.Tokenizer, lm.Adapters, lm.Masks, options)
             .Train(ToyGrpo.Data(), new TrainingRun(dir.Path, "tiny"), recorder);
 
         Assert.Equal([2, 4], recorder.Steps.Select(s => s.Step));
-        Assert.Equal([0, 0, 1, 1], result.History.Select(h => h.Rollout));
-        Assert.Equal([true, false, true, false], result.History.Select(h => h.Sampled is not null));
         var log = recorder.Steps[^1];
         Assert.Equal("grpo", log.Stage);
         foreach (var name in new[] { "correctness", "integer_answer", "strict_format", "soft_format", "xml_tag_count" })
@@ -126,6 +124,23 @@ public sealed class GrpoTrainerTests(Xunit.Abstractions.ITestOutputHelper output
         Assert.True(log.Extra[GrpoMetrics.Kl] >= 0);
         Assert.True(log.LearningRate > 0 && double.IsFinite(log.GradNorm) && log.TokensPerSecond > 0);
         Assert.Equal(4, Assert.Single(recorder.Checkpoints).Step);
+    }
+
+    [Fact]
+    public void With_two_iterations_each_rollout_feeds_two_updates_against_the_sampling_policys_log_probs()
+    {
+        using var lm = new TinyLm();
+        using var dir = new TempFolder();
+        var options = ToyGrpo.Options(steps: 4) with { NumIterations = 2, WarmupRatio = 0 };
+        var result = new GrpoTrainer(lm.Model, lm.Tokenizer, lm.Adapters, lm.Masks, options, ToyGrpo.Reward(options))
+            .Train(ToyGrpo.Data(), new TrainingRun(dir.Path, "tiny"));
+
+        Assert.Equal([0, 0, 1, 1], result.History.Select(h => h.Rollout));
+        Assert.Equal([true, false, true, false], result.History.Select(h => h.Sampled is not null));
+        Assert.Equal(1.0, result.History[0].MeanRatio, 5);                                   // π_old is the policy that sampled
+        Assert.Equal(0.0, result.History[0].ClipFraction);
+        Assert.NotEqual(1.0, result.History[1].MeanRatio, 3);                                // the second update sees a moved policy
+        Assert.Equal(1.0, result.History[2].MeanRatio, 5);
     }
 
     /// <summary>Rewards every completion 0 or 1 by parity of its length, records the golds, and can return NaN on one call.</summary>
