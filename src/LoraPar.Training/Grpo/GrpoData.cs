@@ -1,0 +1,25 @@
+using LoraPar.Synthetic;
+
+namespace LoraPar.Training.Grpo;
+
+/// <summary>One GRPO prompt source: a question and the gold answer its completions are rewarded against.</summary>
+/// <param name="Question">The question text (the prompt builder lays it out).</param>
+/// <param name="Gold">The gold answer, e.g. the number after <c>####</c>.</param>
+public sealed record GrpoExample(string Question, string Gold);
+
+/// <summary>
+/// What a GRPO stage reads: the prompts of its split (stage 2 of LoRA-PAR: the System-2 split D2 — the trainer reads
+/// nothing else) and how a question becomes the prompt text.
+/// </summary>
+/// <param name="Prompts">The split's questions and gold answers; empty is bad input.</param>
+/// <param name="BuildPrompt">Question → prompt text (BOS is added by the tokenizer), e.g. <see cref="ReasoningPrompt"/>.</param>
+public sealed record GrpoData(IReadOnlyList<GrpoExample> Prompts, Func<string, string> BuildPrompt)
+{
+    /// <summary>The synthetic task's RL prompt: <see cref="TaskPrompt.Prompt"/> in <paramref name="style"/> (normally <see cref="PromptStyle.ReasoningTags"/>).</summary>
+    public static Func<string, string> ReasoningPrompt(PromptStyle style = PromptStyle.ReasoningTags) => question => TaskPrompt.Prompt(question, style);
+
+    /// <summary>The GRPO data of synthetic-task items (the caller passes the System-2 items).</summary>
+    public static GrpoData FromItems(IEnumerable<DualSystemItem> items, PromptStyle style = PromptStyle.ReasoningTags) =>
+        new(items.Select(i => new GrpoExample(i.Question, i.FinalAnswer.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList(),
+            ReasoningPrompt(style));
+}

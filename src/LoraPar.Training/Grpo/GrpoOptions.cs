@@ -1,0 +1,149 @@
+using LoraPar.Core;
+using LoraPar.Training.Grpo.Rewards;
+using LoraPar.Training.Precision;
+
+namespace LoraPar.Training.Grpo;
+
+/// <summary>
+/// Settings of a masked GRPO stage (immutable; parsed once from the manifest). Defaults are the LoRA-PAR authors' stage-2
+/// settings: lr 5e-6, AdamW betas (0.9, 0.99), weight decay 0.1, warm-up ratio 0.1 then cosine decay, G = 8 completions
+/// per prompt, prompts / completions of at most 128 / 256 tokens, gradient-norm clip 0.1, 1 epoch. Sampling uses
+/// temperature 0.9 and top-p 1.0 (TRL's GRPOConfig defaults, which the authors' example keeps). The objective's defaults
+/// are TRL's at the time of the authors' example: ε = 0.2 (ε_high = ε), β_KL = 0.04, μ = 1 update per rollout, rewards
+/// scaled by the group's standard deviation, per-sequence loss averaging (<see cref="LossAggregation.Grpo"/>).
+/// One optimizer step uses <see cref="PromptsPerBatch"/> × <see cref="GradientAccumulationSteps"/> prompts, each with
+/// <see cref="NumGenerations"/> completions; with μ = <see cref="NumIterations"/> &gt; 1 each rollout feeds μ steps.
+/// </summary>
+public sealed record GrpoOptions
+{
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; init; } = 5e-6;
+
+    /// <summary>Fraction of the steps spent warming up linearly (cosine decay after).</summary>
+    public double WarmupRatio { get; init; } = 0.1;
+
+    /// <summary>AdamW β1.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>AdamW β2.</summary>
+    public double Beta2 { get; init; } = 0.99;
+
+    /// <summary>AdamW ε.</summary>
+    public double AdamEpsilon { get; init; } = 1e-8;
+
+    /// <summary>AdamW decoupled weight decay (applied to active elements only).</summary>
+    public double WeightDecay { get; init; } = 0.1;
+
+    /// <summary>Gradient-norm clip over the active elements (0 disables clipping).</summary>
+    public double MaxGradNorm { get; init; } = 0.1;
+
+    /// <summary>G: completions sampled per prompt (at least 2, so a group can be compared).</summary>
+    public int NumGenerations { get; init; } = 8;
+
+    /// <summary>Prompts per micro-batch (each brings its G completions; the per-device batch).</summary>
+    public int PromptsPerBatch { get; init; } = 1;
+
+    /// <summary>Micro-batches per optimizer step.</summary>
+    public int GradientAccumulationSteps { get; init; } = 1;
+
+    /// <summary>Prompt tokens kept; longer prompts lose their first tokens (left truncation, as TRL).</summary>
+    public int MaxPromptLength { get; init; } = 128;
+
+    /// <summary>Tokens generated per completion at most.</summary>
+    public int MaxCompletionLength { get; init; } = 256;
+
+    /// <summary>Leave completions cut at <see cref="MaxCompletionLength"/> (no EOS) out of the loss (TRL's <c>mask_truncated_completions</c>).</summary>
+    public bool MaskTruncatedCompletions { get; init; }
+
+    /// <summary>Sampling temperature (also divides the logits of every teacher-forced log-prob, as TRL).</summary>
+    public double Temperature { get; init; } = 0.9;
+
+    /// <summary>Nucleus sampling p (1 = no cut).</summary>
+    public double TopP { get; init; } = 1.0;
+
+    /// <summary>Top-k sampling cut (0 = none).</summary>
+    public int TopK { get; init; }
+
+    /// <summary>μ: optimizer steps taken on each rollout, against the log-probs of the policy that sampled it.</summary>
+    public int NumIterations { get; init; } = 1;
+
+    /// <summary>ε, ε_high, β_KL and the loss aggregation.</summary>
+    public PolicyLossOptions Loss { get; init; } = new();
+
+    /// <summary>How group-centred rewards become advantages.</summary>
+    public ScaleRewards ScaleRewards { get; init; } = ScaleRewards.Group;
+
+    /// <summary>Weights of the summed reward functions (used when the caller passes no reward of its own).</summary>
+    public RewardWeights Rewards { get; init; } = new();
+
+    /// <summary>Passes over the prompts (ignored when <see cref="MaxSteps"/> is set).</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Optimizer steps to run instead of whole epochs (a multiple of μ); the prompt order continues across epochs.</summary>
+    public int? MaxSteps { get; init; }
+
+    /// <summary>Report progress every N steps (averaged over them).</summary>
+    public int LogEvery { get; init; } = 1;
+
+    /// <summary>Write a checkpoint every N steps (0: only at the end); a multiple of μ, so checkpoints fall between rollouts.</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Checkpoints kept on disk (the newest is always kept).</summary>
+    public int KeepCheckpoints { get; init; } = 2;
+
+    /// <summary>Seed of the prompt order (with the epoch), the sampling (with the rollout) and dropout (with the step).</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Base-model precision: float32 on the CPU; bf16 on CUDA (fp16 is refused: GRPO has no loss scaling).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
+
+    /// <summary>Prompts consumed by one rollout: <see cref="PromptsPerBatch"/> × <see cref="GradientAccumulationSteps"/>.</summary>
+    public int PromptsPerRollout => PromptsPerBatch * GradientAccumulationSteps;
+
+    /// <summary>Every problem with these values, each as "key: message" (empty when valid).</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        void Require(bool ok, string message) { if (!ok) problems.Add(message); }
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate = {LearningRate}: must be a positive number");
+        Require(WarmupRatio >= 0 && WarmupRatio <= 1, $"warmup_ratio = {WarmupRatio}: must lie in [0, 1]");
+        Require(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1, $"adam betas ({Beta1}, {Beta2}): each must lie in [0, 1)");
+        Require(AdamEpsilon > 0, $"adam_epsilon = {AdamEpsilon}: must be positive");
+        Require(WeightDecay >= 0 && WeightDecay < 1, $"weight_decay = {WeightDecay}: must lie in [0, 1)");
+        Require(MaxGradNorm >= 0 && double.IsFinite(MaxGradNorm), $"max_grad_norm = {MaxGradNorm}: must be 0 (off) or positive");
+        Require(NumGenerations >= 2, $"num_generations = {NumGenerations}: GRPO compares completions of one prompt, so at least 2");
+        Require(PromptsPerBatch >= 1, $"prompts_per_batch = {PromptsPerBatch}: must be at least 1");
+        Require(GradientAccumulationSteps >= 1, $"gradient_accumulation_steps = {GradientAccumulationSteps}: must be at least 1");
+        Require(MaxPromptLength >= 1, $"max_prompt_length = {MaxPromptLength}: must be at least 1");
+        Require(MaxCompletionLength >= 1, $"max_completion_length = {MaxCompletionLength}: must be at least 1");
+        Require(Temperature > 0 && double.IsFinite(Temperature), $"temperature = {Temperature}: GRPO samples, so it must be positive");
+        Require(TopP > 0 && TopP <= 1, $"top_p = {TopP}: must lie in (0, 1]");
+        Require(TopK >= 0, $"top_k = {TopK}: must be 0 (off) or positive");
+        Require(NumIterations >= 1, $"num_iterations = {NumIterations}: must be at least 1");
+        Require(Loss.Epsilon >= 0 && Loss.Epsilon < 1, $"epsilon = {Loss.Epsilon}: must lie in [0, 1)");
+        Require(Loss.UpperEpsilon >= 0, $"epsilon_high = {Loss.EpsilonHigh}: must be non-negative");
+        Require(Loss.Beta >= 0 && double.IsFinite(Loss.Beta), $"beta = {Loss.Beta}: the KL weight must be 0 (off) or positive");
+        Require(Epochs >= 1, $"epochs = {Epochs}: must be at least 1");
+        Require(MaxSteps is null || MaxSteps >= 1 && MaxSteps % NumIterations == 0,
+            $"max_steps = {MaxSteps}: must be a positive multiple of num_iterations ({NumIterations}) when set");
+        Require(LogEvery >= 1, $"log_every = {LogEvery}: must be at least 1");
+        Require(CheckpointEvery >= 0 && CheckpointEvery % NumIterations == 0,
+            $"checkpoint_every = {CheckpointEvery}: must be 0 (end only) or a multiple of num_iterations ({NumIterations})");
+        Require(KeepCheckpoints >= 1, $"keep_checkpoints = {KeepCheckpoints}: must be at least 1");
+        Require(Precision != TrainingPrecision.Float16, "precision = \"fp16\": GRPO has no loss scaling; use bf16 or fp32");
+        return problems;
+    }
+
+    /// <summary>Throws a <see cref="BadInputException"/> listing every problem, if any.</summary>
+    public GrpoOptions Validated()
+    {
+        var problems = Problems();
+        return problems.Count == 0 ? this : throw new BadInputException("invalid GRPO settings:\n  " + string.Join("\n  ", problems));
+    }
+
+    /// <summary>Rollouts per epoch over <paramref name="prompts"/> prompts: ⌈prompts / prompts per rollout⌉.</summary>
+    public int RolloutsPerEpoch(int prompts) => (prompts + PromptsPerRollout - 1) / PromptsPerRollout;
+
+    /// <summary>Optimizer steps of the stage over <paramref name="prompts"/> prompts: <see cref="MaxSteps"/>, or epochs × rollouts × μ.</summary>
+    public int TotalSteps(int prompts) => MaxSteps ?? Epochs * RolloutsPerEpoch(prompts) * NumIterations;
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace LoraPar.Training.Grpo.Rewards;
+
+/// <summary>
+/// The authors' rewards as an <see cref="IGrpoReward"/>: the functions <see cref="RewardWeights"/> enables, summed with
+/// their weights. Log names are the snake-case kinds (<c>correctness</c>, <c>hash_correctness</c>, <c>integer_answer</c>,
+/// <c>strict_format</c>, <c>soft_format</c>, <c>xml_tag_count</c>). A completion counts as correct when the
+/// <c>&lt;answer&gt;</c> correctness reward (or, when that one is off, the <c>####</c> one) is positive.
+/// </summary>
+public sealed class WeightedRewards(RewardWeights weights) : IGrpoReward
+{
+    private readonly RewardSet set = new(weights);
+
+    /// <summary>The log name of <paramref name="kind"/>.</summary>
+    public static string NameOf(RewardKind kind) => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
+
+    /// <inheritdoc />
+    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<string> golds)
+    {
+        var batch = set.Score(completions, golds);
+        var judge = batch.PerFunction.TryGetValue(RewardKind.Correctness, out var xml) ? xml
+            : batch.PerFunction.GetValueOrDefault(RewardKind.HashCorrectness);
+        return new RewardScores(
+            batch.PerFunction.ToDictionary(kv => NameOf(kv.Key), kv => kv.Value),
+            batch.Total,
+            judge?.Select(v => v > 0).ToArray());
+    }
+}

@@ -1,0 +1,98 @@
+using LoraPar.Core;
+using LoraPar.Training.Data;
+using LoraPar.Training.Precision;
+
+namespace LoraPar.Training.Sft;
+
+/// <summary>
+/// Settings of a masked SFT stage (immutable; parsed once from the manifest). Defaults are the LoRA-PAR authors' stage-1
+/// settings: lr 2e-4, cosine schedule with warm-up ratio 0.03, batch 1 × gradient accumulation 32, max length 512,
+/// 1 epoch; the rest are Hugging Face Trainer defaults (AdamW betas 0.9/0.999, ε 1e-8, weight decay 0, clip norm 1).
+/// </summary>
+public sealed record SftOptions
+{
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; init; } = 2e-4;
+
+    /// <summary>Fraction of the steps spent warming up linearly.</summary>
+    public double WarmupRatio { get; init; } = 0.03;
+
+    /// <summary>Micro-batch size, maximum length, length grouping and packing.</summary>
+    public BatchingOptions Batching { get; init; } = new();
+
+    /// <summary>Micro-batches per optimizer step.</summary>
+    public int GradientAccumulationSteps { get; init; } = 32;
+
+    /// <summary>Passes over the training split (ignored when <see cref="MaxSteps"/> is set).</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Optimizer steps to run instead of whole epochs; the data order continues across epochs.</summary>
+    public int? MaxSteps { get; init; }
+
+    /// <summary>Gradient-norm clip over the active elements (0 disables clipping).</summary>
+    public double MaxGradNorm { get; init; } = 1.0;
+
+    /// <summary>AdamW decoupled weight decay (applied to active elements only).</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>AdamW β1.</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>AdamW β2.</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>AdamW ε.</summary>
+    public double Epsilon { get; init; } = 1e-8;
+
+    /// <summary>Evaluate the held-out loss every N steps (0: only at the end).</summary>
+    public int EvalEvery { get; init; }
+
+    /// <summary>Report progress every N steps (averaged over them).</summary>
+    public int LogEvery { get; init; } = 1;
+
+    /// <summary>Write a checkpoint every N steps (0: only at the end).</summary>
+    public int CheckpointEvery { get; init; }
+
+    /// <summary>Checkpoints kept on disk (older ones are deleted; the newest is always kept).</summary>
+    public int KeepCheckpoints { get; init; } = 2;
+
+    /// <summary>Seed of the data order (with the epoch) and of dropout (with the step).</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>Base-model precision (float32 on the CPU; bf16/fp16 on CUDA).</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
+
+    /// <summary>Every problem with these values, each as "key: message" (empty when valid).</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>(Batching.Problems());
+        void Require(bool ok, string message) { if (!ok) problems.Add(message); }
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate = {LearningRate}: must be a positive number");
+        Require(WarmupRatio >= 0 && WarmupRatio <= 1, $"warmup_ratio = {WarmupRatio}: must lie in [0, 1]");
+        Require(GradientAccumulationSteps >= 1, $"gradient_accumulation_steps = {GradientAccumulationSteps}: must be at least 1");
+        Require(Epochs >= 1, $"epochs = {Epochs}: must be at least 1");
+        Require(MaxSteps is null or >= 1, $"max_steps = {MaxSteps}: must be at least 1 when set");
+        Require(MaxGradNorm >= 0 && double.IsFinite(MaxGradNorm), $"max_grad_norm = {MaxGradNorm}: must be 0 (off) or positive");
+        Require(WeightDecay >= 0 && WeightDecay < 1, $"weight_decay = {WeightDecay}: must lie in [0, 1)");
+        Require(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1, $"adam betas ({Beta1}, {Beta2}): each must lie in [0, 1)");
+        Require(Epsilon > 0, $"adam_epsilon = {Epsilon}: must be positive");
+        Require(EvalEvery >= 0, $"eval_every = {EvalEvery}: must be 0 (end only) or positive");
+        Require(LogEvery >= 1, $"log_every = {LogEvery}: must be at least 1");
+        Require(CheckpointEvery >= 0, $"checkpoint_every = {CheckpointEvery}: must be 0 (end only) or positive");
+        Require(KeepCheckpoints >= 1, $"keep_checkpoints = {KeepCheckpoints}: must be at least 1");
+        return problems;
+    }
+
+    /// <summary>Throws a <see cref="BadInputException"/> listing every problem, if any.</summary>
+    public SftOptions Validated()
+    {
+        var problems = Problems();
+        return problems.Count == 0 ? this : throw new BadInputException("invalid SFT settings:\n  " + string.Join("\n  ", problems));
+    }
+
+    /// <summary>Optimizer steps for <paramref name="batchesPerEpoch"/> micro-batches per epoch (the last step of an epoch may hold fewer).</summary>
+    public int TotalSteps(int batchesPerEpoch) => MaxSteps ?? Epochs * StepsPerEpoch(batchesPerEpoch);
+
+    /// <summary>⌈batches / accumulation⌉.</summary>
+    public int StepsPerEpoch(int batchesPerEpoch) => (batchesPerEpoch + GradientAccumulationSteps - 1) / GradientAccumulationSteps;
+}
