@@ -48,6 +48,9 @@ public sealed record DataSection
     /// <summary>Synthetic evaluation items per system.</summary>
     public int SyntheticEvalSize { get; init; } = 100;
 
+    private static readonly string[] SyntheticOnly = ["synthetic_train_size", "synthetic_eval_size"];
+    private static readonly string[] FileOnly = ["max_train_examples", "max_eval_examples"];
+
     internal static DataSection Read(SectionReader r)
     {
         var d = new DataSection();
@@ -64,6 +67,11 @@ public sealed record DataSection
             SyntheticEvalSize = r.Int("synthetic_eval_size", d.SyntheticEvalSize, NumberRange.AtLeast(1)),
         };
         if (needsFiles && section.Train is null) r.Error("dataset", $"dataset = \"{KebabCase.Name(dataset)}\" needs data.train (a file)");
+        foreach (var key in needsFiles ? SyntheticOnly : FileOnly)
+            if (r.Has(key))
+                r.Error(key, needsFiles
+                    ? $"{key} sizes the synthetic task; dataset = \"{KebabCase.Name(dataset)}\" is capped with max_train_examples / max_eval_examples"
+                    : $"{key} caps a file dataset; the synthetic task is sized with synthetic_train_size / synthetic_eval_size");
         r.Finish();
         return section;
     }
