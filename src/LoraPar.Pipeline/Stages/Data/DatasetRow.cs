@@ -13,14 +13,14 @@ namespace LoraPar.Pipeline.Stages.Data;
 /// <param name="Id">Stable id: <c>{file stem}#{line}</c> for file datasets, <c>s2-train-00017</c> for the synthetic task.</param>
 /// <param name="Question">The question or instruction as written in the dataset.</param>
 /// <param name="Answer">The reference answer: GSM8K's worked solution ending in <c>#### N</c>, an instruction response, MMLU's letter, HumanEval's canonical body.</param>
-/// <param name="Gold">The gold final answer where the task has one (GSM8K's number, MMLU's letter), else null.</param>
-/// <param name="System">The synthetic generator's ground-truth system (1 or 2), else null. Never a training label: the labels stage decides D1/D2 from teachers.</param>
 /// <param name="Prompt">The prompt text, template applied.</param>
 /// <param name="Response">The reference continuation of <see cref="Prompt"/>.</param>
+/// <param name="Gold">The gold final answer where the task has one (GSM8K's number, MMLU's letter), else null.</param>
+/// <param name="System">The synthetic generator's ground-truth system (1 or 2), else null. Never a training label: the labels stage decides D1/D2 from teachers.</param>
 /// <param name="Choices">MMLU's options in order, else null.</param>
 /// <param name="Metadata">Format-specific fields (e.g. <c>kind</c>, <c>category</c>, <c>subject</c>, <c>entry_point</c>, <c>test</c>).</param>
 public sealed record DatasetRow(
-    string Id, string Question, string Answer, string? Gold, int? System, string Prompt, string Response,
+    string Id, string Question, string Answer, string Prompt, string Response, string? Gold = null, int? System = null,
     IReadOnlyList<string>? Choices = null, IReadOnlyDictionary<string, string>? Metadata = null);
 
 /// <summary>Reads and writes <see cref="DatasetRow"/> JSONL files (snake_case keys, nulls left out, one object per line).</summary>

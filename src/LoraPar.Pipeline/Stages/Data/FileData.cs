@@ -63,7 +63,7 @@ public static class FileData
     private static DatasetRow Row(Example example, string question, string answer)
     {
         var metadata = example.Metadata.Where(kv => kv.Key != "question").ToDictionary(kv => kv.Key, kv => kv.Value);
-        return new DatasetRow(example.Id, question, answer, example.GoldAnswer, null, example.Prompt, example.Response,
+        return new DatasetRow(example.Id, question, answer, example.Prompt, example.Response, example.GoldAnswer,
             Metadata: metadata.Count == 0 ? null : metadata);
     }
 }

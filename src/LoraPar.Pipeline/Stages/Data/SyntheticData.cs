@@ -29,9 +29,9 @@ public static class SyntheticData
         item.Id,
         item.Question,
         item.Answer,
-        item.FinalAnswer.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        (int)item.System,
         TaskPrompt.Prompt(item.Question, PromptStyle.Gsm8k),
         TaskPrompt.Completion(item, PromptStyle.Gsm8k),
+        item.FinalAnswer.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        (int)item.System,
         Metadata: new Dictionary<string, string> { ["kind"] = item.Kind.ToName() });
 }
