@@ -11,8 +11,10 @@ public sealed class StageLogging(Action<string> log) : ILoggerFactory
     /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new Logger(log, categoryName[(categoryName.LastIndexOf('.') + 1)..]);
 
-    /// <inheritdoc />
-    public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException("stage logging writes to the run log only");
+    /// <summary>Ignored: everything this factory's loggers write goes to the run log, and nowhere else.</summary>
+    public void AddProvider(ILoggerProvider provider)
+    {
+    }
 
     /// <inheritdoc />
     public void Dispose()
