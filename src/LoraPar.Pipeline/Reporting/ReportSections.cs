@@ -26,7 +26,7 @@ public static class ReportSections
         var text = new StringBuilder("## Labels\n\n");
         text.Append(Invariant($"D1 (System 1): {balance["system1"]!["count"]} questions ({Percent(balance["system1"]!["fraction"])}), "))
             .Append(Invariant($"D2 (System 2): {balance["system2"]!["count"]} ({Percent(balance["system2"]!["fraction"])}), by "))
-            .Append($"{root["method"]}");
+            .Append(root["method"]?.GetValue<string>().Replace('_', ' '));
         if (root["fleiss_kappa"] is { } kappa) text.Append(Invariant($"; Fleiss' κ {kappa.GetValue<double>():F3}"));
         text.Append(".\n");
         if (root["ground_truth"] is { } truth)
