@@ -55,6 +55,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
                     manifest.LogLevel == Verbosity.Quiet ? null : announce);
                 return PipelineRunner.Run(plan, store, new RunSelection(request.Force, request.Stage), env);
             });
+            if (Reporting.SweepReport.Write(plan, store) is { } sweepReport) console.Out.WriteLine($"sweep report: {sweepReport}");
             var line = $"{manifest.Name}: ran {"stage".ToQuantity(summary.Executed.Count)}, reused {summary.Reused.Count} "
                 + $"in {TimeSpan.FromSeconds(summary.Seconds).Humanize(precision: 2)}; log {log.Path}";
             log.Write(line);

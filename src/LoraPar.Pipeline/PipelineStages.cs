@@ -1,5 +1,10 @@
+using LoraPar.Method.Splitter;
+using LoraPar.Model.Generation;
 using LoraPar.Pipeline.Reporting;
 using LoraPar.Pipeline.Stages;
+using LoraPar.Pipeline.Stages.Data;
+using LoraPar.Pipeline.Stages.Labels;
+using LoraPar.Pipeline.Stages.Masks;
 
 namespace LoraPar.Pipeline;
 
@@ -10,7 +15,11 @@ namespace LoraPar.Pipeline;
 public static class PipelineStages
 {
     /// <summary>A registry holding every stage this build implements.</summary>
-    public static StageRegistry CreateDefault() =>
+    /// <param name="localScorers">Loads a <c>local</c> splitter teacher's checkpoint as a scorer (null: local teachers are refused).</param>
+    public static StageRegistry CreateDefault(Func<LocalTeacherConfig, ICompletionScorer>? localScorers = null) =>
         new StageRegistry()
+            .Register(new DataStage())
+            .Register(new LabelsStage(localScorers))
+            .Register(new MasksStage())
             .Register(new ReportStage());
 }

@@ -71,6 +71,7 @@ public static class ManifestJson
     private static string TomlValue(JsonNode? node) => node switch
     {
         JsonArray array => "[" + string.Join(", ", array.Select(TomlValue)) + "]",
+        JsonObject table => "{ " + string.Join(", ", table.Select(kv => $"{kv.Key} = {TomlValue(kv.Value)}")) + " }",
         JsonValue v when v.TryGetValue<string>(out var s) => JsonSerializer.Serialize(s),
         JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
         JsonValue v when v.TryGetValue<double>(out var d) => FormatDouble(d),

@@ -6,9 +6,10 @@ using LoraPar.Pipeline.Sweeps;
 namespace LoraPar.Pipeline.Reporting;
 
 /// <summary>
-/// The <c>report</c> stage: <c>report.md</c> for one run — its swept values, every metric its evaluation reported, and, when
-/// <c>report.baseline</c> is set, the baseline cells this run reproduces with differences. Figures are added by the stages that
-/// own their data (they write PNGs into their own artifacts; the report links what it finds).
+/// The <c>report</c> stage: <c>report.md</c> for one run — its settings, every metric its labels, masks and evaluation reported,
+/// the labels (D1/D2, agreement with the ground truth where the task has one), the partition with its figures (the masks
+/// stage's θ-curve and importance scatter, copied beside report.md) and, when <c>report.baseline</c> is set, the baseline cells
+/// this run reproduces with differences. A sweep's α/β heat maps are drawn over all its runs by <see cref="SweepReport"/>.
 /// </summary>
 public sealed class ReportStage : IStage
 {
@@ -16,18 +17,18 @@ public sealed class ReportStage : IStage
     public string Kind => StageKinds.Report;
 
     /// <inheritdoc />
-    public int Version => 1;
+    public int Version => 2;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => new(
-        [StageKinds.Eval],
+        [StageKinds.Eval, StageKinds.Masks, StageKinds.Labels],
         ["report", "method", "seed", "model", "data", "splitter", "lora", "importance", "partition", "sft", "rl", "eval"],
         manifest.Report.Baseline is { } baseline ? [new StageInputFile("baseline", baseline.Resolved)] : []);
 
     /// <inheritdoc />
     public void Execute(StageContext context)
     {
-        var metrics = MetricsFile.Read(Path.Combine(context.UpstreamDirectory(StageKinds.Eval), MetricsFile.FileName));
+        var metrics = Metrics(context);
         var manifest = context.Manifest;
         var text = new StringBuilder();
         text.Append("# ").AppendLine(manifest.Report.Title.Length > 0 ? manifest.Report.Title : manifest.Name).AppendLine();
@@ -36,21 +37,39 @@ public sealed class ReportStage : IStage
             + $"init `{KebabCase.Name(manifest.Lora.Init)}`, seed {manifest.Seed}.").AppendLine();
         text.AppendLine("## Metrics").AppendLine();
         text.Append(metrics.Count == 0
-            ? "The evaluation reported no metrics.\n"
+            ? "The stages reported no metrics.\n"
             : MarkdownTable.Render(["metric", "value"], metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal)
                 .Select(kv => (IReadOnlyList<string>)[kv.Key, MarkdownTable.Number(kv.Value)])));
-        if (manifest.Report.Baseline is not null)
-        {
-            var baseline = BaselineFile.Load(context.InputPath("baseline"));
-            var run = new RunResults(new RunVariant(RunVariant.DefaultName, manifest, []), metrics);
-            var cells = Comparison.Build(baseline, manifest.Report.Tables, [run]).Where(c => c.Ours is not null).ToList();
-            text.AppendLine().AppendLine($"## Compared with {Path.GetFileName(baseline.Path)}").AppendLine();
-            text.Append(cells.Count == 0
-                ? "No baseline cell matches this run's settings.\n"
-                : MarkdownTable.Render(["table", "row", "column", "paper", "ours", "Δ"], cells.Select(c => (IReadOnlyList<string>)
-                    [c.Table, c.Row, c.Column, MarkdownTable.Number(c.Paper), MarkdownTable.Number(c.Ours), MarkdownTable.Delta(c.Ours, c.Paper)])));
-        }
+        text.AppendLine();
+        text.Append(ReportSections.Labels(context.UpstreamDirectory(StageKinds.Labels)));
+        text.Append(ReportSections.Partition(context.UpstreamDirectory(StageKinds.Masks), manifest.Report.Figures ? context.OutputDirectory : null));
+        if (manifest.Report.Baseline is not null) text.Append(Baseline(context, metrics));
         File.WriteAllText(context.OutputPath("report.md"), text.ToString());
         context.Log($"report written ({metrics.Count} metrics)");
+    }
+
+    /// <summary>The metrics of labels, masks and eval (eval's win on a name clash).</summary>
+    private static Dictionary<string, double> Metrics(StageContext context)
+    {
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var kind in new[] { StageKinds.Labels, StageKinds.Masks, StageKinds.Eval })
+            foreach (var (name, value) in MetricsFile.Read(Path.Combine(context.UpstreamDirectory(kind), MetricsFile.FileName)))
+                metrics[name] = value;
+        return metrics;
+    }
+
+    private static string Baseline(StageContext context, IReadOnlyDictionary<string, double> metrics)
+    {
+        var manifest = context.Manifest;
+        var baseline = BaselineFile.Load(context.InputPath("baseline"));
+        var run = new RunResults(new RunVariant(RunVariant.DefaultName, manifest, []), metrics);
+        var cells = Comparison.Build(baseline, manifest.Report.Tables, [run]).Where(c => c.Ours is not null).ToList();
+        var text = new StringBuilder();
+        text.AppendLine($"## Compared with {Path.GetFileName(baseline.Path)}").AppendLine();
+        text.Append(cells.Count == 0
+            ? "No baseline cell matches this run's settings.\n"
+            : MarkdownTable.Render(["table", "row", "column", "paper", "ours", "Δ"], cells.Select(c => (IReadOnlyList<string>)
+                [c.Table, c.Row, c.Column, MarkdownTable.Number(c.Paper), MarkdownTable.Number(c.Ours), MarkdownTable.Delta(c.Ours, c.Paper)])));
+        return text.ToString();
     }
 }

@@ -48,6 +48,12 @@ public sealed record DataSection
     /// <summary>Synthetic evaluation items per system.</summary>
     public int SyntheticEvalSize { get; init; } = 100;
 
+    private static readonly (string Key, Func<DataSection, int> Value)[] SyntheticOnly =
+        [("synthetic_train_size", s => s.SyntheticTrainSize), ("synthetic_eval_size", s => s.SyntheticEvalSize)];
+
+    private static readonly (string Key, Func<DataSection, int> Value)[] FileOnly =
+        [("max_train_examples", s => s.MaxTrainExamples), ("max_eval_examples", s => s.MaxEvalExamples)];
+
     internal static DataSection Read(SectionReader r)
     {
         var d = new DataSection();
@@ -64,6 +70,13 @@ public sealed record DataSection
             SyntheticEvalSize = r.Int("synthetic_eval_size", d.SyntheticEvalSize, NumberRange.AtLeast(1)),
         };
         if (needsFiles && section.Train is null) r.Error("dataset", $"dataset = \"{KebabCase.Name(dataset)}\" needs data.train (a file)");
+        var unused = needsFiles
+            ? SyntheticOnly.Where(k => k.Value(section) != k.Value(d))
+            : FileOnly.Where(k => k.Value(section) != k.Value(d));
+        foreach (var (key, _) in unused)
+            r.Error(key, needsFiles
+                ? $"{key} sizes the synthetic task; dataset = \"{KebabCase.Name(dataset)}\" is capped with max_train_examples / max_eval_examples"
+                : $"{key} caps a file dataset; the synthetic task is sized with synthetic_train_size / synthetic_eval_size");
         r.Finish();
         return section;
     }

@@ -1,3 +1,4 @@
+using LoraPar.Method.Splitter;
 using LoraPar.Pipeline.Manifest.Toml;
 
 namespace LoraPar.Pipeline.Manifest.Sections;
@@ -14,11 +15,54 @@ public enum SplitterMethod
     /// <summary>A random split (Table 1 "Random partition").</summary>
     Random,
 
-    /// <summary>Built-in heuristic teachers (the quickstart; no API needed).</summary>
+    /// <summary>Heuristic teachers only (the quickstart; no API needed); without teachers, a built-in panel of three rules.</summary>
     Heuristic,
 
     /// <summary>Labels read from <c>splitter.labels</c> (a JSONL of id → system).</summary>
     LabelsFile,
+}
+
+/// <summary>
+/// <c>[splitter.resilience]</c>: timeouts, retries and when a remote teacher counts as down. None of it changes a vote, so none
+/// of it enters the labels key.
+/// </summary>
+public sealed record SplitterResilience
+{
+    /// <summary>Time limit of one attempt of one request, in seconds.</summary>
+    public double RequestTimeoutSeconds { get; init; } = 60;
+
+    /// <summary>Retries after the first attempt (timeouts, 408/429/5xx, connection errors, malformed bodies).</summary>
+    public int MaxRetries { get; init; } = 4;
+
+    /// <summary>First backoff delay in seconds; it doubles each retry (with jitter) up to <see cref="MaxDelaySeconds"/>.</summary>
+    public double BaseDelaySeconds { get; init; } = 1;
+
+    /// <summary>Largest backoff delay in seconds.</summary>
+    public double MaxDelaySeconds { get; init; } = 30;
+
+    /// <summary>Largest Retry-After (seconds) honoured from a 429.</summary>
+    public double MaxRetryAfterSeconds { get; init; } = 120;
+
+    /// <summary>Questions in a row a teacher may fail (after retries) before it counts as down.</summary>
+    public int MaxConsecutiveFailures { get; init; } = 5;
+
+    internal static SplitterResilience Read(SectionReader r)
+    {
+        var d = new SplitterResilience();
+        var s = new SplitterResilience
+        {
+            RequestTimeoutSeconds = r.Double("request_timeout_seconds", d.RequestTimeoutSeconds, NumberRange.Positive),
+            MaxRetries = r.Int("max_retries", d.MaxRetries, NumberRange.NonNegative),
+            BaseDelaySeconds = r.Double("base_delay_seconds", d.BaseDelaySeconds, NumberRange.Positive),
+            MaxDelaySeconds = r.Double("max_delay_seconds", d.MaxDelaySeconds, NumberRange.Positive),
+            MaxRetryAfterSeconds = r.Double("max_retry_after_seconds", d.MaxRetryAfterSeconds, NumberRange.NonNegative),
+            MaxConsecutiveFailures = r.Int("max_consecutive_failures", d.MaxConsecutiveFailures, NumberRange.AtLeast(1)),
+        };
+        if (s.MaxDelaySeconds < s.BaseDelaySeconds)
+            r.Error("max_delay_seconds", $"{s.MaxDelaySeconds} is below base_delay_seconds {s.BaseDelaySeconds}; it must be at least that");
+        r.Finish();
+        return s;
+    }
 }
 
 /// <summary><c>[splitter]</c>: the sample splitter.</summary>
@@ -27,46 +71,97 @@ public sealed record SplitterSection
     /// <summary>Labelling method.</summary>
     public SplitterMethod Method { get; init; } = SplitterMethod.RolePlayVote;
 
-    /// <summary>Teacher model names (OpenAI-compatible endpoint), in voting order.</summary>
-    public IReadOnlyList<string> Teachers { get; init; } = [];
+    /// <summary>
+    /// The teachers in voting order: plain model names (OpenAI-compatible, at <see cref="Endpoint"/>) or tables with
+    /// <c>kind = "openai" | "local" | "heuristic"</c>, weight and kind-specific settings.
+    /// </summary>
+    public IReadOnlyList<SplitterTeacher> Teachers { get; init; } = [];
 
     /// <summary>Whether teachers are asked to role-play the target model.</summary>
     public bool RolePlay { get; init; } = true;
 
-    /// <summary>OpenAI-compatible base URL for teachers ("" = the library's default endpoint).</summary>
+    /// <summary>The model the teachers role-play (name it as the teachers know it).</summary>
+    public string TargetModel { get; init; } = "LLaMA-2-7B";
+
+    /// <summary>OpenAI-compatible base URL for teachers ("" = the OpenAI API).</summary>
     public string Endpoint { get; init; } = "";
 
-    /// <summary>Name of the environment variable holding the API key (the key never goes in a manifest).</summary>
+    /// <summary>Name of the environment variable holding the API key (the key never goes in a manifest; "" = none needed).</summary>
     public string ApiKeyEnv { get; init; } = "OPENAI_API_KEY";
 
     /// <summary>Teacher sampling temperature.</summary>
     public double Temperature { get; init; }
 
-    /// <summary>Parallel teacher requests.</summary>
+    /// <summary>How ties (equal vote weight, or no vote at all) are settled.</summary>
+    public TieBreakRule TieBreak { get; init; } = TieBreakRule.System2;
+
+    /// <summary>Stop the run, or go on without a teacher that keeps failing.</summary>
+    public TeacherFailurePolicy OnTeacherFailure { get; init; } = TeacherFailurePolicy.Stop;
+
+    /// <summary>Share of questions labelled System 2 by <see cref="SplitterMethod.Random"/>.</summary>
+    public double RandomSystem2Fraction { get; init; } = 0.5;
+
+    /// <summary>Parallel teacher requests (not part of the labels key).</summary>
     public int MaxConcurrency { get; init; } = 4;
+
+    /// <summary>Timeouts and retries (not part of the labels key).</summary>
+    public SplitterResilience Resilience { get; init; } = new();
 
     /// <summary>Labels file for <see cref="SplitterMethod.LabelsFile"/>.</summary>
     public ManifestPath? Labels { get; init; }
+
+    /// <summary>The dotted manifest paths whose values change labels (the labels key reads these, not concurrency or retries).</summary>
+    public static IReadOnlyList<string> LabelKeys { get; } =
+    [
+        "splitter.method", "splitter.teachers", "splitter.role_play", "splitter.target_model", "splitter.tie_break",
+        "splitter.on_teacher_failure", "splitter.random_system2_fraction",
+    ];
 
     internal static SplitterSection Read(SectionReader r)
     {
         var d = new SplitterSection();
         var method = r.Enum("method", d.Method);
-        var section = new SplitterSection
+        var parent = new SplitterSection
         {
             Method = method,
-            Teachers = r.StringList("teachers", d.Teachers),
-            RolePlay = r.Bool("role_play", d.RolePlay),
             Endpoint = r.String("endpoint", d.Endpoint),
             ApiKeyEnv = r.String("api_key_env", d.ApiKeyEnv),
             Temperature = r.Double("temperature", d.Temperature, new NumberRange(0, 2)),
+        };
+        var section = parent with
+        {
+            Teachers = ReadTeachers(r, parent),
+            RolePlay = r.Bool("role_play", d.RolePlay),
+            TargetModel = r.String("target_model", d.TargetModel),
+            TieBreak = r.Enum("tie_break", d.TieBreak),
+            OnTeacherFailure = r.Enum("on_teacher_failure", d.OnTeacherFailure),
+            RandomSystem2Fraction = r.Double("random_system2_fraction", d.RandomSystem2Fraction, NumberRange.Unit),
             MaxConcurrency = r.Int("max_concurrency", d.MaxConcurrency, NumberRange.AtLeast(1)),
+            Resilience = SplitterResilience.Read(r.Section("resilience")),
             Labels = r.Path("labels", PathKind.File, mustExist: true),
         };
-        if (method == SplitterMethod.LabelsFile && section.Labels is null) r.Error("method", "method = \"labels-file\" needs splitter.labels");
-        if (method == SplitterMethod.RolePlayVote && section.Teachers.Count == 1)
-            r.Error("teachers", "role-play voting needs at least 2 teachers (the paper uses 3 or 5); use method = \"single-teacher\"");
+        Check(r, section);
         r.Finish();
         return section;
+    }
+
+    private static IReadOnlyList<SplitterTeacher> ReadTeachers(SectionReader r, SplitterSection parent)
+    {
+        if (!r.HoldsTables("teachers"))
+            return r.StringList("teachers", []).Select(model => SplitterTeacher.ForModel(model, parent)).ToList();
+        return r.TableList("teachers").Select((t, i) => SplitterTeacher.Read(t, parent, i)).ToList();
+    }
+
+    private static void Check(SectionReader r, SplitterSection s)
+    {
+        if (s.Method == SplitterMethod.LabelsFile && s.Labels is null) r.Error("method", "method = \"labels-file\" needs splitter.labels");
+        if (s.Method == SplitterMethod.RolePlayVote && s.Teachers.Count == 1)
+            r.Error("teachers", "role-play voting needs at least 2 teachers (the paper uses 3 or 5); use method = \"single-teacher\"");
+        if (s.Method == SplitterMethod.SingleTeacher && s.Teachers.Count > 1)
+            r.Error("teachers", $"single-teacher takes one teacher, not {s.Teachers.Count}; use method = \"role-play-vote\" to vote");
+        if (s.Method == SplitterMethod.Heuristic && s.Teachers.Any(t => t.Kind != TeacherSource.Heuristic))
+            r.Error("teachers", "method = \"heuristic\" takes heuristic teachers only; use \"role-play-vote\" to mix kinds");
+        var repeated = s.Teachers.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (repeated is not null) r.Error("teachers", $"the teacher name \"{repeated.Key}\" is used twice; give each teacher its own name");
     }
 }

@@ -109,6 +109,24 @@ public sealed partial class SectionReader
         return new SectionReader(null, FullKey(key), _binding);
     }
 
+    /// <summary>Whether <paramref name="key"/> holds a non-empty array of tables (<c>[[key]]</c> or <c>[{…}, …]</c>); marks nothing as read.</summary>
+    public bool HoldsTables(string key) =>
+        _table?.Find(key)?.Value is TomlArrayNode { Items.Count: > 0 } array && array.Items.All(i => i is TomlTableNode);
+
+    /// <summary>One reader per table of the array <paramref name="key"/> (prefix <c>key[i]</c>; absent: none). Call each reader's <see cref="Finish"/>.</summary>
+    public IReadOnlyList<SectionReader> TableList(string key)
+    {
+        if (Lookup(key) is not { } entry) return [];
+        if (entry.Value is not TomlArrayNode array) return TypeError<IReadOnlyList<SectionReader>>(entry, "an array of tables", []);
+        var readers = new List<SectionReader>();
+        for (var i = 0; i < array.Items.Count; i++)
+        {
+            if (array.Items[i] is TomlTableNode table) readers.Add(new SectionReader(table, $"{FullKey(key)}[{i}]", _binding));
+            else ItemTypeError(array.Items[i], key, "a table", 0);
+        }
+        return readers;
+    }
+
     /// <summary>Records an error for every key of the table that no read asked for, suggesting the closest known key.</summary>
     public void Finish()
     {

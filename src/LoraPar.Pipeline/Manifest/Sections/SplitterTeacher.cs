@@ -1,0 +1,110 @@
+using LoraPar.Pipeline.Manifest.Toml;
+
+namespace LoraPar.Pipeline.Manifest.Sections;
+
+/// <summary>What kind of voter a splitter teacher is.</summary>
+public enum TeacherSource
+{
+    /// <summary>An LLM behind an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server…).</summary>
+    Openai,
+
+    /// <summary>A checkpoint scored in-process (log-likelihood of " System 1" vs " System 2"); needs a model loader.</summary>
+    Local,
+
+    /// <summary>A transparent rule over the reference solution and the question (no LLM, no API).</summary>
+    Heuristic,
+}
+
+/// <summary>
+/// One teacher of <c>[splitter]</c>, written as a table of <c>splitter.teachers</c> (<c>[[splitter.teachers]]</c>), or as a
+/// plain model name in <c>teachers = ["gpt-4o", …]</c>, which means an <see cref="TeacherSource.Openai"/> teacher at
+/// <c>splitter.endpoint</c>. Endpoint, key variable and temperature default to the <c>[splitter]</c> values.
+/// </summary>
+public sealed record SplitterTeacher
+{
+    /// <summary>The kind of voter.</summary>
+    public TeacherSource Kind { get; init; } = TeacherSource.Openai;
+
+    /// <summary>How outputs name it (unique; default: the model name, the checkpoint folder name or "heuristic-N").</summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Vote weight (positive; 1 for plain majority voting).</summary>
+    public double Weight { get; init; } = 1.0;
+
+    /// <summary>Served model name (openai).</summary>
+    public string Model { get; init; } = "";
+
+    /// <summary>Base URL (openai; "" = the OpenAI API).</summary>
+    public string Endpoint { get; init; } = "";
+
+    /// <summary>Environment variable holding the API key (openai; "" = the server needs none). The key never goes in a manifest.</summary>
+    public string ApiKeyEnv { get; init; } = "";
+
+    /// <summary>Sampling temperature (openai).</summary>
+    public double Temperature { get; init; }
+
+    /// <summary>Completion token limit (openai); reasoning models need room before "System 1/2".</summary>
+    public int MaxTokens { get; init; } = 16;
+
+    /// <summary>Checkpoint folder or file (local); its bytes enter the labels key.</summary>
+    public ManifestPath? Checkpoint { get; init; }
+
+    /// <summary>Reasoning steps at or above which the steps signal fires (heuristic).</summary>
+    public int StepThreshold { get; init; } = 4;
+
+    /// <summary>Calculator annotations at or above which the annotation signal fires (heuristic).</summary>
+    public int AnnotationThreshold { get; init; } = 4;
+
+    /// <summary>Question words at or above which the length signal fires (heuristic).</summary>
+    public int QuestionWordThreshold { get; init; } = 50;
+
+    /// <summary>Signals that must fire for a System-2 vote, 1–3 (heuristic).</summary>
+    public int RequiredSignals { get; init; } = 2;
+
+    /// <summary>An OpenAI-compatible teacher for a plain model name in <c>teachers = [...]</c>.</summary>
+    internal static SplitterTeacher ForModel(string model, SplitterSection parent) => new()
+    {
+        Kind = TeacherSource.Openai, Name = model, Model = model, Endpoint = parent.Endpoint, ApiKeyEnv = parent.ApiKeyEnv,
+        Temperature = parent.Temperature,
+    };
+
+    /// <summary>Reads one <c>[[splitter.teachers]]</c> table; <paramref name="index"/> names unnamed heuristic teachers.</summary>
+    internal static SplitterTeacher Read(SectionReader r, SplitterSection parent, int index)
+    {
+        var d = new SplitterTeacher();
+        var kind = r.Enum("kind", d.Kind);
+        var model = r.String("model", d.Model);
+        var checkpoint = r.Path("checkpoint", PathKind.Any, mustExist: kind == TeacherSource.Local);
+        var teacher = new SplitterTeacher
+        {
+            Kind = kind,
+            Model = model,
+            Checkpoint = checkpoint,
+            Name = r.String("name", DefaultName(kind, model, checkpoint, index)),
+            Weight = r.Double("weight", d.Weight, NumberRange.Positive),
+            Endpoint = r.String("endpoint", parent.Endpoint),
+            ApiKeyEnv = r.String("api_key_env", parent.ApiKeyEnv),
+            Temperature = r.Double("temperature", parent.Temperature, new NumberRange(0, 2)),
+            MaxTokens = r.Int("max_tokens", d.MaxTokens, NumberRange.AtLeast(1)),
+            StepThreshold = r.Int("step_threshold", d.StepThreshold, NumberRange.AtLeast(1)),
+            AnnotationThreshold = r.Int("annotation_threshold", d.AnnotationThreshold, NumberRange.AtLeast(1)),
+            QuestionWordThreshold = r.Int("question_word_threshold", d.QuestionWordThreshold, NumberRange.AtLeast(1)),
+            RequiredSignals = r.Int("required_signals", d.RequiredSignals, new NumberRange(1, 3)),
+        };
+        if (kind == TeacherSource.Openai && model.Length == 0) r.Error("model", "an openai teacher needs model (the served model name)");
+        if (kind == TeacherSource.Openai && teacher.Endpoint.Length > 0
+            && !(Uri.TryCreate(teacher.Endpoint, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+            r.Error("endpoint", $"\"{teacher.Endpoint}\" is not an http(s) URL, e.g. \"http://127.0.0.1:8000/v1\"");
+        if (kind == TeacherSource.Local && checkpoint is null) r.Error("kind", "a local teacher needs checkpoint (a model folder)");
+        if (kind != TeacherSource.Local && checkpoint is not null) r.Error("checkpoint", "only a local teacher reads a checkpoint");
+        r.Finish();
+        return teacher;
+    }
+
+    private static string DefaultName(TeacherSource kind, string model, ManifestPath? checkpoint, int index) => kind switch
+    {
+        TeacherSource.Openai => model,
+        TeacherSource.Local => checkpoint is null ? $"local-{index + 1}" : Path.GetFileName(checkpoint.Resolved.TrimEnd('/', '\\')),
+        _ => $"heuristic-{index + 1}",
+    };
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using LoraPar.Core;
+using LoraPar.Pipeline.Stages;
+
+namespace LoraPar.Pipeline.Reporting;
+
+/// <summary>
+/// The report of a whole sweep, <c>artifacts/runs/&lt;manifest&gt;/report.md</c>: one row per run with its swept values and every
+/// metric its stages reported, and, for a sweep over α and β (the paper's Table 2), one heat map per metric that varies over the
+/// grid (<c>alpha_beta_&lt;metric&gt;.png</c> beside it; one per value of any other swept axis). A view over the runs' artifacts:
+/// it is rewritten after every run of the manifest and is never an input of a stage.
+/// </summary>
+public static partial class SweepReport
+{
+    /// <summary>The report's file name.</summary>
+    public const string FileName = "report.md";
+
+    private const string AlphaPath = "partition.alpha";
+    private const string BetaPath = "partition.beta";
+
+    /// <summary>Writes the report for a plan with more than one run; returns its path, or null for a single run.</summary>
+    public static string? Write(PipelinePlan plan, ArtifactStore store)
+    {
+        if (plan.Variants.Count < 2) return null;
+        var runs = RunResultsReader.Read(plan, store);
+        var directory = Path.Combine(store.RunsDirectory, plan.Manifest.Name);
+        var text = new StringBuilder();
+        var title = plan.Manifest.Report.Title.Length > 0 ? plan.Manifest.Report.Title : plan.Manifest.Name;
+        text.AppendLine($"# {title}: {runs.Count} runs").AppendLine();
+        text.Append(RunTable(runs));
+        var grids = Grids(runs);
+        if (plan.Manifest.Report.Figures && grids.Count > 0)
+        {
+            text.AppendLine().AppendLine("## α and β").AppendLine();
+            foreach (var grid in grids)
+            {
+                var file = FigureName(grid);
+                AlphaBetaHeatMap.Save(Path.Combine(directory, file), grid);
+                text.AppendLine($"![{grid.Metric} over α and β{(grid.Group.Length > 0 ? $", {grid.Group}" : "")}]({file})").AppendLine();
+            }
+        }
+        var path = Path.Combine(directory, FileName);
+        AtomicFile.WriteAllText(path, text.ToString());
+        return path;
+    }
+
+    /// <summary>
+    /// The α × β grids of <paramref name="runs"/>: runs that sweep both are grouped by their other swept values, and each metric
+    /// with at least two different values in a group becomes one grid (pure).
+    /// </summary>
+    public static IReadOnlyList<AlphaBetaGrid> Grids(IReadOnlyList<RunResults> runs)
+    {
+        var swept = runs.Where(r => r.Variant.Point.Any(p => p.Key == AlphaPath) && r.Variant.Point.Any(p => p.Key == BetaPath)).ToList();
+        var grids = new List<AlphaBetaGrid>();
+        foreach (var group in swept.GroupBy(GroupOf).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var alphas = group.Select(r => r.Variant.Manifest.Partition.Alpha).Distinct().Order().ToList();
+            var betas = group.Select(r => r.Variant.Manifest.Partition.Beta).Distinct().Order().ToList();
+            if (alphas.Count * betas.Count < 2) continue;
+            foreach (var metric in group.SelectMany(r => r.Metrics.Keys).Distinct().Order(StringComparer.Ordinal))
+            {
+                var values = new double[alphas.Count, betas.Count];
+                for (var i = 0; i < alphas.Count; i++)
+                    for (var j = 0; j < betas.Count; j++)
+                        values[i, j] = Cell(group, alphas[i], betas[j], metric);
+                if (values.Cast<double>().Where(double.IsFinite).Distinct().Count() >= 2)
+                    grids.Add(new AlphaBetaGrid(metric, group.Key, alphas, betas, values));
+            }
+        }
+        return grids;
+    }
+
+    private static double Cell(IEnumerable<RunResults> group, double alpha, double beta, string metric) =>
+        group.FirstOrDefault(r => r.Variant.Manifest.Partition.Alpha == alpha && r.Variant.Manifest.Partition.Beta == beta
+                                  && r.Metrics.ContainsKey(metric)) is { } run ? run.Metrics[metric] : double.NaN;
+
+    private static string GroupOf(RunResults run) =>
+        string.Join(", ", run.Variant.Point.Where(p => p.Key is not (AlphaPath or BetaPath)).Select(p => $"{p.Key.Split('.')[^1]}={p.Value}"));
+
+    private static string FigureName(AlphaBetaGrid grid)
+    {
+        var group = grid.Group.Length == 0 ? "" : "_" + Unsafe().Replace(grid.Group.Replace(", ", "_"), "-");
+        return $"alpha_beta_{Unsafe().Replace(grid.Metric, "-")}{group}.png";
+    }
+
+    private static string RunTable(IReadOnlyList<RunResults> runs)
+    {
+        var axes = runs.SelectMany(r => r.Variant.Point.Select(p => p.Key)).Distinct().ToList();
+        var metrics = runs.SelectMany(r => r.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (metrics.Count == 0) return "No run has reported metrics yet.\n";
+        var headers = axes.Select(a => a.Split('.')[^1]).Concat(metrics).ToList();
+        return MarkdownTable.Render(headers, runs.Select(r => (IReadOnlyList<string>)axes
+            .Select(a => r.Variant.Point.FirstOrDefault(p => p.Key == a).Value ?? "—")
+            .Concat(metrics.Select(m => MarkdownTable.Number(r.Metrics.TryGetValue(m, out var v) ? v : null)))
+            .ToList()));
+    }
+
+    [GeneratedRegex("[^A-Za-z0-9._=-]+")]
+    private static partial Regex Unsafe();
+}

@@ -1,0 +1,91 @@
+using LoraPar.Method.Importance;
+using LoraPar.Method.Partition;
+using LoraPar.Model.Runtime;
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Reporting;
+
+namespace LoraPar.Pipeline.Stages.Masks;
+
+/// <summary>
+/// The <c>masks</c> stage (paper §3.4, Algorithm 1): reads <c>importance.safetensors</c> from the <c>scores</c> artifact and
+/// partitions the LoRA elements with θ, α, β and the selection of <c>[partition]</c> (importance, its random control, or full).
+/// Writes masks.safetensors, partition.json, importance_scatter.png and theta_curve.png (the figures only for importance and
+/// random: full needs no importance, only the tensor shapes, which it takes from the same file) and metrics.json with the
+/// active share of each stage. It reads nothing but <c>[partition]</c> and the seed, so changing α re-runs masks, never scores.
+/// </summary>
+public sealed class MasksStage : IStage
+{
+    /// <inheritdoc />
+    public string Kind => StageKinds.Masks;
+
+    /// <inheritdoc />
+    public int Version => 1;
+
+    /// <inheritdoc />
+    public StageDeclaration? Declare(PipelineManifest manifest) => new([StageKinds.Scores], ["partition", "seed"]);
+
+    /// <summary>The partition options of a manifest (the seed folded into 31 bits).</summary>
+    public static PartitionOptions OptionsOf(PipelineManifest manifest) => new(
+        manifest.Partition.Theta,
+        manifest.Partition.Alpha,
+        manifest.Partition.Beta,
+        StrategyOf(manifest.Partition.Selection),
+        (int)(manifest.Seed % int.MaxValue));
+
+    /// <summary>The partition strategy of a manifest selection.</summary>
+    public static MaskStrategy StrategyOf(MaskSelection selection) => selection switch
+    {
+        MaskSelection.Importance => MaskStrategy.Importance,
+        MaskSelection.Random => MaskStrategy.Random,
+        MaskSelection.Full => MaskStrategy.Full,
+        _ => throw new ArgumentOutOfRangeException(nameof(selection), selection, "unknown mask selection"),
+    };
+
+    /// <inheritdoc />
+    public void Execute(StageContext context)
+    {
+        TorchRuntime.EnsureInitialized();
+        var options = OptionsOf(context.Manifest);
+        using var progress = context.Progress.Start($"masks: {KebabCase.Name(context.Manifest.Partition.Selection)}", 3, "steps");
+        using var scores = ImportanceScores.Load(Path.Combine(context.UpstreamDirectory(StageKinds.Scores), ImportanceScores.FileName));
+        progress.Advance();
+        context.Cancellation.ThrowIfCancellationRequested();
+        var statistics = options.Strategy == MaskStrategy.Full ? WriteFull(context, scores, options) : WritePartition(context, scores, options);
+        progress.Advance(2);
+        foreach (var warning in statistics.Warnings) context.Log($"masks warning: {warning}");
+        var (stage1, stage2) = (statistics.Stages[TrainingStage.Stage1.KeyPrefix()], statistics.Stages[TrainingStage.Stage2.KeyPrefix()]);
+        MetricsFile.Write(context.OutputPath(MetricsFile.FileName), new Dictionary<string, double>
+        {
+            ["active_percent"] = stage1.Percent,
+            ["stage1_active_percent"] = stage1.Percent,
+            ["stage2_active_percent"] = stage2.Percent,
+        });
+        context.Log($"masks: stage 1 activates {stage1.Count:N0} ({stage1.Percent}%), stage 2 {stage2.Count:N0} ({stage2.Percent}%) "
+                    + $"of {statistics.TotalElements:N0} LoRA elements");
+    }
+
+    private static PartitionStatistics WritePartition(StageContext context, ImportanceScores scores, PartitionOptions options)
+    {
+        var device = DeviceResolver.Resolve(DeviceOf(context.Manifest.Device));
+        using var partition = DualSystemPartition.Create(scores, options, device);
+        context.Cancellation.ThrowIfCancellationRequested();
+        return PartitionArtifacts.Write(context.OutputDirectory, partition).Statistics;
+    }
+
+    private static PartitionStatistics WriteFull(StageContext context, ImportanceScores scores, PartitionOptions options)
+    {
+        var shapes = scores.Shapes();
+        using (var masks = PartitionMasks.Full(shapes)) masks.Save(context.OutputPath(PartitionMasks.FileName));
+        var statistics = FullPartition.Statistics(shapes, options);
+        PartitionReport.Write(context.OutputPath(PartitionReport.FileName), statistics);
+        return statistics;
+    }
+
+    private static DeviceChoice DeviceOf(DeviceKind kind) => kind switch
+    {
+        DeviceKind.Cpu => DeviceChoice.Cpu,
+        DeviceKind.Cuda => DeviceChoice.Cuda,
+        _ => DeviceChoice.Auto,
+    };
+}

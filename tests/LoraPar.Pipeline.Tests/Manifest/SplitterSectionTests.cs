@@ -1,0 +1,60 @@
+using LoraPar.Core;
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
+
+namespace LoraPar.Pipeline.Tests.Manifest;
+
+public sealed class SplitterSectionTests
+{
+    private static string Errors(string toml)
+    {
+        using var ws = new Workspace();
+        ws.Write("m.toml", toml);
+        return Assert.Throws<BadInputException>(() => ws.Load("m.toml")).Message;
+    }
+
+    public static TheoryData<string, string> Malformed => new()
+    {
+        { "[splitter]\n[[splitter.teachers]]\nkind = \"local\"\n", "m.toml:3:1 splitter.teachers[0].kind: a local teacher needs checkpoint" },
+        { "[splitter]\n[[splitter.teachers]]\nmodel = \"a\"\nwieght = 2\n", "m.toml:4:1 splitter.teachers[0].wieght: unknown key; did you mean 'weight'?" },
+        { "[splitter]\n[[splitter.teachers]]\nkind = \"oracle\"\n", "m.toml:3:8 splitter.teachers[0].kind: unknown value 'oracle'; expected one of openai, local, heuristic" },
+        { "[splitter]\n[[splitter.teachers]]\nmodel = \"a\"\nweight = 0\n", "m.toml:4:1 splitter.teachers[0].weight: 0 is out of range" },
+        { "[splitter]\n[[splitter.teachers]]\nmodel = \"a\"\nendpoint = \"ftp://x\"\n", "m.toml:4:1 splitter.teachers[0].endpoint: \"ftp://x\" is not an http(s) URL" },
+        { "[splitter]\nmethod = \"heuristic\"\nteachers = [\"gpt-4o\"]\n", "m.toml:3:1 splitter.teachers: method = \"heuristic\" takes heuristic teachers only" },
+        { "[splitter]\nmethod = \"single-teacher\"\nteachers = [\"a\", \"b\"]\n", "m.toml:3:1 splitter.teachers: single-teacher takes one teacher, not 2" },
+        { "[splitter]\nteachers = [\"a\", \"a\"]\n", "m.toml:2:1 splitter.teachers: the teacher name \"a\" is used twice" },
+        { "[splitter]\ntie_break = \"coin\"\n", "m.toml:2:13 splitter.tie_break: unknown value 'coin'; expected one of system1, system2, random, first-teacher" },
+        { "[splitter.resilience]\nbase_delay_seconds = 5\nmax_delay_seconds = 2\n", "m.toml:3:1 splitter.resilience.max_delay_seconds: 2 is below base_delay_seconds 5" },
+        { "[data]\nmax_train_examples = 10\n", "m.toml:2:1 data.max_train_examples: max_train_examples caps a file dataset" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void Each_error_names_file_line_column_and_key(string toml, string expected) =>
+        Assert.Contains(expected, Errors(toml));
+
+    [Fact]
+    public void Teacher_tables_read_with_their_defaults_and_print_back_as_inline_tables()
+    {
+        using var ws = new Workspace();
+        ws.Write("m.toml", "[splitter]\nendpoint = \"http://h/v1\"\ntemperature = 0.5\n[[splitter.teachers]]\nmodel = \"m1\"\n"
+                           + "[[splitter.teachers]]\nkind = \"heuristic\"\nweight = 0.5\n");
+        var splitter = ws.Load("m.toml").Manifest.Splitter;
+        Assert.Equal(("m1", "http://h/v1", 0.5, "OPENAI_API_KEY"), (splitter.Teachers[0].Name, splitter.Teachers[0].Endpoint, splitter.Teachers[0].Temperature, splitter.Teachers[0].ApiKeyEnv));
+        Assert.Equal((TeacherSource.Heuristic, "heuristic-2", 0.5, 4), (splitter.Teachers[1].Kind, splitter.Teachers[1].Name, splitter.Teachers[1].Weight, splitter.Teachers[1].StepThreshold));
+        var toml = ManifestJson.ToToml(ws.Load("m.toml").Manifest);
+        Assert.Contains("teachers = [{ kind = \"openai\", name = \"m1\", weight = 1.0, model = \"m1\"", toml);
+        ws.Write("again.toml", toml);
+        Assert.Equal(splitter.Teachers, ws.Load("again.toml").Manifest.Splitter.Teachers);
+    }
+
+    [Fact]
+    public void Model_names_and_equal_tables_hash_the_same()
+    {
+        using var ws = new Workspace();
+        ws.Write("names.toml", "[splitter]\nteachers = [\"a\", \"b\"]\n");
+        ws.Write("tables.toml", "[splitter]\n[[splitter.teachers]]\nmodel = \"a\"\n[[splitter.teachers]]\nmodel = \"b\"\n");
+        Assert.Equal(ManifestJson.Select(ws.Load("names.toml").Manifest, ["splitter"]).ToJsonString(),
+                     ManifestJson.Select(ws.Load("tables.toml").Manifest, ["splitter"]).ToJsonString());
+    }
+}

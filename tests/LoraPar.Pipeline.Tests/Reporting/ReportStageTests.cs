@@ -1,0 +1,62 @@
+using LoraPar.Method.Partition;
+using LoraPar.Model.Runtime;
+using LoraPar.Pipeline.Reporting;
+using LoraPar.Pipeline.Stages.Data;
+using LoraPar.Pipeline.Stages.Labels;
+using LoraPar.Pipeline.Stages.Masks;
+using LoraPar.Pipeline.Tests.Stages;
+using LoraPar.Pipeline.Tests.Stages.Masks;
+
+namespace LoraPar.Pipeline.Tests.Reporting;
+
+public sealed class ReportStageTests
+{
+    private const string Manifest = """
+        seed = 5
+        [data]
+        synthetic_train_size = 10
+        synthetic_eval_size = 2
+        [splitter]
+        method = "heuristic"
+        [lora]
+        rank = 2
+        [partition]
+        theta = 0.8
+
+        """;
+
+    public ReportStageTests() => TorchRuntime.EnsureInitialized();
+
+    private static StageHarness Harness(string manifest = Manifest) => new(manifest,
+        new DataStage(), new LabelsStage(), new SyntheticScoresStage(), new MasksStage(), new FakeEvalStage(), new ReportStage());
+
+    [Fact]
+    public void The_report_shows_every_stage_metric_the_labels_and_the_partition_with_its_figures()
+    {
+        using var h = Harness();
+        h.Run();
+        var dir = h.Artifact("report");
+        var report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.True(report.Contains("| gsm8k_accuracy_stage1 "), report);
+        Assert.Contains("| active_percent ", report);
+        Assert.Contains("| labels_ground_truth_accuracy ", report);
+        Assert.Contains("## Labels", report);
+        Assert.Contains("Agreement with the synthetic task's ground truth", report);
+        Assert.Contains("| System 2     |", report);
+        Assert.Contains("## Partition", report);
+        Assert.Contains("![Active LoRA elements against θ](theta_curve.png)", report);
+        Assert.Contains("](importance_scatter.png)", report);
+        foreach (var (file, _) in ReportSections.PartitionFigures)
+            Assert.Equal(File.ReadAllBytes(Path.Combine(h.Artifact("masks"), file)), File.ReadAllBytes(Path.Combine(dir, file)));
+    }
+
+    [Fact]
+    public void Without_figures_the_report_links_none()
+    {
+        using var h = Harness(Manifest + "[report]\nfigures = false\n");
+        h.Run();
+        var dir = h.Artifact("report");
+        Assert.DoesNotContain("![", File.ReadAllText(Path.Combine(dir, "report.md")));
+        Assert.False(File.Exists(Path.Combine(dir, PartitionArtifacts.ThetaCurveFileName)));
+    }
+}
