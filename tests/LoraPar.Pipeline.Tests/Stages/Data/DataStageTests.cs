@@ -90,6 +90,23 @@ public sealed class DataStageTests
     }
 
     [Fact]
+    public void Editing_the_data_file_reruns_from_data_and_an_identical_rewrite_reruns_nothing()
+    {
+        using var h = new StageHarness("[data]\ndataset = \"gsm8k\"\ntrain = \"in/train.jsonl\"\n[splitter]\nmethod = \"heuristic\"\n",
+            new DataStage(), new Pipeline.Stages.Labels.LabelsStage());
+        h.Ws.Write("in/train.jsonl", Gsm8kTrain);
+        h.Run();
+        Assert.Equal(["data", "labels"], h.Ran());
+        h.Ws.Write("in/train.jsonl", Gsm8kTrain);
+        h.Run();
+        Assert.Empty(h.Ran());
+        h.Ws.Write("in/train.jsonl", Gsm8kTrain.Replace("4 times 6?\", \"answer\": \"#### 24", "4 times 7?\", \"answer\": \"#### 28"));
+        h.Run();
+        Assert.Equal(["data", "labels"], h.Ran());
+        Assert.Contains("28", DatasetRows.Read(Path.Combine(h.Artifact("labels"), Pipeline.Stages.Labels.LabelsStage.System1File)).Select(r => r.Gold));
+    }
+
+    [Fact]
     public void Caps_take_a_seeded_subset_in_file_order()
     {
         using var h = Gsm8k("max_train_examples = 3\n");
