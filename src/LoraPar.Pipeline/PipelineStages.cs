@@ -4,7 +4,11 @@ using LoraPar.Pipeline.Reporting;
 using LoraPar.Pipeline.Stages;
 using LoraPar.Pipeline.Stages.Data;
 using LoraPar.Pipeline.Stages.Labels;
+using LoraPar.Pipeline.Stages.Eval;
 using LoraPar.Pipeline.Stages.Masks;
+using LoraPar.Pipeline.Stages.Pretrain;
+using LoraPar.Pipeline.Stages.Scores;
+using LoraPar.Pipeline.Stages.Training;
 
 namespace LoraPar.Pipeline;
 
@@ -18,8 +22,13 @@ public static class PipelineStages
     /// <param name="localScorers">Loads a <c>local</c> splitter teacher's checkpoint as a scorer (null: local teachers are refused).</param>
     public static StageRegistry CreateDefault(Func<LocalTeacherConfig, ICompletionScorer>? localScorers = null) =>
         new StageRegistry()
+            .Register(new PretrainStage())
             .Register(new DataStage())
             .Register(new LabelsStage(localScorers))
+            .Register(new ScoresStage())
             .Register(new MasksStage())
+            .Register(new SftStage())
+            .Register(new RlStage())
+            .Register(new EvalStage())
             .Register(new ReportStage());
 }

@@ -42,12 +42,17 @@ public sealed record PretrainOptions
     /// <summary>Seed of the initial weights and of the window positions.</summary>
     public long Seed { get; init; } = 1234;
 
+    /// <summary>SwiGLU width; null takes ≈ 8/3·d rounded to a multiple of 8.</summary>
+    public int? IntermediateSize { get; init; }
+
     /// <summary>Report progress every N steps.</summary>
     public int LogEvery { get; init; } = 10;
 
     /// <summary>The model config for a tokenizer of <paramref name="vocabSize"/> ids.</summary>
     public LlamaConfig ModelConfig(int vocabSize) =>
-        TinyModelFactory.Config(vocabSize, Hidden, Layers, Heads, KeyValueHeads, MaxPositions) with { InitializerRange = InitializerRange };
+        TinyModelFactory.Config(vocabSize, Hidden, Layers, Heads, KeyValueHeads, MaxPositions) is var config
+            ? config with { InitializerRange = InitializerRange, IntermediateSize = IntermediateSize ?? config.IntermediateSize }
+            : config;
 
     /// <summary>Every problem, each as "key: message" (empty when valid).</summary>
     public IReadOnlyList<string> Problems()

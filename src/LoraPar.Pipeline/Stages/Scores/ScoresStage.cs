@@ -1,0 +1,86 @@
+using LoraPar.Adapters;
+using LoraPar.Method.Importance;
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Reporting;
+using LoraPar.Pipeline.Stages.Modeling;
+using TorchSharp;
+
+namespace LoraPar.Pipeline.Stages.Scores;
+
+/// <summary>
+/// The <c>scores</c> stage (paper §3.3): injects LoRA exactly as training will (same init, same seed, dropout 0), then scores
+/// every LoRA element for System 1 (D1) and System 2 (D2) with the second-order importance I = |ḡφ − ½F̂φ²| from batched
+/// per-example gradients. Writes <c>importance.safetensors</c>. With <c>partition.selection = "full"</c> no element is ranked,
+/// so only the tensor shapes are written (scores of zero) and nothing is computed.
+/// </summary>
+public sealed class ScoresStage : IStage
+{
+    /// <inheritdoc />
+    public string Kind => StageKinds.Scores;
+
+    /// <inheritdoc />
+    public int Version => 1;
+
+    /// <inheritdoc />
+    public StageDeclaration? Declare(PipelineManifest manifest) => new(
+        [StageKinds.Labels, .. StageInputs.BaseUpstream(manifest)],
+        // Only "full" changes what this stage writes; importance and random selections share one scores artifact.
+        [.. StageInputs.BaseReads, "lora", "importance", .. manifest.Partition.Selection == MaskSelection.Full ? ["partition.selection"] : Array.Empty<string>()],
+        StageInputs.BaseInputs(manifest));
+
+    /// <inheritdoc />
+    public void Execute(StageContext context)
+    {
+        var manifest = context.Manifest;
+        using var scope = torch.NewDisposeScope();
+        using var base_ = BaseModel.Load(context);
+        var adapters = LoraInjector.Inject(base_.Model, AdapterSettings.From(manifest.Lora, dropout: 0), manifest.Seed);
+        var path = context.OutputPath(ImportanceScores.FileName);
+        if (manifest.Partition.Selection == MaskSelection.Full)
+        {
+            using var zeros = new ImportanceScores(Zeros(adapters), Zeros(adapters));
+            zeros.Save(path);
+            context.Log("selection = full: no element is ranked, only the LoRA shapes are written");
+            return;
+        }
+        using var result = Score(context, base_, adapters);
+        result.Scores.Save(path);
+        foreach (var warning in result.Warnings) context.Log("warning: " + warning);
+        MetricsFile.Write(context.OutputPath(MetricsFile.FileName), new Dictionary<string, double>
+        {
+            ["scored_examples_s1"] = result.Samples[DualSystem.System1].Examples.Count,
+            ["scored_examples_s2"] = result.Samples[DualSystem.System2].Examples.Count,
+        });
+    }
+
+    private static ImportanceScoringResult Score(StageContext context, BaseModel base_, LoraAdapterSet adapters)
+    {
+        var settings = context.Manifest.Importance;
+        var splits = new Dictionary<DualSystem, IReadOnlyList<AnswerExample>>
+        {
+            [DualSystem.System1] = TrainingExamples.ForScoring(TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 1))),
+            [DualSystem.System2] = TrainingExamples.ForScoring(TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 2))),
+        };
+        var options = new ImportanceScorerOptions
+        {
+            ExamplesPerSystem = settings.SamplesPerSystem,
+            BatchSize = settings.BatchSize,
+            MaxLength = settings.MaxLength,
+            Seed = context.Manifest.Seed,
+        };
+        var total = splits.Values.Sum(s => Math.Min(s.Count, settings.SamplesPerSystem));
+        using var bar = context.Progress.Start("importance scores", total, "examples");
+        var done = new Dictionary<DualSystem, int>();
+        var progress = new SynchronousProgress<ScoringProgress>(p =>
+        {
+            var before = done.Values.Sum();
+            done[p.System] = p.Done;
+            bar.Advance(done.Values.Sum() - before);
+        });
+        return new ImportanceScorer(base_.Model, adapters, base_.Tokenizer.PadId, options).Score(splits, progress, context.Cancellation);
+    }
+
+    private static Dictionary<string, torch.Tensor> Zeros(LoraAdapterSet adapters) =>
+        adapters.Tensors.ToDictionary(kv => kv.Key, kv => torch.zeros(kv.Value.shape, torch.ScalarType.Float32));
+}
