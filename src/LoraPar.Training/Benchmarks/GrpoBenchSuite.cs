@@ -21,8 +21,9 @@ namespace LoraPar.Training.Benchmarks;
 /// 40% stage mask). Prompts are the synthetic task's System-2 questions in the reasoning-tags layout; the model is untrained,
 /// so every completion runs to the length limit (the worst case a step can take). Settings are the authors' (G = 8,
 /// β = 0.04, μ = 1, so no old log-probs) with 2 prompts per step and 64-token completions (<c>--quick</c>: 16). The first
-/// step warms up and is left out; shares are of the summed rollout (generation + rewards), reference log-probs and update
-/// times of the measured steps, all in one run. <c>grpo_completions_per_s</c> is end to end over those three parts;
+/// step warms up and is left out; each part's time is the median over the measured steps (robust to a busy machine), and
+/// the shares are of rollout (generation + rewards), reference log-probs and update within one step, all in one run.
+/// <c>grpo_completions_per_s</c> is a step's completions over the sum of the three medians;
 /// <c>sft_tokens_per_s</c> is the median of masked SFT's non-padding tokens per second over the same model.
 /// </summary>
 public sealed class GrpoBenchSuite : IBenchSuite
@@ -41,7 +42,7 @@ public sealed class GrpoBenchSuite : IBenchSuite
     {
         var device = DeviceResolver.Resolve(ParseDevice(options.Device));
         var task = DualSystemTaskGenerator.Generate(new DualSystemTaskConfig { System1 = new(64, 0), System2 = new(64, 0) });
-        var steps = options.Quick ? 2 : 6;
+        var steps = options.Quick ? 2 : 8;
         var folder = Path.Combine(Path.GetTempPath(), "lorapar-bench-grpo-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -65,11 +66,12 @@ public sealed class GrpoBenchSuite : IBenchSuite
         var result = new GrpoTrainer(bench.Model, bench.Tokenizer, bench.Adapters, bench.Masks, grpoOptions)
             .Train(data, new TrainingRun(checkpoints, "bench-tiny"), cancel: cancel);
         var measured = result.History.Skip(1).ToList();
-        double rollout = measured.Sum(h => h.GenerationSeconds), reference = measured.Sum(h => h.ReferenceSeconds), update = measured.Sum(h => h.UpdateSeconds);
+        double rollout = Median(measured.Select(h => h.GenerationSeconds)), reference = Median(measured.Select(h => h.ReferenceSeconds));
+        var update = Median(measured.Select(h => h.UpdateSeconds));
         var total = rollout + reference + update;
-        var completions = measured.Sum(h => h.Sampled?.Completions ?? 0);
-        log($"grpo: {measured.Count} steps of {grpoOptions.PromptsPerRollout} prompts × {grpoOptions.NumGenerations} completions × {completionLength} tokens on {device.type}: " +
-            $"rollout {rollout:F2} s, reference {reference:F2} s, update {update:F2} s");
+        var completions = grpoOptions.PromptsPerRollout * grpoOptions.NumGenerations;
+        log($"grpo: {measured.Count} steps of {grpoOptions.PromptsPerRollout} prompts × {grpoOptions.NumGenerations} completions × {completionLength} tokens on {device.type}; " +
+            $"median per step: rollout {rollout:F3} s, reference {reference:F3} s, update {update:F3} s");
         return
         [
             new(RolloutShare, rollout / total, "share", Better.Lower),
@@ -89,7 +91,12 @@ public sealed class GrpoBenchSuite : IBenchSuite
         var rates = new RateRecorder();
         new SftTrainer(bench.Model, bench.Adapters, bench.Masks, sftOptions)
             .Train(new SftData(examples, [], bench.Tokenizer.PadId), new TrainingRun(checkpoints, "bench-tiny"), rates, cancel);
-        var sorted = rates.TokensPerSecond.Skip(1).Order().ToList();
+        return Median(rates.TokensPerSecond.Skip(1));
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
