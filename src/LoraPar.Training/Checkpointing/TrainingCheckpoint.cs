@@ -38,25 +38,14 @@ public static class TrainingCheckpoint
     public static string FolderName(int step) => Prefix + step.ToString("D6", CultureInfo.InvariantCulture);
 
     /// <summary>Writes a checkpoint of <paramref name="content"/> and <paramref name="state"/> atomically; returns its folder.</summary>
-    public static string Save(string directory, CheckpointContent content, TrainerState state)
-    {
-        Directory.CreateDirectory(directory);
-        var final = Path.Combine(directory, FolderName(state.Step));
-        var temp = Path.Combine(directory, $".{FolderName(state.Step)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
-        try
+    public static string Save(string directory, CheckpointContent content, TrainerState state) =>
+        AtomicFolder.Write(Path.Combine(directory, FolderName(state.Step)), temp =>
         {
             PeftAdapterFormat.Save(Path.Combine(temp, AdapterFolder), content.Adapters, content.BaseModelName);
             content.Masks.Save(Path.Combine(temp, MasksFile));
             content.Optimizer.SaveState(Path.Combine(temp, OptimizerFile));
             AtomicFile.WriteAllText(Path.Combine(temp, StateFile), state.ToJson());
-            ReplaceFolder(temp, final);
-            return final;
-        }
-        finally
-        {
-            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
-        }
-    }
+        });
 
     /// <summary>The newest complete checkpoint folder in <paramref name="directory"/>, or null when there is none.</summary>
     public static string? Latest(string directory) =>
@@ -115,19 +104,6 @@ public static class TrainingCheckpoint
                 && File.Exists(Path.Combine(folder, StateFile)))
                 yield return (step, folder);
         }
-    }
-
-    private static void ReplaceFolder(string temp, string final)
-    {
-        if (Directory.Exists(final))
-        {
-            var aside = final + $".old.{Guid.NewGuid():N}";
-            Directory.Move(final, aside);
-            Directory.Move(temp, final);
-            Directory.Delete(aside, recursive: true);
-            return;
-        }
-        Directory.Move(temp, final);
     }
 
     private static void CheckSameMasks(LoraMaskSet saved, LoraMaskSet current, string checkpoint)

@@ -9,9 +9,10 @@ namespace LoraPar.Training.Monitoring;
 /// <param name="LearningRate">The learning rate of the last logged step.</param>
 /// <param name="GradNorm">The gradient norm over active elements before clipping, last logged step.</param>
 /// <param name="TokensPerSecond">Non-padding tokens processed per second over the logged steps.</param>
+/// <param name="Tokens">Non-padding tokens processed over the logged steps.</param>
 /// <param name="Extra">Further figures of the stage (GRPO: reward mean/std, KL, clip fraction, …); empty for SFT.</param>
 public sealed record StepLog(string Stage, int Step, int TotalSteps, int Epoch, double Loss, double LearningRate, double GradNorm,
-    double TokensPerSecond, IReadOnlyDictionary<string, double> Extra);
+    double TokensPerSecond, long Tokens, IReadOnlyDictionary<string, double> Extra);
 
 /// <summary>A held-out evaluation.</summary>
 /// <param name="Stage">The stage name.</param>

@@ -27,7 +27,7 @@ public sealed class LogWindow
     {
         var seconds = Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
         var log = new StepLog(stage, step, totalSteps, epoch, steps == 0 ? double.NaN : lossSum / steps, learningRate, gradNorm,
-            tokens / seconds, extra ?? new Dictionary<string, double>());
+            tokens / seconds, tokens, extra ?? new Dictionary<string, double>());
         lossSum = 0;
         tokens = 0;
         steps = 0;

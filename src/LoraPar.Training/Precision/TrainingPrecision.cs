@@ -44,6 +44,22 @@ public static class TrainingPrecisionPolicy
         };
     }
 
+    /// <summary>
+    /// Checks that every frozen floating parameter of <paramref name="model"/> has the dtype <see cref="BaseDType"/> gives
+    /// (the caller loaded the base model for this precision) and returns the loss scale to start with.
+    /// </summary>
+    public static DynamicLossScale InitialLossScale(nn.Module model, TrainingPrecision precision, Device device)
+    {
+        var expected = BaseDType(precision, device);
+        var wrong = model.named_parameters()
+            .Where(p => !p.parameter.requires_grad && p.parameter.is_floating_point() && p.parameter.dtype != expected)
+            .Select(p => $"{p.name} ({p.parameter.dtype})").Take(3).ToList();
+        if (wrong.Count > 0)
+            throw new InvalidOperationException($"precision {Name(precision)} on {device.type} needs the base model in {expected}, " +
+                $"but {string.Join(", ", wrong)} differ; load it with TrainingPrecisionPolicy.BaseDType");
+        return NeedsLossScaling(expected) ? DynamicLossScale.Initial : DynamicLossScale.None;
+    }
+
     /// <summary>Whether a base model in <paramref name="dtype"/> needs loss scaling (fp16 gradients underflow without it).</summary>
     public static bool NeedsLossScaling(ScalarType dtype) => dtype == ScalarType.Float16;
 

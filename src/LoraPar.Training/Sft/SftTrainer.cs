@@ -51,10 +51,11 @@ public sealed class SftTrainer
         if (train.Examples.Count == 0) throw EmptySplit(data.Train.Count, train.Dropped);
         var eval = SftDataset.Prepare(data.Eval, options.Batching.MaxLength).Examples;
         var device = adapters.Tensors.Values.First().device;
-        var scale = InitialLossScale(device);
+        var scale = TrainingPrecisionPolicy.InitialLossScale(model, options.Precision, device);
         var lengths = train.Examples.Select(e => e.Length).ToList();
-        var stepsPerEpoch = options.StepsPerEpoch(SftBatcher.BatchesPerEpoch(lengths, options.Batching, options.Seed));
-        var total = options.TotalSteps(SftBatcher.BatchesPerEpoch(lengths, options.Batching, options.Seed));
+        var batchesPerEpoch = SftBatcher.BatchesPerEpoch(lengths, options.Batching, options.Seed);
+        var stepsPerEpoch = options.StepsPerEpoch(batchesPerEpoch);
+        var total = options.TotalSteps(batchesPerEpoch);
 
         using var deviceMasks = masks.To(device);
         using var optimizer = new MaskedAdamW(adapters.Tensors, deviceMasks, AdamW());
@@ -189,17 +190,6 @@ public sealed class SftTrainer
     {
         LearningRate = options.LearningRate, Beta1 = options.Beta1, Beta2 = options.Beta2, Eps = options.Epsilon, WeightDecay = options.WeightDecay,
     };
-
-    private DynamicLossScale InitialLossScale(Device device)
-    {
-        var expected = TrainingPrecisionPolicy.BaseDType(options.Precision, device);
-        var wrong = model.named_parameters().Where(p => !p.parameter.requires_grad && p.parameter.is_floating_point() && p.parameter.dtype != expected)
-            .Select(p => $"{p.name} ({p.parameter.dtype})").Take(3).ToList();
-        if (wrong.Count > 0)
-            throw new InvalidOperationException($"precision {TrainingPrecisionPolicy.Name(options.Precision)} on {device.type} needs the base model in {expected}, " +
-                $"but {string.Join(", ", wrong)} differ; load it with TrainingPrecisionPolicy.BaseDType");
-        return TrainingPrecisionPolicy.NeedsLossScaling(expected) ? DynamicLossScale.Initial : DynamicLossScale.None;
-    }
 
     private static BadInputException EmptySplit(int given, int dropped) => new(given == 0
         ? $"{StageName}: the training split is empty; stage 1 trains on the System-1 examples — check the labels stage's split and the data filters."

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using LoraPar.Model.Llama;
+using LoraPar.Model.Tokenizers;
+using LoraPar.Training.Guards;
+using LoraPar.Training.Monitoring;
+using LoraPar.Training.Schedules;
+using LoraPar.Training.Sft;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace LoraPar.Training.Pretraining;
+
+/// <summary>What a pretraining run measured.</summary>
+/// <param name="Steps">Optimizer steps.</param>
+/// <param name="StepLosses">Mean next-token loss of each step.</param>
+/// <param name="Tokens">Tokens trained on (windows × length × steps).</param>
+/// <param name="CorpusTokens">Tokens in the corpus stream.</param>
+/// <param name="Elapsed">Wall-clock time of the run.</param>
+public sealed record PretrainReport(int Steps, IReadOnlyList<double> StepLosses, long Tokens, int CorpusTokens, TimeSpan Elapsed)
+{
+    /// <summary>Mean loss of the last tenth of the steps.</summary>
+    public double FinalLoss => StepLosses.Skip(StepLosses.Count - Math.Max(1, StepLosses.Count / 10)).Average();
+}
+
+/// <summary>
+/// The <c>pretrain</c> stage of the built-in default (issue 10): full-parameter training of a tiny
+/// <see cref="LlamaForCausalLM"/> on a plain-text corpus with a character tokenizer — next-token cross-entropy over every
+/// token, AdamW (weight decay on matrices only), warm-up + cosine schedule, gradient-norm clipping — seeded, so the same
+/// corpus and options give the same weights on the same device.
+/// </summary>
+public static class Pretrainer
+{
+    /// <summary>The stage name used in logs and errors.</summary>
+    public const string StageName = "pretrain";
+
+    /// <summary>Pretrains a fresh model on <paramref name="documents"/>; the caller owns the returned model.</summary>
+    public static PretrainedModel Train(IEnumerable<string> documents, CharTokenizer tokenizer, PretrainOptions options, Device device,
+        ITrainingMonitor? monitor = null, CancellationToken cancel = default)
+    {
+        options = options.Validated();
+        monitor ??= NullTrainingMonitor.Instance;
+        var stream = TokenStream.Encode(documents, tokenizer);
+        var clock = Stopwatch.StartNew();
+        var model = TinyModelFactory.Create(options.ModelConfig(tokenizer.VocabSize), options.Seed, device);
+        try
+        {
+            var losses = Run(model, stream, options, device, monitor, cancel);
+            var report = new PretrainReport(options.Steps, losses, (long)options.Steps * options.BatchSize * options.SequenceLength, stream.Length, clock.Elapsed);
+            return new PretrainedModel(model, tokenizer, report);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private static List<double> Run(LlamaForCausalLM model, TokenStream stream, PretrainOptions options, Device device, ITrainingMonitor monitor,
+        CancellationToken cancel)
+    {
+        var parameters = model.parameters().ToList();
+        using var optimizer = Optimizer(model, options);
+        var schedule = new WarmupCosineSchedule(options.LearningRate, options.Steps, options.WarmupRatio, options.MinLearningRate);
+        var window = new LogWindow();
+        var losses = new List<double>(options.Steps);
+        model.train();
+        for (var step = 0; step < options.Steps; step++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var lr = schedule.LearningRateAt(step);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            using var scope = NewDisposeScope();
+            var ids = tensor(stream.Windows(options.BatchSize, options.SequenceLength, options.Seed, step),
+                [options.BatchSize, options.SequenceLength], ScalarType.Int64).to(device);               // (B, T)
+            optimizer.zero_grad();
+            var loss = AnswerOnlyLoss.Mean(model.call(ids), ids);                                          // every next token counts
+            var value = (double)loss.item<float>();
+            NonFiniteGuard.CheckLoss(value, StageName, step + 1, options.Steps, null);
+            loss.backward();
+            var norm = options.MaxGradNorm > 0 ? nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm) : double.NaN;
+            if (options.MaxGradNorm > 0) NonFiniteGuard.CheckGradientNorm(norm, StageName, step + 1, options.Steps, null);
+            optimizer.step();
+            losses.Add(value);
+            window.Add(value, (long)options.BatchSize * options.SequenceLength);
+            if ((step + 1) % options.LogEvery == 0 || step + 1 == options.Steps)
+                monitor.OnStep(window.Flush(StageName, step + 1, options.Steps, 0, lr, norm));
+        }
+        model.eval();
+        return losses;
+    }
+
+    /// <summary>AdamW with weight decay on matrices (projections, embeddings) and none on vectors (norms, biases), as nanoGPT.</summary>
+    private static AdamW Optimizer(LlamaForCausalLM model, PretrainOptions options)
+    {
+        var all = model.parameters().ToList();
+        var matrices = all.Where(p => p.dim() >= 2).ToList();
+        var vectors = all.Where(p => p.dim() < 2).ToList();
+        AdamW.ParamGroup Group(IEnumerable<Parameter> ps, double decay) =>
+            new(ps, options.LearningRate, options.Beta1, options.Beta2, 1e-8, decay, false, false);
+        return optim.AdamW([Group(matrices, options.WeightDecay), Group(vectors, 0.0)], options.LearningRate, options.Beta1, options.Beta2, 1e-8, 0.0, false, false);
+    }
+}
