@@ -94,7 +94,7 @@ public sealed record GrpoOptions
     /// <summary>Seed of the prompt order (with the epoch), the sampling (with the rollout) and dropout (with the step).</summary>
     public long Seed { get; init; } = 42;
 
-    /// <summary>Base-model precision: float32 on the CPU; bf16 on CUDA (fp16 is refused: GRPO has no loss scaling).</summary>
+    /// <summary>Base-model precision: float32 on the CPU; bf16 or fp16 (with dynamic loss scaling) on CUDA.</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
 
     /// <summary>Prompts consumed by one rollout: <see cref="PromptsPerBatch"/> × <see cref="GradientAccumulationSteps"/>.</summary>
@@ -130,7 +130,6 @@ public sealed record GrpoOptions
         Require(CheckpointEvery >= 0 && CheckpointEvery % NumIterations == 0,
             $"checkpoint_every = {CheckpointEvery}: must be 0 (end only) or a multiple of num_iterations ({NumIterations})");
         Require(KeepCheckpoints >= 1, $"keep_checkpoints = {KeepCheckpoints}: must be at least 1");
-        Require(Precision != TrainingPrecision.Float16, "precision = \"fp16\": GRPO has no loss scaling; use bf16 or fp32");
         return problems;
     }
 

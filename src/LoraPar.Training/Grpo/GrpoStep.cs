@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LoraPar.Adapters.Masks;
 using LoraPar.Model.Generation;
 using LoraPar.Model.Llama;
+using LoraPar.Training.Precision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,19 +22,20 @@ internal sealed record GrpoStepOutcome(double Loss, double GradNorm, bool Update
 /// <summary>
 /// One optimizer step of masked GRPO over a rollout: for each micro-batch, teacher-forced log-probs of the completions with
 /// gradient (train mode), the clipped policy loss with the k3 penalty against the reference, backward with the loss divided
-/// as <see cref="PolicyLossOptions.Aggregation"/> says over the step's micro-batches; then the gradient norm over the
-/// active elements, clipping, and the masked AdamW update. The weights are untouched when anything is not finite.
+/// as <see cref="PolicyLossOptions.Aggregation"/> says over the step's micro-batches (times the fp16 loss scale, divided
+/// out again before the norm); then the gradient norm over the active elements, clipping, and the masked AdamW update.
+/// The weights are untouched when anything is not finite.
 /// </summary>
 internal sealed class GrpoStep(LlamaForCausalLM model, IReadOnlyDictionary<string, Parameter> parameters, LoraMaskSet masks, MaskedAdamW optimizer,
     GrpoOptions options)
 {
-    /// <summary>Runs the step on <paramref name="rollout"/> at <paramref name="learningRate"/>.</summary>
-    public GrpoStepOutcome Run(Rollout rollout, double learningRate)
+    /// <summary>Runs the step on <paramref name="rollout"/> at <paramref name="learningRate"/> under loss scale <paramref name="scale"/>.</summary>
+    public GrpoStepOutcome Run(Rollout rollout, double learningRate, DynamicLossScale scale)
     {
         var watch = Stopwatch.StartNew();
         model.train();
         optimizer.ZeroGrad();
-        var scale = new AggregationScale(options.MaxCompletionLength, rollout.MicroBatches.Count, rollout.MicroBatches.Sum(m => m.LossTokens));
+        var aggregation = new AggregationScale(options.MaxCompletionLength, rollout.MicroBatches.Count, rollout.MicroBatches.Sum(m => m.LossTokens));
         double loss = 0, kl = 0, clip = 0, ratio = 0;
         var tokens = Math.Max(1L, rollout.MicroBatches.Sum(m => m.LossTokens));
         foreach (var micro in rollout.MicroBatches)
@@ -41,16 +43,17 @@ internal sealed class GrpoStep(LlamaForCausalLM model, IReadOnlyDictionary<strin
             using var scope = NewDisposeScope();
             var logProbs = SequenceScorer.TokenLogProbs(model, micro.Batch, options.Temperature);                // (B, C)
             var inputs = new PolicyLossInputs(logProbs, micro.OldLogProbs, micro.ReferenceLogProbs, micro.Advantages, micro.LossMask);
-            var result = PolicyLoss.Compute(inputs, options.Loss, scale);
+            var result = PolicyLoss.Compute(inputs, options.Loss, aggregation);
             var value = result.Loss.item<float>();
             loss += value;
             if (!double.IsFinite(value)) return new GrpoStepOutcome(loss, double.NaN, false, kl, clip, ratio, watch.Elapsed.TotalSeconds);
-            result.Loss.backward();
+            (scale.Scale == 1.0 ? result.Loss : result.Loss.mul(scale.Scale)).backward();
             var share = (double)micro.LossTokens / tokens;
             kl += share * result.MeanKl;
             clip += share * result.ClipFraction;
             ratio += share * result.MeanRatio;
         }
+        if (scale.Scale != 1.0) Unscale(scale.Scale);
         var norm = GradientClipping.ActiveNorm(parameters, masks);
         if (!double.IsFinite(norm)) return new GrpoStepOutcome(loss, norm, false, kl, clip, ratio, watch.Elapsed.TotalSeconds);
         if (options.MaxGradNorm > 0) GradientClipping.ClipByGlobalNorm(parameters, masks, options.MaxGradNorm);
@@ -58,5 +61,15 @@ internal sealed class GrpoStep(LlamaForCausalLM model, IReadOnlyDictionary<strin
         optimizer.Step();
         if (model.Device.type == DeviceType.CUDA) cuda.synchronize(model.Device);
         return new GrpoStepOutcome(loss, norm, true, kl, clip, ratio, watch.Elapsed.TotalSeconds);
+    }
+
+    private void Unscale(double scale)
+    {
+        using var noGrad = no_grad();
+        foreach (var p in parameters.Values)
+        {
+            using var grad = p.grad;
+            grad?.div_(scale);
+        }
     }
 }

@@ -22,8 +22,9 @@ namespace LoraPar.Training.Grpo;
 /// <param name="TrainableElements">Active LoRA elements the optimizer updated.</param>
 /// <param name="FrozenElementsChecked">Frozen LoRA elements verified bit-identical at the end.</param>
 /// <param name="ReferenceElements">Stage-start values kept for the reference (0 when β = 0).</param>
+/// <param name="SkippedSteps">fp16 steps skipped for gradient overflow (0 in float32 and bf16).</param>
 public sealed record GrpoResult(int Steps, int ResumedFromStep, IReadOnlyList<GrpoStepRecord> History, string FinalCheckpoint,
-    long TrainableElements, long FrozenElementsChecked, long ReferenceElements);
+    long TrainableElements, long FrozenElementsChecked, long ReferenceElements, int SkippedSteps);
 
 /// <summary>
 /// Stage 2 of LoRA-PAR (paper §3.4): GRPO on the System-2 prompts over the LoRA elements the stage-2 mask marks active.
@@ -74,7 +75,7 @@ public sealed class GrpoTrainer
         if (data.Prompts.Count == 0)
             throw new BadInputException($"{StageName}: the prompt split is empty; stage 2 trains on the System-2 questions (D2) — check the labels stage's split and the data filters.");
         var device = adapters.Tensors.Values.First().device;
-        CheckPrecision(device);
+        var scale = TrainingPrecisionPolicy.InitialLossScale(model, options.Precision, device);
         var total = options.TotalSteps(data.Prompts.Count);
         using var deviceMasks = masks.To(device);
         using var optimizer = new MaskedAdamW(adapters.Tensors, deviceMasks, AdamW());
@@ -82,7 +83,8 @@ public sealed class GrpoTrainer
         var begin = StageStart.Begin(StageName, run, content, total, options.Seed, monitor);
         using var guard = begin.Guard;
         using var reference = options.Loss.Beta != 0.0 ? CaptureReference(begin.State is null, run, deviceMasks) : null;
-        var loop = new Loop(data, total, options.RolloutsPerEpoch(data.Prompts.Count), device, begin.LastCheckpoint);
+        if (begin.State is { } resumed) scale = new DynamicLossScale(resumed.LossScale, resumed.LossScaleCleanSteps);
+        var loop = new Loop(data, total, options.RolloutsPerEpoch(data.Prompts.Count), device, begin.LastCheckpoint, scale);
         var start = begin.State?.Step ?? 0;
         var wasTraining = model.training;
         try
@@ -96,12 +98,15 @@ public sealed class GrpoTrainer
             model.train(wasTraining);
         }
         guard.Verify(adapters.Tensors, $"{StageName}, end of stage");
-        return new GrpoResult(total, start, loop.History, loop.LastCheckpoint!, deviceMasks.TotalActive, guard.FrozenElements, reference?.Elements ?? 0);
+        return new GrpoResult(total, start, loop.History, loop.LastCheckpoint!, deviceMasks.TotalActive, guard.FrozenElements, reference?.Elements ?? 0,
+            loop.SkippedSteps);
     }
 
     /// <summary>The mutable progress of one run of the step loop.</summary>
-    private sealed class Loop(GrpoData data, int total, int rolloutsPerEpoch, Device device, string? lastCheckpoint)
+    private sealed class Loop(GrpoData data, int total, int rolloutsPerEpoch, Device device, string? lastCheckpoint, DynamicLossScale scale)
     {
+        public DynamicLossScale Scale { get; set; } = scale;
+        public int SkippedSteps { get; set; }
         public GrpoData Data { get; } = data;
         public int Total { get; } = total;
         public int RolloutsPerEpoch { get; } = rolloutsPerEpoch;
@@ -133,9 +138,10 @@ public sealed class GrpoTrainer
                     rollout = collector.Collect(index, PromptsOf(loop, index), loop.Data.BuildPrompt);
                 }
                 var lr = schedule.LearningRateAt(s);
-                var outcome = step.Run(rollout!, lr);
+                var outcome = step.Run(rollout!, lr, loop.Scale);
                 NonFiniteGuard.CheckLoss(outcome.Loss, StageName, s + 1, loop.Total, loop.LastCheckpoint);
-                NonFiniteGuard.CheckGradientNorm(outcome.GradNorm, StageName, s + 1, loop.Total, loop.LastCheckpoint);
+                if (!outcome.Updated) SkipOverflow(loop, outcome, s);
+                else if (loop.Scale.Scale != 1.0) loop.Scale = loop.Scale.After(finite: true);
                 var sampled = fresh ? rollout!.Summary : null;
                 loop.History.Add(new GrpoStepRecord(s + 1, index, outcome.Loss, outcome.GradNorm, lr, outcome.Kl, outcome.ClipFraction, outcome.MeanRatio, sampled,
                     fresh ? rollout!.GenerationSeconds : 0, fresh ? rollout!.ReferenceSeconds : 0, outcome.Seconds));
@@ -151,6 +157,19 @@ public sealed class GrpoTrainer
         {
             rollout?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// A step whose gradient was not finite: with fp16 loss scaling it is skipped (the step still counts) and the scale
+    /// halves; without loss scaling, or once the scale is exhausted, the stage fails naming the step.
+    /// </summary>
+    private static void SkipOverflow(Loop loop, GrpoStepOutcome outcome, int s)
+    {
+        var next = loop.Scale.After(finite: false);
+        if (loop.Scale.Scale == 1.0 || next.Exhausted)
+            NonFiniteGuard.CheckGradientNorm(outcome.GradNorm, StageName, s + 1, loop.Total, loop.LastCheckpoint);
+        loop.Scale = next;
+        loop.SkippedSteps++;
     }
 
     /// <summary>The prompts of rollout <paramref name="index"/>: a slice of its epoch's seeded shuffle of the split.</summary>
@@ -194,7 +213,8 @@ public sealed class GrpoTrainer
         var state = new TrainerState
         {
             Stage = StageName, Step = done, TotalSteps = loop.Total, Epoch = done / options.NumIterations / loop.RolloutsPerEpoch,
-            Seed = options.Seed, LearningRate = content.Optimizer.LearningRate, Metrics = metrics,
+            Seed = options.Seed, LearningRate = content.Optimizer.LearningRate, LossScale = loop.Scale.Scale, LossScaleCleanSteps = loop.Scale.CleanSteps,
+            Metrics = metrics,
         };
         var path = TrainingCheckpoint.Save(run.CheckpointDirectory, content, state);
         TrainingCheckpoint.Prune(run.CheckpointDirectory, options.KeepCheckpoints);
@@ -206,14 +226,4 @@ public sealed class GrpoTrainer
     {
         LearningRate = options.LearningRate, Beta1 = options.Beta1, Beta2 = options.Beta2, Eps = options.AdamEpsilon, WeightDecay = options.WeightDecay,
     };
-
-    private void CheckPrecision(Device device)
-    {
-        var expected = TrainingPrecisionPolicy.BaseDType(options.Precision, device);
-        var wrong = model.named_parameters().Where(p => !p.parameter.requires_grad && p.parameter.is_floating_point() && p.parameter.dtype != expected)
-            .Select(p => $"{p.name} ({p.parameter.dtype})").Take(3).ToList();
-        if (wrong.Count > 0)
-            throw new InvalidOperationException($"precision {TrainingPrecisionPolicy.Name(options.Precision)} on {device.type} needs the base model in {expected}, " +
-                $"but {string.Join(", ", wrong)} differ; load it with TrainingPrecisionPolicy.BaseDType");
-    }
 }
