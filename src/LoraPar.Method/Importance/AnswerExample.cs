@@ -26,8 +26,9 @@ public sealed record AnswerExample(IReadOnlyList<int> PromptIds, IReadOnlyList<i
 
     /// <summary>
     /// The first <paramref name="maxLength"/> tokens of prompt + response (right truncation, as SFT truncates), or null when
-    /// no response token remains (the prompt alone fills the length, or the response was empty): such an example carries no
-    /// answer-only loss and would only dilute the mean gradient and the Fisher.
+    /// no response token remains (the prompt alone fills the length, the response was empty, or there is no prompt token to
+    /// predict the first response token from): such an example carries no answer-only loss and would only dilute the mean
+    /// gradient and the Fisher.
     /// </summary>
     public AnswerExample? Fitted(int maxLength)
     {
