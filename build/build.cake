@@ -6,7 +6,8 @@
 //   Pack        pack the lorapar .NET tool into artifacts/feed (version 0.1.0-local.<timestamp>)
 //   Install     Pack, then install that package as a local tool in .config/dotnet-tools.json (git-ignored),
 //               so `dotnet lorapar ...` works from the repository root
-//   Quickstart  Install, then run the embedded default end to end
+//   Quickstart  Install, then run experiments/quickstart.toml end to end and print its report
+//   Regress     run experiments/ci.toml in a fresh folder and compare with the committed snapshots
 //   Default     Build + Test
 //
 // Arguments: --configuration=Release|Debug (default Release); --torch-backend=cpu|cuda (default cpu; cuda builds against

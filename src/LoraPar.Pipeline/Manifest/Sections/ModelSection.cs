@@ -55,6 +55,9 @@ public sealed record TinyModelSettings
     /// <summary>Pre-training batch size (sequences).</summary>
     public int PretrainBatchSize { get; init; } = 32;
 
+    /// <summary>Share of the train items whose worked solutions the pretraining corpus shows (the rest appear as bare questions), per system.</summary>
+    public double PretrainSolvedFraction { get; init; } = 0.3;
+
     internal static TinyModelSettings Read(SectionReader r)
     {
         var d = new TinyModelSettings();
@@ -68,6 +71,7 @@ public sealed record TinyModelSettings
             PretrainSteps = r.Int("pretrain_steps", d.PretrainSteps, NumberRange.NonNegative),
             PretrainLearningRate = r.Double("pretrain_learning_rate", d.PretrainLearningRate, NumberRange.Positive),
             PretrainBatchSize = r.Int("pretrain_batch_size", d.PretrainBatchSize, NumberRange.AtLeast(1)),
+            PretrainSolvedFraction = r.Double("pretrain_solved_fraction", d.PretrainSolvedFraction, NumberRange.Unit),
         };
         if (s.HiddenSize % s.Heads != 0) r.Error("heads", $"hidden_size {s.HiddenSize} is not divisible by heads {s.Heads}");
         r.Finish();

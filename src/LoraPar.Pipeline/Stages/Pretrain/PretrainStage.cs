@@ -34,7 +34,8 @@ public sealed class PretrainStage : IStage
     {
         var manifest = context.Manifest;
         var task = DualSystemTaskGenerator.Generate(SyntheticData.ConfigOf(manifest));
-        var corpus = PretrainCorpus.Build(task, new PretrainCorpusConfig { Seed = manifest.Seed });
+        var solved = manifest.Model.Tiny.PretrainSolvedFraction;
+        var corpus = PretrainCorpus.Build(task, new PretrainCorpusConfig { Seed = manifest.Seed, System1SolvedFraction = solved, System2SolvedFraction = solved });
         var options = OptionsOf(manifest.Model.Tiny, manifest.Seed);
         using var progress = context.Progress.Start("pretrain tiny model", options.Steps);
         using var trained = Pretrainer.Train(corpus.Select(d => d.Text), CharTokenizer.Create(TaskAlphabet.Characters), options,

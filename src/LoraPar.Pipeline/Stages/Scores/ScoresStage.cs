@@ -71,12 +71,11 @@ public sealed class ScoresStage : IStage
         };
         var total = splits.Values.Sum(s => Math.Min(s.Count, settings.SamplesPerSystem));
         using var bar = context.Progress.Start("importance scores", total, "examples");
-        var done = new Dictionary<DualSystem, int>();
+        var shown = 0;
         var progress = new SynchronousProgress<ScoringProgress>(p =>
         {
-            var before = done.Values.Sum();
-            done[p.System] = p.Done;
-            bar.Advance(done.Values.Sum() - before);
+            bar.Advance(p.Done - shown);   // Done counts examples over both systems
+            shown = p.Done;
         });
         return new ImportanceScorer(base_.Model, adapters, base_.Tokenizer.PadId, options).Score(splits, progress, context.Cancellation);
     }
