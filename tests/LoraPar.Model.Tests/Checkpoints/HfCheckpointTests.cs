@@ -114,7 +114,8 @@ public sealed class HfCheckpointTests : TorchTest, IDisposable
         var tensors = model.CheckpointTensors();
         tensors["ids"] = torch.arange(5);
         using (var s = File.Create(ours)) SafetensorsFile.Write(s, tensors);
-        TorchSharp.PyBridge.Safetensors.SaveStateDict(theirs, tensors);
+        // PyBridge writes contiguous tensors only; projection weights are stored transposed.
+        TorchSharp.PyBridge.Safetensors.SaveStateDict(theirs, tensors.ToDictionary(t => t.Key, t => t.Value.contiguous()));
         var readByThem = TorchSharp.PyBridge.Safetensors.LoadStateDict(ours);
         var readByUs = SafetensorsFile.ReadAll(theirs);
         foreach (var (key, t) in tensors)

@@ -95,6 +95,29 @@ public sealed class GeneratorTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void Training_works_on_a_model_that_has_generated()
+    {
+        var generator = Make();
+        var completions = generator.Generate(["HELLO"], new GenerationOptions { MaxNewTokens = 4 });
+        using var scope = torch.NewDisposeScope();
+        var batch = CompletionBatch.Create([generator.Tokenizer.Encode("HELLO")], [completions[0].TokenIds], 0, torch.CPU);
+        var loss = -SequenceScorer.TokenLogProbs(_model, batch).sum();
+        loss.backward();
+        Assert.NotNull(_model.model.layers[1].mlp.down_proj.parameters().First().grad);
+        _model.zero_grad();
+    }
+
+    [Fact]
+    public void A_bfloat16_model_generates_with_float32_log_probs()
+    {
+        using var half = TinyModelFactory.Create(_model.Config, seed: 21, dtype: torch.ScalarType.BFloat16);
+        var completions = new LoraPar.Model.Generation.Generator(half, new TestTokenizer(Vocab, -1))
+            .Generate(Prompts, new GenerationOptions { MaxNewTokens = 5, Temperature = 1, Seed = 9 });
+        Assert.All(completions, c => Assert.Equal(5, c.TokenIds.Count));
+        Assert.All(completions.SelectMany(c => c.TokenLogProbs), p => Assert.True(p <= 0 && float.IsFinite(p)));
+    }
+
+    [Fact]
     public void Zero_new_tokens_and_no_prompts_give_empty_results()
     {
         Assert.Empty(Make().Generate([], new GenerationOptions()));

@@ -57,7 +57,31 @@ public sealed class LlamaForCausalLMTests : TorchTest
     private static Tensor Replicate(Tensor weight)
     {
         long d = Config.HeadDim, groups = Config.KvGroups;
-        return weight.view(Config.NumKeyValueHeads, d, -1).repeat_interleave(groups, 0).reshape(-1, weight.shape[1]);  // (H·D, d)
+        return weight.reshape(Config.NumKeyValueHeads, d, -1).repeat_interleave(groups, 0).reshape(-1, weight.shape[1]);  // (H·D, d)
+    }
+
+    [Fact]
+    public void Projection_weights_have_the_hf_shape_and_are_stored_transposed_for_fast_decoding()
+    {
+        using var model = new LlamaForCausalLM(Config);
+        var q = model.model.layers[0].self_attn.q_proj.parameters().First();
+        Assert.Equal(new long[] { Config.NumAttentionHeads * Config.HeadDim, Config.HiddenSize }, q.shape);
+        Assert.Equal(new long[] { 1, Config.NumAttentionHeads * Config.HeadDim }, q.stride());
+        Assert.True(model.model.embed_tokens.weight.is_contiguous());
+    }
+
+    [Fact]
+    public void Same_seed_gives_the_same_weights_and_norms_start_at_one()
+    {
+        using var a = TinyModelFactory.Create(Config, seed: 14);
+        using var b = TinyModelFactory.Create(Config, seed: 14);
+        using var c = TinyModelFactory.Create(Config, seed: 15);
+        var (sa, sb, sc) = (a.state_dict(), b.state_dict(), c.state_dict());
+        Assert.All(sa, kv => Assert.True(kv.Value.equal(sb[kv.Key]).all().item<bool>(), kv.Key));
+        Assert.False(sa["model.layers.0.mlp.up_proj.weight"].equal(sc["model.layers.0.mlp.up_proj.weight"]).all().item<bool>());
+        Assert.True(sa["model.norm.weight"].eq(1).all().item<bool>());
+        var std = sa["model.layers.1.self_attn.o_proj.weight"].std().item<float>();
+        Assert.InRange(std, 0.018f, 0.022f);
     }
 
     [Fact]
@@ -98,16 +122,18 @@ public sealed class LlamaForCausalLMTests : TorchTest
         Assert.Equal(2 * 7, model.Projections().Count());
     }
 
-    [Fact]
-    public void Bfloat16_model_tracks_the_float32_model()
+    [Theory]
+    [InlineData(ScalarType.BFloat16)]
+    [InlineData(ScalarType.Float16)]
+    public void Half_precision_models_track_the_float32_model(ScalarType dtype)
     {
         using var fp32 = TinyModelFactory.Create(Config, seed: 6);
-        using var bf16 = TinyModelFactory.Create(Config, seed: 6, dtype: ScalarType.BFloat16);
+        using var half = TinyModelFactory.Create(Config, seed: 6, dtype: dtype);
         using var scope = torch.NewDisposeScope();
         var ids = Ids(1, 2, 3, 4, 5);
         var a = fp32.call(ids);
-        var b = bf16.call(ids).to(ScalarType.Float32);
-        Assert.Equal(ScalarType.BFloat16, bf16.DType);
+        var b = half.call(ids).to(ScalarType.Float32);
+        Assert.Equal(dtype, half.DType);
         Assert.True((a - b).abs().max().item<float>() < 0.05f * a.abs().max().item<float>() + 0.02f);
     }
 

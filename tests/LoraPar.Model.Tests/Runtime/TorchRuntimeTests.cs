@@ -19,6 +19,15 @@ public sealed class TorchRuntimeTests
     }
 
     [Fact]
+    public void Idle_openmp_workers_sleep_unless_the_user_chose_a_wait_policy()
+    {
+        TorchRuntime.EnsureInitialized();
+        if (!OperatingSystem.IsLinux()) return;
+        var native = System.Runtime.InteropServices.Marshal.PtrToStringAnsi(NativeEnvironment.getenv("OMP_WAIT_POLICY"));
+        Assert.False(string.IsNullOrEmpty(native));
+    }
+
+    [Fact]
     public void Auto_and_cpu_resolve_to_a_device_and_cuda_is_an_error_without_one()
     {
         Assert.Equal(DeviceType.CPU, DeviceResolver.Resolve(DeviceChoice.Cpu).type);

@@ -1,0 +1,102 @@
+using LoraPar.Core.Benchmarks;
+using LoraPar.Model.Llama;
+using LoraPar.Model.Runtime;
+using TorchSharp;
+
+namespace LoraPar.Model.Benchmarks;
+
+/// <summary>
+/// <c>lorapar bench model</c>: training throughput and MFU, KV-cache speed-up, decode roofline and batched generation
+/// throughput of a ~27M-parameter LLaMA (6 layers, d 512, seq 256, batch 4). Ceilings (fp32 matmul peak, memory read
+/// bandwidth) are measured in the same process, alternating with the workloads they divide.
+/// </summary>
+public sealed class ModelBenchSuite : IBenchSuite
+{
+    public string Name => "model";
+
+    public string Description => "LLaMA model: training tokens/s and MFU, KV-cache decode speed-up and roofline, batched generation tokens/s";
+
+    /// <summary>The benchmark model: 6 layers, d 512, 8 heads, SwiGLU 1408, vocabulary 8192, untied head (27.7M parameters).</summary>
+    public static LlamaConfig BenchConfig { get; } = TinyModelFactory.Config(vocabSize: 8192, hidden: 512, layers: 6, heads: 8, kvHeads: 8, maxPositions: 1024)
+        with { IntermediateSize = 1408 };
+
+    /// <summary>The quick (smoke) model: 2 layers, d 64.</summary>
+    public static LlamaConfig QuickConfig { get; } = TinyModelFactory.Config(vocabSize: 256, hidden: 64, layers: 2, heads: 4, kvHeads: 4, maxPositions: 256);
+
+    public IReadOnlyList<BenchFigure> Run(BenchOptions options, Action<string> log, CancellationToken cancel)
+    {
+        TorchRuntime.EnsureInitialized();
+        var device = DeviceResolver.Resolve(Enum.TryParse<DeviceChoice>(options.Device, ignoreCase: true, out var choice) ? choice : DeviceChoice.Auto);
+        var plan = options.Quick ? BenchPlan.Quick : BenchPlan.Full;
+        using var model = TinyModelFactory.Create(options.Quick ? QuickConfig : BenchConfig, seed: 1, device);
+        var work = new ModelWorkloads(model, seed: 7);
+        log($"model: {model.Config.ParameterCount() / 1e6:F1}M parameters on {device.type}, {torch.get_num_threads()} threads");
+        var figures = new List<BenchFigure>();
+        figures.AddRange(Training(work, device, plan, log, cancel));
+        figures.AddRange(Decoding(work, device, plan, log, cancel));
+        figures.AddRange(Generation(work, plan, log, cancel));
+        return figures;
+    }
+
+    private static IEnumerable<BenchFigure> Training(ModelWorkloads work, torch.Device device, BenchPlan plan, Action<string> log, CancellationToken cancel)
+    {
+        work.TrainStep(plan.Batch, plan.Sequence);   // warm-up: optimizer state, allocator
+        double peak = 0, step = double.MaxValue;
+        for (var round = 0; round < plan.Rounds; round++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            peak = Math.Max(peak, MachinePeaks.MatmulFlops(device, plan.MatmulSizes, repeats: 2));
+            step = Math.Min(step, work.TrainStep(plan.Batch, plan.Sequence));
+            log($"train round {round + 1}: step {step * 1e3:F0} ms, matmul peak {peak / 1e9:F1} GFLOP/s");
+        }
+        var tokens = (double)plan.Batch * plan.Sequence;
+        var achieved = tokens * work.TrainFlopsPerToken(plan.Sequence) / step;
+        return
+        [
+            new BenchFigure("train_tokens_per_s", tokens / step, "tokens/s", Better.Higher),
+            new BenchFigure("train_mfu", achieved / peak, "fraction", Better.Higher, Goal: 0.7),
+        ];
+    }
+
+    private static IEnumerable<BenchFigure> Decoding(ModelWorkloads work, torch.Device device, BenchPlan plan, Action<string> log, CancellationToken cancel)
+    {
+        work.CachedDecode(plan.Prompt, 8);   // warm-up
+        double cached = double.MaxValue, uncached = double.MaxValue, first = double.MaxValue, bandwidth = 0;
+        for (var round = 0; round < plan.DecodeRounds; round++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            cached = Math.Min(cached, work.CachedDecode(plan.Prompt, plan.NewTokens));
+            uncached = Math.Min(uncached, work.UncachedDecode(plan.Prompt, plan.NewTokens));
+            first = Math.Min(first, work.CachedDecode(plan.Prompt, 1));
+            bandwidth = Math.Max(bandwidth, MachinePeaks.ReadBandwidth(device, plan.BandwidthMegabytes, repeats: 3));
+            log($"decode round {round + 1}: cached {cached:F2} s, uncached {uncached:F2} s, bandwidth {bandwidth / 1e9:F1} GB/s");
+        }
+        var perToken = (cached - first) / (plan.NewTokens - 1);
+        return
+        [
+            new BenchFigure("decode_cache_speedup", uncached / cached, "x", Better.Higher, Goal: 5),
+            new BenchFigure("decode_roofline", work.WeightBytesPerToken() / perToken / bandwidth, "fraction", Better.Higher, Goal: 0.5),
+        ];
+    }
+
+    private static IEnumerable<BenchFigure> Generation(ModelWorkloads work, BenchPlan plan, Action<string> log, CancellationToken cancel)
+    {
+        foreach (var batch in new[] { 1, 8, 32 })
+        {
+            cancel.ThrowIfCancellationRequested();
+            var seconds = Enumerable.Range(0, plan.DecodeRounds).Min(_ => work.CachedDecode(plan.Prompt, plan.GenerationTokens, batch));
+            var rate = batch * plan.GenerationTokens / seconds;
+            log($"generation batch {batch}: {rate:F0} tokens/s");
+            yield return new BenchFigure($"gen_tokens_per_s_b{batch}", rate, "tokens/s", Better.Higher);
+        }
+    }
+
+    /// <summary>Sizes and repetitions of one run.</summary>
+    /// <param name="Rounds">Alternating rounds for training (cheap); decoding and generation use <paramref name="DecodeRounds"/>.</param>
+    private sealed record BenchPlan(int Batch, int Sequence, int Prompt, int NewTokens, int GenerationTokens, int Rounds, int DecodeRounds,
+        int[] MatmulSizes, int BandwidthMegabytes)
+    {
+        public static BenchPlan Full { get; } = new(4, 256, 16, 256, 128, 3, 2, [1024, 1536, 2048], 512);
+        public static BenchPlan Quick { get; } = new(2, 32, 4, 8, 4, 1, 1, [128], 16);
+    }
+}
