@@ -87,7 +87,7 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
     private void CheckUnchanged(IReadOnlyDictionary<string, Tensor> before)
     {
         foreach (var (path, layer) in adapters.Layers)
-            if (!ReferenceEquals(LoraPar.Adapters.ModuleSurgery.Get(model, path), layer))
+            if (!ReferenceEquals(ModuleSurgery.Get(model, path), layer))
                 throw new InvalidOperationException($"scoring left '{path}' without its LoRA adapter");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
