@@ -1,6 +1,8 @@
 using LoraPar.Adapters.Benchmarks;
 using LoraPar.Core.Benchmarks;
 using LoraPar.Evaluation.Benchmarks;
+using LoraPar.Method.Benchmarks;
+using LoraPar.Training.Benchmarks;
 using LoraPar.Model.Benchmarks;
 
 namespace LoraPar.Pipeline.Benchmarks;
@@ -13,6 +15,8 @@ public static class BenchCatalog
     [
         new ModelBenchSuite(),
         new LoraBenchSuite(),
+        new ImportanceBenchSuite(),
+        new TrainingBenchSuite(),
         new EvalBenchSuite(() => TinyGenerator.Create()),
         new PipelineBenchSuite(),
     ];
