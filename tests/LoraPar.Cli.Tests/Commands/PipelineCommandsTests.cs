@@ -76,14 +76,6 @@ public sealed class PipelineCommandsTests : IDisposable
     }
 
     [Fact]
-    public void Run_without_the_needed_stages_fails_with_exit_code_1_naming_them()
-    {
-        var (code, _, stderr) = Cli("run", Manifest("seed = 1\n"));
-        Assert.Equal(1, code);
-        Assert.Contains("report (default): needs 'eval', not available in this build", stderr);
-    }
-
-    [Fact]
     public void Compare_without_a_baseline_is_bad_input_and_with_one_prints_the_paper_tables()
     {
         var path = Manifest("[report]\ntables = [\"table2\"]\n");
