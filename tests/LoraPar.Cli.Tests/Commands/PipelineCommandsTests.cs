@@ -57,7 +57,9 @@ public sealed class PipelineCommandsTests : IDisposable
         Assert.Contains("[partition]\ntheta = 0.9\nalpha = 0.5\n", stdout.Replace("\r", ""));
         Assert.Contains("# plan: 2 runs", stdout);
         Assert.Contains("run beta=0", stdout);
-        Assert.Contains("blocked: needs 'eval', not available in this build", stdout);
+        Assert.Contains("pretrain", stdout);
+        Assert.Contains("would run", stdout);
+        Assert.Contains("shared", stdout);   // the second run shares every stage upstream of masks
     }
 
     [Fact]
