@@ -1,4 +1,5 @@
 using LoraPar.Pipeline;
+using LoraPar.Pipeline.Stages.Labels;
 
 namespace LoraPar.Cli.Commands;
 
@@ -6,7 +7,7 @@ namespace LoraPar.Cli.Commands;
 internal static class PipelineCommandContext
 {
     public static PipelineService Service(TextWriter stdout) =>
-        new(PipelineStages.CreateDefault(),
+        new(PipelineStages.CreateDefault(LocalTeacherScorers.Load),
             new PipelineConsole(stdout, Interactive: ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected),
             Environment.CurrentDirectory);
 }
