@@ -6,7 +6,7 @@
 //   Pack        pack the lorapar .NET tool into artifacts/feed (version 0.1.0-local.<timestamp>)
 //   Install     Pack, then install that package as a local tool in .config/dotnet-tools.json (git-ignored),
 //               so `dotnet lorapar ...` works from the repository root
-//   Quickstart  Install, then run experiments/quickstart.toml end to end and print its report
+//   Quickstart  Install, run experiments/quickstart.toml end to end, print its results beside baselines/quickstart.toml
 //   Regress     run experiments/ci.toml in a fresh folder and compare with the committed snapshots
 //   Default     Build + Test
 //
