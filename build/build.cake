@@ -71,6 +71,28 @@ Task("Install")
         RemoveOtherInstalledVersions();
     });
 
+Task("Quickstart")
+    .IsDependentOn("Install")
+    .Does(() =>
+    {
+        Dotnet("lorapar run experiments/quickstart.toml");
+        // The results table: this run beside the pinned results in baselines/quickstart.toml, with differences.
+        Dotnet("lorapar compare experiments/quickstart.toml --baseline baselines/quickstart.toml");
+        Information("full report: artifacts/runs/quickstart/report.md");
+    });
+
+Task("Regress")
+    .IsDependentOn("Build")
+    .Does(() => DotNetTest(solution.FullPath, new DotNetTestSettings
+    {
+        Configuration = configuration,
+        NoBuild = true,
+        Filter = "FullyQualifiedName~LoraPar.Pipeline.Tests.Regression",
+    }));
+
+Task("Default")
+    .IsDependentOn("Test");
+
 // Each Install leaves a ~1 GB extracted tool package in the NuGet cache; keep the three newest (other clones on this
 // machine may still use theirs; `dotnet tool restore` re-extracts a removed one from its feed).
 void RemoveOtherInstalledVersions()
