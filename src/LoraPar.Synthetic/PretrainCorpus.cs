@@ -27,6 +27,15 @@ public sealed record PretrainCorpusConfig
     /// <summary>Whether unsolved train items contribute their question as a document of its own.</summary>
     public bool IncludeUnsolvedQuestions { get; init; } = true;
 
+    /// <summary>
+    /// Share of the corpus characters given to <see cref="ArithmeticDrill"/> documents (0 = none; 0.5 = as many drill
+    /// characters as task characters). Must lie in [0, 0.95].
+    /// </summary>
+    public double DrillFraction { get; init; }
+
+    /// <summary>Facts per drill document.</summary>
+    public int DrillFactsPerDocument { get; init; } = 16;
+
     /// <summary>Throws <see cref="BadInputException"/> listing every fraction outside [0, 1].</summary>
     public void Validate()
     {
@@ -35,6 +44,8 @@ public sealed record PretrainCorpusConfig
         Fraction(System1SolvedFraction, "system1_solved_fraction");
         Fraction(System2SolvedFraction, "system2_solved_fraction");
         Fraction(ReasoningTagFraction, "reasoning_tag_fraction");
+        if (!(DrillFraction >= 0 && DrillFraction <= 0.95)) problems.Add($"drill_fraction must lie in [0, 0.95], got {DrillFraction}");
+        if (DrillFactsPerDocument < 1) problems.Add($"drill_facts_per_document must be at least 1, got {DrillFactsPerDocument}");
         if (problems.Count > 0)
             throw new BadInputException("invalid pretraining corpus configuration:\n  " + string.Join("\n  ", problems) +
                                         "\nFix these values in the manifest's pretrain section.");
@@ -52,6 +63,9 @@ public enum DocumentContent
 
     /// <summary>Prompt and gold completion in the reasoning-tag style.</summary>
     SolvedReasoningTags,
+
+    /// <summary>Lines of arithmetic facts (<see cref="ArithmeticDrill"/>), no task item.</summary>
+    ArithmeticDrill,
 }
 
 /// <summary>One plain-text document of the pretraining corpus and the train item it came from.</summary>
@@ -60,7 +74,10 @@ public sealed record PretrainDocument(string SourceId, DocumentContent Content, 
 /// <summary>Builds the plain-text corpus the tiny base model is pretrained on, from a task's train split.</summary>
 public static class PretrainCorpus
 {
-    /// <summary>The documents in a seeded order: solved ones for the chosen fractions, question-only ones for the rest.</summary>
+    /// <summary>
+    /// The documents in a seeded order: solved ones for the chosen fractions, question-only ones for the rest, and arithmetic
+    /// drills for <see cref="PretrainCorpusConfig.DrillFraction"/> of the characters.
+    /// </summary>
     public static IReadOnlyList<PretrainDocument> Build(DualSystemTask task, PretrainCorpusConfig config)
     {
         config.Validate();
@@ -81,7 +98,16 @@ public static class PretrainCorpus
                 documents.Add(new PretrainDocument(items[i].Id, content, Render(items[i], content)));
             }
         }
+        documents.AddRange(Drills(task, config, documents.Sum(d => (long)d.Text.Length), rng));
         return rng.Shuffle(documents);
+    }
+
+    private static IEnumerable<PretrainDocument> Drills(DualSystemTask task, PretrainCorpusConfig config, long taskCharacters, DeterministicRandom rng)
+    {
+        if (config.DrillFraction <= 0) return [];
+        var characters = (long)Math.Ceiling(taskCharacters * config.DrillFraction / (1 - config.DrillFraction));
+        return ArithmeticDrill.Documents(task.Config.Ranges, characters, config.DrillFactsPerDocument, rng)
+            .Select((text, i) => new PretrainDocument($"drill-{i:D5}", DocumentContent.ArithmeticDrill, text));
     }
 
     /// <summary>The text of <paramref name="item"/> as a document of kind <paramref name="content"/>.</summary>
@@ -91,7 +117,7 @@ public static class PretrainCorpus
         DocumentContent.SolvedGsm8k => TaskPrompt.Prompt(item.Question, PromptStyle.Gsm8k) + TaskPrompt.Completion(item, PromptStyle.Gsm8k),
         DocumentContent.SolvedReasoningTags =>
             TaskPrompt.Prompt(item.Question, PromptStyle.ReasoningTags) + TaskPrompt.Completion(item, PromptStyle.ReasoningTags),
-        _ => throw new ArgumentOutOfRangeException(nameof(content), content, null),
+        _ => throw new ArgumentOutOfRangeException(nameof(content), content, "drills are not rendered from a task item"),
     };
 
     /// <summary>Atomically writes the documents as JSONL, one <c>{"text": …}</c> object per line.</summary>

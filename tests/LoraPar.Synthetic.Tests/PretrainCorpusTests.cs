@@ -83,4 +83,24 @@ public sealed class PretrainCorpusTests
         Assert.Contains("system1_solved_fraction", error.Message);
         Assert.Contains("reasoning_tag_fraction", error.Message);
     }
+
+    [Fact]
+    public void Drill_fraction_gives_that_share_of_characters_and_keeps_the_task_documents()
+    {
+        var without = PretrainCorpus.Build(Task, new PretrainCorpusConfig { System1SolvedFraction = 0.5, System2SolvedFraction = 0.5 });
+        var with = PretrainCorpus.Build(Task, new PretrainCorpusConfig { System1SolvedFraction = 0.5, System2SolvedFraction = 0.5, DrillFraction = 0.25 });
+        var drills = with.Where(d => d.Content == DocumentContent.ArithmeticDrill).ToList();
+        Assert.Equal(without.Count, with.Count - drills.Count);
+        Assert.All(drills, d => Assert.StartsWith("drill-", d.SourceId));
+        double drillChars = drills.Sum(d => d.Text.Length), all = with.Sum(d => d.Text.Length);
+        Assert.InRange(drillChars / all, 0.25, 0.25 + (double)drills.Max(d => d.Text.Length) / all);
+        Assert.DoesNotContain(drills, d => Task.Eval.Any(e => d.Text.Contains(e.Question)));
+    }
+
+    [Fact]
+    public void Drill_fraction_outside_its_range_is_reported()
+    {
+        var error = Assert.Throws<BadInputException>(() => PretrainCorpus.Build(Task, new PretrainCorpusConfig { DrillFraction = 0.99 }));
+        Assert.Contains("drill_fraction", error.Message);
+    }
 }

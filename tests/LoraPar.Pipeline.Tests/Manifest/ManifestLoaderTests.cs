@@ -50,6 +50,28 @@ public sealed class ManifestLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Tiny_model_drill_fraction_is_read_and_range_checked()
+    {
+        _ws.Write("m.toml", "[model.tiny]\npretrain_drill_fraction = 0.4\n");
+        Assert.Equal(0.4, _ws.Load("m.toml").Manifest.Model.Tiny.PretrainDrillFraction);
+        Assert.Contains("m.toml:2:1 model.tiny.pretrain_drill_fraction: 0.99 is out of range; expected a value in [0, 0.95]",
+            Errors("[model.tiny]\npretrain_drill_fraction = 0.99\n"));
+    }
+
+    [Fact]
+    public void Synthetic_ranges_are_read_and_cross_checked()
+    {
+        _ws.Write("m.toml", "[data.synthetic_ranges]\naddend_max = 5\nfactor_max = 3\ncount_max = 10\ncompared_max = 30\nmax_value = 30\n");
+        var ranges = _ws.Load("m.toml").Manifest.Data.SyntheticRanges;
+        Assert.Equal((5, 3, 10, 30, 30), (ranges.AddendMax, ranges.FactorMax, ranges.CountMax, ranges.ComparedMax, ranges.MaxValue));
+        var message = Errors("[data.synthetic_ranges]\ncount_max = 20\naddend_max = 9\nmax_value = 25\n");
+        Assert.Contains("m.toml:4:1 data.synthetic_ranges.max_value: 25 is below count_max + addend_max (29)", message);
+        Assert.Contains("25 is below compared_max (99)", message);
+        Assert.Contains("data.synthetic_ranges: synthetic_ranges shapes the synthetic task",
+            Errors("[data]\ndataset = \"gsm8k\"\ntrain = \"t.jsonl\"\n[data.synthetic_ranges]\nmax_value = 50\n"));
+    }
+
+    [Fact]
     public void Extends_deep_merges_tables_and_resolves_paths_against_the_file_that_wrote_them()
     {
         _ws.Write("data/train.jsonl", "{}\n");

@@ -48,6 +48,9 @@ public sealed record DataSection
     /// <summary>Synthetic evaluation items per system.</summary>
     public int SyntheticEvalSize { get; init; } = 100;
 
+    /// <summary>Number ranges of the synthetic task (<c>[data.synthetic_ranges]</c>).</summary>
+    public SyntheticRanges SyntheticRanges { get; init; } = new();
+
     private static readonly (string Key, Func<DataSection, int> Value)[] SyntheticOnly =
         [("synthetic_train_size", s => s.SyntheticTrainSize), ("synthetic_eval_size", s => s.SyntheticEvalSize)];
 
@@ -68,7 +71,10 @@ public sealed record DataSection
             MaxEvalExamples = r.Int("max_eval_examples", d.MaxEvalExamples, NumberRange.NonNegative),
             SyntheticTrainSize = r.Int("synthetic_train_size", d.SyntheticTrainSize, NumberRange.AtLeast(1)),
             SyntheticEvalSize = r.Int("synthetic_eval_size", d.SyntheticEvalSize, NumberRange.AtLeast(1)),
+            SyntheticRanges = SyntheticRanges.Read(r.Section("synthetic_ranges")),
         };
+        if (needsFiles && r.Has("synthetic_ranges"))
+            r.Error("synthetic_ranges", $"synthetic_ranges shapes the synthetic task; dataset = \"{KebabCase.Name(dataset)}\" reads its numbers from the files");
         if (needsFiles && section.Train is null) r.Error("dataset", $"dataset = \"{KebabCase.Name(dataset)}\" needs data.train (a file)");
         var unused = needsFiles
             ? SyntheticOnly.Where(k => k.Value(section) != k.Value(d))

@@ -58,6 +58,12 @@ public sealed record TinyModelSettings
     /// <summary>Share of the train items whose worked solutions the pretraining corpus shows (the rest appear as bare questions), per system.</summary>
     public double PretrainSolvedFraction { get; init; } = 0.3;
 
+    /// <summary>
+    /// Share of the pretraining corpus (characters) given to arithmetic drills — lines of facts such as <c>14+9=23</c> drawn
+    /// from the task's number ranges, standing in for the arithmetic a real base LLM knows. 0 = none.
+    /// </summary>
+    public double PretrainDrillFraction { get; init; }
+
     internal static TinyModelSettings Read(SectionReader r)
     {
         var d = new TinyModelSettings();
@@ -72,6 +78,7 @@ public sealed record TinyModelSettings
             PretrainLearningRate = r.Double("pretrain_learning_rate", d.PretrainLearningRate, NumberRange.Positive),
             PretrainBatchSize = r.Int("pretrain_batch_size", d.PretrainBatchSize, NumberRange.AtLeast(1)),
             PretrainSolvedFraction = r.Double("pretrain_solved_fraction", d.PretrainSolvedFraction, NumberRange.Unit),
+            PretrainDrillFraction = r.Double("pretrain_drill_fraction", d.PretrainDrillFraction, new NumberRange(0, 0.95)),
         };
         if (s.HiddenSize % s.Heads != 0) r.Error("heads", $"hidden_size {s.HiddenSize} is not divisible by heads {s.Heads}");
         r.Finish();

@@ -1,4 +1,5 @@
 using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Synthetic;
 
 namespace LoraPar.Pipeline.Stages.Data;
@@ -15,7 +16,22 @@ public static class SyntheticData
         Seed = manifest.Seed,
         System1 = new SplitSizes(manifest.Data.SyntheticTrainSize, manifest.Data.SyntheticEvalSize),
         System2 = new SplitSizes(manifest.Data.SyntheticTrainSize, manifest.Data.SyntheticEvalSize),
+        Ranges = RangesOf(manifest.Data.SyntheticRanges),
     };
+
+    /// <summary>The generator's operation ranges for <c>[data.synthetic_ranges]</c>.</summary>
+    public static OperationRanges RangesOf(SyntheticRanges ranges)
+    {
+        var defaults = new OperationRanges();
+        return new OperationRanges
+        {
+            Addend = defaults.Addend with { Max = ranges.AddendMax },
+            Factor = defaults.Factor with { Max = ranges.FactorMax },
+            Count = defaults.Count with { Max = ranges.CountMax },
+            Compared = defaults.Compared with { Max = ranges.ComparedMax },
+            MaxValue = ranges.MaxValue,
+        };
+    }
 
     /// <summary>Generates the task: (train, eval) rows, each split interleaving both systems.</summary>
     public static (IReadOnlyList<DatasetRow> Train, IReadOnlyList<DatasetRow> Eval) Generate(PipelineManifest manifest)

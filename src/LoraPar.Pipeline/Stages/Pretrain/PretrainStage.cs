@@ -26,7 +26,7 @@ public sealed class PretrainStage : IStage
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => manifest.Model.Source == ModelSource.Pretrain
-        ? new StageDeclaration([], ["model.tiny", "data.synthetic_train_size", "data.synthetic_eval_size", "seed"])
+        ? new StageDeclaration([], ["model.tiny", "data.synthetic_train_size", "data.synthetic_eval_size", "data.synthetic_ranges", "seed"])
         : null;
 
     /// <inheritdoc />
@@ -35,7 +35,13 @@ public sealed class PretrainStage : IStage
         var manifest = context.Manifest;
         var task = DualSystemTaskGenerator.Generate(SyntheticData.ConfigOf(manifest));
         var solved = manifest.Model.Tiny.PretrainSolvedFraction;
-        var corpus = PretrainCorpus.Build(task, new PretrainCorpusConfig { Seed = manifest.Seed, System1SolvedFraction = solved, System2SolvedFraction = solved });
+        var corpus = PretrainCorpus.Build(task, new PretrainCorpusConfig
+        {
+            Seed = manifest.Seed,
+            System1SolvedFraction = solved,
+            System2SolvedFraction = solved,
+            DrillFraction = manifest.Model.Tiny.PretrainDrillFraction,
+        });
         var options = OptionsOf(manifest.Model.Tiny, manifest.Seed);
         using var progress = context.Progress.Start("pretrain tiny model", options.Steps);
         using var trained = Pretrainer.Train(corpus.Select(d => d.Text), CharTokenizer.Create(TaskAlphabet.Characters), options,

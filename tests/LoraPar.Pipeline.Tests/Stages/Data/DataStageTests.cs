@@ -27,6 +27,20 @@ public sealed class DataStageTests
     }
 
     [Fact]
+    public void Synthetic_ranges_bound_every_number_of_the_generated_task()
+    {
+        using var h = new StageHarness("seed = 7\n[data]\nsynthetic_train_size = 40\nsynthetic_eval_size = 4\n"
+            + "[data.synthetic_ranges]\naddend_max = 3\nfactor_max = 2\ncount_max = 6\ncompared_max = 12\nmax_value = 12\n", new DataStage());
+        h.Run();
+        var train = DatasetRows.Read(Path.Combine(h.Artifact("data"), DataStage.TrainFile));
+        var numbers = train.SelectMany(r => System.Text.RegularExpressions.Regex.Matches(r.Question + " " + r.Answer, @"\d+")).Select(m => int.Parse(m.Value)).ToList();
+        Assert.InRange(numbers.Max(), 10, 12);                 // comparisons reach into [10, 12]; nothing exceeds max_value
+        var products = train.SelectMany(r => System.Text.RegularExpressions.Regex.Matches(r.Answer, @"<<(\d+)\*(\d+)=")).ToList();
+        Assert.NotEmpty(products);
+        Assert.All(products, m => Assert.True(m.Groups[1].Value == "2" || m.Groups[2].Value == "2", m.Value));   // factor_max = 2
+    }
+
+    [Fact]
     public void The_synthetic_task_is_written_as_rows_with_a_training_form_and_ground_truth_eval_splits()
     {
         using var h = Synthetic();
