@@ -29,6 +29,7 @@ public static class PipelineStages
             .Register(new MasksStage())
             .Register(new SftStage())
             .Register(new RlStage())
+            .Register(new BaseEvalStage())
             .Register(new EvalStage())
             .Register(new ReportStage());
 }

@@ -13,13 +13,19 @@ namespace LoraPar.Evaluation.HumanEval;
 /// <param name="MaxNewTokens">Completion length limit.</param>
 /// <param name="BatchSize">Prompts per generation call.</param>
 /// <param name="Seed">Sampling seed; each batch uses this plus the index of its first sample.</param>
+/// <param name="Ks">The k of each pass@k reported (those ≤ n); null for the standard 1, 10, 100.</param>
 public sealed record HumanEvalEvalOptions(
     int SamplesPerProblem = 1,
     double Temperature = 0,
     double TopP = 0.95,
     int MaxNewTokens = 512,
     int BatchSize = 8,
-    long Seed = 1234);
+    long Seed = 1234,
+    IReadOnlyList<int>? Ks = null)
+{
+    /// <summary>The k values reported.</summary>
+    public IReadOnlyList<int> ReportedKs => Ks ?? PassAtK.StandardKs;
+}
 
 /// <summary>One HumanEval result line: a sample's completion and how its program ended.</summary>
 public sealed record HumanEvalRecord(
@@ -66,17 +72,17 @@ public sealed class HumanEvalEvaluator(ITextGenerator generator, SandboxExecutor
             return batch.Select((s, i) => new HumanEvalRecord(
                 SampleId(s.Problem.TaskId, s.Sample), s.Problem.TaskId, s.Sample, outputs[i].Text, results[i].Outcome, results[i].Detail)).ToList();
         }, progress, cancel);
-        return Summarize(records, executor.Isolation);
+        return Summarize(records, executor.Isolation, options.ReportedKs);
     }
 
-    /// <summary>pass@k over the records, grouped by task.</summary>
-    public static HumanEvalReport Summarize(IReadOnlyList<HumanEvalRecord> records, SandboxIsolation isolation)
+    /// <summary>pass@k over the records, grouped by task, for each k of <paramref name="ks"/> (default 1, 10, 100) that n allows.</summary>
+    public static HumanEvalReport Summarize(IReadOnlyList<HumanEvalRecord> records, SandboxIsolation isolation, IEnumerable<int>? ks = null)
     {
         var perTask = records
             .GroupBy(r => r.TaskId, StringComparer.Ordinal)
             .Select(g => (Samples: g.Count(), Correct: g.Count(r => r.Outcome == ExecutionOutcome.Passed)))
             .ToList();
         var n = perTask.Count == 0 ? 0 : perTask.Min(t => t.Samples);
-        return new HumanEvalReport(PassAtK.Mean(perTask, PassAtK.StandardKs), perTask.Count, n, isolation);
+        return new HumanEvalReport(PassAtK.Mean(perTask, ks ?? PassAtK.StandardKs), perTask.Count, n, isolation);
     }
 }

@@ -94,13 +94,14 @@ public static partial class ManifestLoader
     private static string? Missing(PendingPathCheck check)
     {
         var path = check.Path.Resolved;
-        return check.Kind switch
+        var missing = check.Kind switch
         {
             PathKind.File when !File.Exists(path) => $"file not found: {path}",
             PathKind.Directory when !Directory.Exists(path) => $"folder not found: {path}",
             PathKind.Any when !File.Exists(path) && !Directory.Exists(path) => $"path not found: {path}",
             _ => null,
         };
+        return missing is null || check.Hint is null ? missing : $"{missing}; {check.Hint}";
     }
 
     private static string DisplayName(string path, string workingDirectory)

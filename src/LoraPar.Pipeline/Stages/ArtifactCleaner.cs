@@ -6,7 +6,7 @@ namespace LoraPar.Pipeline.Stages;
 public sealed record CleanSummary(IReadOnlyList<string> Removed, long BytesFreed, IReadOnlyList<string> SkippedInUse);
 
 /// <summary>
-/// Removes artifact folders (and leftover temporary folders) that none of the given plans references. A folder whose key is
+/// Removes artifact folders (and leftover temporary folders, and partial-results folders) that none of the given plans references. A folder whose key is
 /// locked by a running process is left alone.
 /// </summary>
 public static class ArtifactCleaner
@@ -31,8 +31,12 @@ public static class ArtifactCleaner
             removed.Add(Path.GetRelativePath(store.Root, dir));
         }
         foreach (var kind in store.List().Select(a => a.Kind).Concat(keep.Select(k => k.Kind)).Distinct().ToList())
+        {
             foreach (var leftover in store.Leftovers(kind).ToList())
                 bytes += CleanLeftover(store, kind, leftover, removed);
+            foreach (var key in store.PartialKeys(kind).Where(k => !keep.Contains((kind, k))).ToList())
+                bytes += CleanPartial(store, kind, key, removed);
+        }
         store.Hashes.Save();
         return new CleanSummary(removed, bytes, skipped);
     }
@@ -45,6 +49,15 @@ public static class ArtifactCleaner
         if (claim is null) return 0;
         removed.Add(Path.GetRelativePath(store.Root, leftover));
         return Delete(store, leftover);
+    }
+
+    private static long CleanPartial(ArtifactStore store, string kind, string key, List<string> removed)
+    {
+        using var claim = KeyLock.TryAcquire(store.LockPathOf(kind, key));
+        if (claim is null) return 0;
+        var dir = store.PartialDirectoryOf(kind, key);
+        removed.Add(Path.GetRelativePath(store.Root, dir));
+        return Delete(store, dir);
     }
 
     private static long Delete(ArtifactStore store, string dir)

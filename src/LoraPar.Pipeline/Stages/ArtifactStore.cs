@@ -27,13 +27,19 @@ public sealed record ArtifactCheck(ArtifactState State, string Detail = "")
 
 /// <summary>
 /// The content-addressed store: <c>artifacts/&lt;kind&gt;/&lt;key&gt;/</c> folders, each holding its outputs and stage.json;
-/// temporary folders <c>.tmp-*</c> beside them; lock files in <c>&lt;kind&gt;/.locks/</c>; run pointers in <c>runs/</c>; the
+/// temporary folders <c>.tmp-*</c> beside them; resumable partial results in <c>&lt;key&gt;.partial/</c>; lock files in <c>&lt;kind&gt;/.locks/</c>; run pointers in <c>runs/</c>; the
 /// file-digest cache in <c>.cache/</c>.
 /// </summary>
 public sealed class ArtifactStore
 {
     /// <summary>The file every artifact folder holds last.</summary>
     public const string RecordFileName = "stage.json";
+
+    /// <summary>The suffix of a key's partial-results folder.</summary>
+    public const string PartialSuffix = ".partial";
+
+    /// <summary>The file in a partial folder naming the kind and key it belongs to.</summary>
+    public const string PartialMarkerFileName = "partial.json";
 
     /// <summary>Opens the store rooted at <paramref name="root"/> (created on first write).</summary>
     public ArtifactStore(string root)
@@ -84,6 +90,48 @@ public sealed class ArtifactStore
         var dir = Path.Combine(Root, kind, $".tmp-{key}-{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>The folder where a key keeps results that survive a failed or cancelled attempt (see <see cref="OpenPartial"/>).</summary>
+    public string PartialDirectoryOf(string kind, string key) => Path.Combine(Root, kind, key + PartialSuffix);
+
+    /// <summary>
+    /// The partial-results folder of a key, created if needed. A folder whose marker names another kind or key (copied or
+    /// renamed by hand) is discarded first, so results are only ever resumed by the key that computed them. Call while
+    /// holding the key's lock.
+    /// </summary>
+    public string OpenPartial(string kind, string key)
+    {
+        var dir = PartialDirectoryOf(kind, key);
+        var marker = Path.Combine(dir, PartialMarkerFileName);
+        var expected = System.Text.Json.JsonSerializer.Serialize(new PartialMarker(kind, key));
+        if (Directory.Exists(dir) && (!File.Exists(marker) || File.ReadAllText(marker) != expected)) DiscardPartial(kind, key);
+        if (!Directory.Exists(dir))
+        {
+            Directory.CreateDirectory(dir);
+            LoraPar.Core.AtomicFile.WriteAllText(marker, expected);
+        }
+        return dir;
+    }
+
+    /// <summary>Deletes the partial-results folder of a key (after its artifact is committed, or when forced afresh).</summary>
+    public void DiscardPartial(string kind, string key)
+    {
+        var dir = PartialDirectoryOf(kind, key);
+        if (!Directory.Exists(dir)) return;
+        Directory.Delete(dir, recursive: true);
+        Hashes.ForgetUnder(dir);
+    }
+
+    /// <summary>The keys of a kind that have a partial-results folder.</summary>
+    public IEnumerable<string> PartialKeys(string kind)
+    {
+        var dir = Path.Combine(Root, kind);
+        if (!Directory.Exists(dir)) return [];
+        return Directory.EnumerateDirectories(dir, "*" + PartialSuffix)
+            .Select(d => Path.GetFileName(d)[..^PartialSuffix.Length])
+            .Where(k => k.Length == StageKey.Length && k.All(char.IsAsciiHexDigitLower))
+            .ToList();
     }
 
     /// <summary>Digests of every file under a folder (relative paths with '/'), sorted.</summary>
@@ -140,3 +188,6 @@ public sealed class ArtifactStore
         return Directory.EnumerateDirectories(dir).Where(d => Path.GetFileName(d) is var n && (n.StartsWith(".tmp-") || n.StartsWith(".old-")));
     }
 }
+
+/// <summary>The content of a partial folder's marker file.</summary>
+internal sealed record PartialMarker(string Kind, string Key);

@@ -8,10 +8,13 @@ public sealed class StageContext
 {
     private readonly IReadOnlyDictionary<string, string> _upstream;
     private readonly IReadOnlyDictionary<string, string> _inputs;
+    private readonly Func<string> _openPartial;
 
     internal StageContext(PipelineManifest manifest, string key, string outputDirectory, IReadOnlyDictionary<string, string> upstream,
-        IReadOnlyDictionary<string, string> inputs, IProgressReporter progress, Action<string> log, CancellationToken cancellation)
+        IReadOnlyDictionary<string, string> inputs, IProgressReporter progress, Action<string> log, CancellationToken cancellation,
+        Func<string> openPartial)
     {
+        _openPartial = openPartial;
         Manifest = manifest;
         Key = key;
         OutputDirectory = outputDirectory;
@@ -47,6 +50,18 @@ public sealed class StageContext
     /// <summary>The path of the declared input file <paramref name="name"/>.</summary>
     public string InputPath(string name) =>
         _inputs.TryGetValue(name, out var path) ? path : throw new InvalidOperationException($"stage did not declare input '{name}'");
+
+    /// <summary>
+    /// A path inside this key's partial-results folder (folders created), which — unlike the output folder — survives a failed
+    /// or cancelled attempt and is removed once the artifact is committed. A stage appends per-item results there (flushed)
+    /// so that the next attempt of the same key skips the items already done; the final outputs still go to the output folder.
+    /// </summary>
+    public string PartialPath(string relative)
+    {
+        var path = Path.Combine(_openPartial(), relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
 
     /// <summary>A path inside the output folder (folders created).</summary>
     public string OutputPath(string relative)

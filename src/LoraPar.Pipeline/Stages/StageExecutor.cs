@@ -16,7 +16,8 @@ public sealed record ExecutionEnvironment(IProgressReporter Progress, Action<str
 /// <summary>
 /// Computes one planned stage into its artifact: claim the key's lock, re-check (another process may have finished it), run
 /// the stage in a fresh temporary folder, digest its outputs, write stage.json last, and rename the folder into place. Any
-/// failure or cancellation deletes the temporary folder, so no partial artifact ever looks complete.
+/// failure or cancellation deletes the temporary folder, so no partial artifact ever looks complete; the key's partial-results
+/// folder (<see cref="StageContext.PartialPath"/>) is kept for the next attempt, and deleted after the commit or when forced.
 /// </summary>
 public static class StageExecutor
 {
@@ -30,17 +31,20 @@ public static class StageExecutor
         using var claim = KeyLock.Acquire(store.LockPathOf(node.Kind, node.Key), env.Cancellation, env.Log);
         if (!force && store.Check(node.Kind, node.Key).IsComplete) return null;
         var upstream = UpstreamDirectories(node, store);
+        if (force) store.DiscardPartial(node.Kind, node.Key);
         var temporary = store.CreateTemporary(node.Kind, node.Key);
         try
         {
             var started = DateTimeOffset.UtcNow;
             var clock = Stopwatch.StartNew();
             var context = new StageContext(node.Manifest, node.Key, temporary, upstream,
-                node.Inputs.ToDictionary(i => i.Name, i => i.Path), env.Progress, env.Log, env.Cancellation);
+                node.Inputs.ToDictionary(i => i.Name, i => i.Path), env.Progress, env.Log, env.Cancellation,
+                () => store.OpenPartial(node.Kind, node.Key));
             RunStage(node, context);
             var record = MakeRecord(node, store.DigestOutputs(temporary), started, clock.Elapsed.TotalSeconds);
             record.Write(Path.Combine(temporary, ArtifactStore.RecordFileName));
             store.Commit(temporary, node.Kind, node.Key);
+            store.DiscardPartial(node.Kind, node.Key);
             return record;
         }
         finally

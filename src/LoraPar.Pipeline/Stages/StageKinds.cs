@@ -24,6 +24,9 @@ public static class StageKinds
     /// <summary>Stage 2: GRPO.</summary>
     public const string Rl = "rl";
 
+    /// <summary>Evaluation of the base model alone, shared by every run over the same base and benchmarks.</summary>
+    public const string EvalBase = "eval-base";
+
     /// <summary>Evaluation.</summary>
     public const string Eval = "eval";
 
@@ -31,5 +34,5 @@ public static class StageKinds
     public const string Report = "report";
 
     /// <summary>All of them in DAG order.</summary>
-    public static IReadOnlyList<string> All { get; } = [Pretrain, Data, Labels, Scores, Masks, Sft, Rl, Eval, Report];
+    public static IReadOnlyList<string> All { get; } = [Pretrain, Data, Labels, Scores, Masks, Sft, Rl, EvalBase, Eval, Report];
 }

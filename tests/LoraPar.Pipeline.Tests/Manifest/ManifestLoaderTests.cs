@@ -40,7 +40,9 @@ public sealed class ManifestLoaderTests : IDisposable
     public void Values_and_kebab_case_enums_are_read()
     {
         _ws.Write("m.toml", "name = \"x\"\nseed = 7\ndevice = \"cpu\"\nmethod = \"sft-then-rl\"\n[lora]\nrank = 16\nalpha = 32\ninit = \"gaussian-both\"\n"
-            + "[rl]\nloss_type = \"dr-grpo\"\n[rl.rewards]\ncorrectness = 1.5\n[eval]\nbenchmarks = [\"gsm8k\", \"humaneval\"]\n");
+            + "[rl]\nloss_type = \"dr-grpo\"\n[rl.rewards]\ncorrectness = 1.5\n[eval]\nbenchmarks = [\"gsm8k\", \"humaneval\"]\n"
+            + "[eval.humaneval]\npath = \"HumanEval.jsonl\"\n");
+        _ws.Write("HumanEval.jsonl", "");
         var m = _ws.Load("m.toml").Manifest;
         Assert.Equal(("x", 7L, DeviceKind.Cpu, TrainingMethod.SftThenRl), (m.Name, m.Seed, m.Device, m.Method));
         Assert.Equal((16, 32.0), (m.Lora.Rank, m.Lora.Alpha));

@@ -19,7 +19,7 @@ public sealed class CiManifestTests : IDisposable
     {
         var manifest = CopyManifest();
         var first = CiRun.Execute(manifest, _root);
-        Assert.Equal(["pretrain", "data", "labels", "scores", "masks", "sft", "rl", "eval", "report"], first);
+        Assert.Equal(["pretrain", "data", "labels", "scores", "masks", "sft", "rl", "eval-base", "eval", "report"], first);
 
         var partition = JsonNode.Parse(File.ReadAllText(Single("masks", "partition.json")))!;
         var metrics = MetricsFile.Read(Single("eval", MetricsFile.FileName));

@@ -79,8 +79,9 @@ public sealed class InterruptionTests
 
     private static IReadOnlyList<string> Upstream(string kind)
     {
-        var i = Array.IndexOf(new[] { "data", "labels", "scores", "masks", "sft", "rl", "eval", "report" }, kind);
-        return i == 0 ? [] : [StageKinds.All[i]];
+        var order = new[] { "data", "labels", "scores", "masks", "sft", "rl", "eval", "report" };
+        var i = Array.IndexOf(order, kind);
+        return i == 0 ? [] : [order[i - 1]];
     }
 
     private static IReadOnlyList<string> Reads(string kind) => kind == "data" ? ["data"] : ["seed"];

@@ -83,13 +83,14 @@ internal sealed class StageHarness : IDisposable
 
     public void Edit(string manifest) => Ws.Write("m.toml", "artifacts = \"artifacts\"\n" + manifest);
 
-    public RunSummary Run(CancellationToken cancel = default, string? onlyStage = null)
+    public RunSummary Run(CancellationToken cancel = default, string? onlyStage = null, IProgressReporter? progress = null,
+        Action<string>? log = null)
     {
         Progress = new RecordingProgress();
         var store = Store;
         var plan = PipelinePlan.Build(Manifest, Registry, store.Hashes);
         return PipelineRunner.Run(plan, store, new RunSelection(OnlyStage: onlyStage),
-            new ExecutionEnvironment(Progress, _ => { }, cancel));
+            new ExecutionEnvironment(progress ?? Progress, log ?? (_ => { }), cancel));
     }
 
     /// <summary>The complete artifact folder of <paramref name="kind"/> in the default run.</summary>

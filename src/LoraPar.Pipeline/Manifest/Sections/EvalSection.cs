@@ -46,33 +46,33 @@ public sealed record EvalSection
     /// <summary>Prompts per generation batch.</summary>
     public int BatchSize { get; init; } = 8;
 
-    /// <summary>Examples per benchmark (0 = all).</summary>
+    /// <summary>GSM8K / synthetic rows per eval set, the first ones (0 = all); MMLU and HumanEval take <c>subset</c> instead.</summary>
     public int Limit { get; init; }
 
-    /// <summary>Sampling temperature (0 = greedy).</summary>
+    /// <summary>Sampling temperature of GSM8K / synthetic answers (0 = greedy).</summary>
     public double Temperature { get; init; }
 
-    /// <summary>k of pass@k (HumanEval).</summary>
-    public int PassK { get; init; } = 1;
+    /// <summary><c>[eval.mmlu]</c>.</summary>
+    public MmluEvalSection Mmlu { get; init; } = new();
 
-    /// <summary>Samples per problem for pass@k.</summary>
-    public int Samples { get; init; } = 1;
+    /// <summary><c>[eval.humaneval]</c>.</summary>
+    public HumanevalSection Humaneval { get; init; } = new();
 
     internal static EvalSection Read(SectionReader r)
     {
         var d = new EvalSection();
+        var benchmarks = r.EnumList("benchmarks", d.Benchmarks);
         var section = new EvalSection
         {
-            Benchmarks = r.EnumList("benchmarks", d.Benchmarks),
+            Benchmarks = benchmarks,
             Points = r.EnumList("points", d.Points),
             MaxNewTokens = r.Int("max_new_tokens", d.MaxNewTokens, NumberRange.AtLeast(1)),
             BatchSize = r.Int("batch_size", d.BatchSize, NumberRange.AtLeast(1)),
             Limit = r.Int("limit", d.Limit, NumberRange.NonNegative),
             Temperature = r.Double("temperature", d.Temperature, NumberRange.NonNegative),
-            PassK = r.Int("pass_k", d.PassK, NumberRange.AtLeast(1)),
-            Samples = r.Int("samples", d.Samples, NumberRange.AtLeast(1)),
+            Mmlu = MmluEvalSection.Read(r.Section("mmlu"), benchmarks.Contains(Benchmark.Mmlu)),
+            Humaneval = HumanevalSection.Read(r.Section("humaneval"), benchmarks.Contains(Benchmark.Humaneval)),
         };
-        if (section.PassK > section.Samples) r.Error("pass_k", $"pass_k {section.PassK} needs samples ≥ {section.PassK}");
         r.Finish();
         return section;
     }

@@ -6,7 +6,8 @@ namespace LoraPar.Pipeline.Manifest.Toml;
 /// <param name="Path">The path as written and resolved.</param>
 /// <param name="Kind">What it must name.</param>
 /// <param name="Problem">Why it could not be resolved (an unset environment variable), or null.</param>
-public sealed record PendingPathCheck(string Key, SourceLocation Location, ManifestPath Path, PathKind Kind, string? Problem);
+/// <param name="Hint">What the path should name, added to a not-found message (null: nothing added).</param>
+public sealed record PendingPathCheck(string Key, SourceLocation Location, ManifestPath Path, PathKind Kind, string? Problem, string? Hint = null);
 
 /// <summary>State shared by every <see cref="SectionReader"/> of one manifest: diagnostics, file folders, pending path checks.</summary>
 public sealed class ManifestBinding(ManifestDiagnostics diagnostics, IReadOnlyDictionary<string, string> directories,

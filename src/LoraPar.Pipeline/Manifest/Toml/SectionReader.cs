@@ -73,15 +73,22 @@ public sealed partial class SectionReader
     public IReadOnlyList<double> DoubleList(string key, IReadOnlyList<double> fallback, NumberRange? range = null) =>
         List(key, fallback, node => ItemNumber(node, key, range), "numbers");
 
+    /// <summary>Reads an array of integers within <paramref name="range"/>.</summary>
+    public IReadOnlyList<int> IntList(string key, IReadOnlyList<int> fallback, NumberRange? range = null) =>
+        List(key, fallback, node => node is TomlScalar { Value: long value }
+            ? (int)ItemNumber(node, key, range ?? new NumberRange(int.MinValue, int.MaxValue))
+            : ItemTypeError(node, key, "an integer", 0), "integers");
+
     /// <summary>Reads an array of strings.</summary>
     public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback) =>
         List(key, fallback, node => node is TomlScalar { Value: string s } ? s : ItemTypeError(node, key, "a string", ""), "strings");
 
     /// <summary>
     /// Reads a path, expanding <c>${VAR}</c> and resolving it against the folder of the file that wrote it. When
-    /// <paramref name="mustExist"/>, its existence is checked after binding (an error when running, a warning for a dry run).
+    /// <paramref name="mustExist"/>, its existence is checked after binding (an error when running, a warning for a dry run);
+    /// <paramref name="hint"/> says what the path should name, for that message.
     /// </summary>
-    public ManifestPath? Path(string key, PathKind kind, bool mustExist)
+    public ManifestPath? Path(string key, PathKind kind, bool mustExist, string? hint = null)
     {
         if (Lookup(key) is not { } entry) return null;
         if (entry.Value is not TomlScalar { Value: string raw }) return TypeError<ManifestPath?>(entry, "a string (a path)", null);
@@ -96,7 +103,7 @@ public sealed partial class SectionReader
         var resolved = System.IO.Path.GetFullPath(System.IO.Path.Combine(_binding.DirectoryOf(entry.Value.Location), expanded));
         var path = new ManifestPath(raw, resolved);
         if (mustExist || problem is not null)
-            _binding.CheckPath(new PendingPathCheck(FullKey(key), entry.Value.Location, path, kind, problem));
+            _binding.CheckPath(new PendingPathCheck(FullKey(key), entry.Value.Location, path, kind, problem, hint));
         return path;
     }
 

@@ -1,46 +1,63 @@
-using System.Text.Json;
 using LoraPar.Core;
 using LoraPar.Evaluation.Gsm8k;
+using LoraPar.Evaluation.Runs;
 using LoraPar.Model.Generation;
 using LoraPar.Pipeline.Stages.Data;
 
 namespace LoraPar.Pipeline.Stages.Eval;
 
-/// <summary>Strict and flexible exact-match accuracy of one eval set at one model state, in percent.</summary>
-public sealed record AccuracyResult(int Count, double StrictPercent, double FlexiblePercent);
+/// <summary>One graded answer, as written to <c>{set}_{point}.jsonl</c>.</summary>
+public sealed record AnswerRecord(string Id, string Gold, string Output, bool Strict, bool Flexible) : IEvalRecord;
 
 /// <summary>
-/// Greedy answers to GSM8K-format questions (the gold is a number), graded as the GSM8K evaluator grades them: strict takes
-/// <c>#### N</c> or <c>&lt;answer&gt;N&lt;/answer&gt;</c>, flexible the last number in the text. Every answer goes to a JSONL file.
+/// Answers to GSM8K-format questions (the gold is a number), graded as the GSM8K evaluator grades them: strict takes
+/// <c>#### N</c> or <c>&lt;answer&gt;N&lt;/answer&gt;</c>, flexible the last number in the text. Metrics:
+/// <c>{set}_accuracy_{point}</c> (strict) and <c>{set}_accuracy_{point}_flexible</c>, in percent.
 /// </summary>
-public static class AnswerAccuracy
+/// <param name="Name">The set's name: <c>gsm8k</c>, <c>synthetic_s1</c>, <c>synthetic_s2</c>.</param>
+/// <param name="Rows">The questions.</param>
+/// <param name="Prompt">The prompt of a row.</param>
+/// <param name="Options">Decoding settings.</param>
+/// <param name="BatchSize">Prompts per generation call.</param>
+public sealed record AnswerAccuracy(string Name, IReadOnlyList<DatasetRow> Rows, Func<DatasetRow, string> Prompt,
+    GenerationOptions Options, int BatchSize) : IEvalBenchmark
 {
     /// <summary>Stops the tiny model's (and a base model's) run-on into a next question.</summary>
     public static IReadOnlyList<string> StopStrings { get; } = ["\nQuestion:"];
 
-    /// <summary>Answers every row (prompt built by <paramref name="prompt"/>) in batches and grades it; <paramref name="advance"/> hears each batch.</summary>
-    public static AccuracyResult Evaluate(ITextGenerator generator, IReadOnlyList<DatasetRow> rows, Func<DatasetRow, string> prompt,
-        GenerationOptions options, int batchSize, string outputPath, Action<int> advance, CancellationToken cancel)
+    /// <inheritdoc />
+    public int Units => Rows.Count;
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, double> Evaluate(EvalTarget target, EvalRun run)
     {
-        var (strict, flexible) = (0, 0);
-        var lines = new List<string>(rows.Count);
-        foreach (var batch in rows.Chunk(batchSize))
+        IReadOnlyList<AnswerRecord> records;
+        using (var log = ResultLog<AnswerRecord>.Open(run.ResultsPath(Name, target.Point)))
+            records = BatchedRun.Run(Rows, r => r.Id, log, BatchSize, batch => Grade(target.Generator, batch),
+                run.Track(Name, target.Point), run.Context.Cancellation);
+        run.Publish(Name, target.Point);
+        var (strict, flexible) = (Percent(records, r => r.Strict), Percent(records, r => r.Flexible));
+        run.Context.Log($"{Name} @ {target.Point}: strict {strict:F1}%, flexible {flexible:F1}% of {records.Count}");
+        return new Dictionary<string, double>
         {
-            cancel.ThrowIfCancellationRequested();
-            var answers = generator.Generate(batch.Select(prompt).ToList(), options);
-            for (var i = 0; i < batch.Length; i++)
-            {
-                var gold = batch[i].Gold ?? throw new BadInputException($"eval row {batch[i].Id} has no gold answer");
-                var text = answers[i].Text;
-                var s = NumericAnswer.Equal(AnswerExtractor.Extract(text, ExtractionMode.Strict), gold);
-                var f = NumericAnswer.Equal(AnswerExtractor.Extract(text, ExtractionMode.Flexible), gold);
-                (strict, flexible) = (strict + (s ? 1 : 0), flexible + (f ? 1 : 0));
-                lines.Add(JsonSerializer.Serialize(new { id = batch[i].Id, gold, output = text, strict = s, flexible = f }));
-            }
-            advance(batch.Length);
-        }
-        AtomicFile.WriteAllText(outputPath, string.Concat(lines.Select(l => l + "\n")));
-        return rows.Count == 0 ? new AccuracyResult(0, double.NaN, double.NaN)
-            : new AccuracyResult(rows.Count, 100.0 * strict / rows.Count, 100.0 * flexible / rows.Count);
+            [$"{Name}_accuracy_{target.Point}"] = strict,
+            [$"{Name}_accuracy_{target.Point}_flexible"] = flexible,
+        };
     }
+
+    private IReadOnlyList<AnswerRecord> Grade(ITextGenerator generator, IReadOnlyList<DatasetRow> batch)
+    {
+        var answers = generator.Generate(batch.Select(Prompt).ToList(), Options);
+        return batch.Select((row, i) =>
+        {
+            var gold = row.Gold ?? throw new BadInputException($"eval row {row.Id} has no gold answer; re-run the data stage");
+            var text = answers[i].Text;
+            return new AnswerRecord(row.Id, gold, text,
+                NumericAnswer.Equal(AnswerExtractor.Extract(text, ExtractionMode.Strict), gold),
+                NumericAnswer.Equal(AnswerExtractor.Extract(text, ExtractionMode.Flexible), gold));
+        }).ToList();
+    }
+
+    private static double Percent(IReadOnlyList<AnswerRecord> records, Func<AnswerRecord, bool> correct) =>
+        records.Count == 0 ? double.NaN : 100.0 * records.Count(correct) / records.Count;
 }

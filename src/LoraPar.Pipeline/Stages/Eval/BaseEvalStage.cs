@@ -1,0 +1,43 @@
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Reporting;
+using LoraPar.Pipeline.Stages.Modeling;
+using TorchSharp;
+
+namespace LoraPar.Pipeline.Stages.Eval;
+
+/// <summary>
+/// The <c>eval-base</c> stage: the manifest's benchmarks on the base model itself, without adapters. Its key holds only the
+/// base model, the evaluation data and the eval settings — not the method, LoRA, partition or training settings — so every run
+/// of a sweep (and every manifest over the same base and benchmarks) shares one artifact, and the <c>eval</c> stage takes
+/// its <c>*_base</c> metrics from here. Part of the DAG only when <c>eval.points</c> lists <c>base</c>.
+/// </summary>
+public sealed class BaseEvalStage : IStage
+{
+    /// <inheritdoc />
+    public string Kind => StageKinds.EvalBase;
+
+    /// <inheritdoc />
+    public int Version => 1;
+
+    /// <inheritdoc />
+    public StageDeclaration? Declare(PipelineManifest manifest)
+    {
+        var eval = manifest.Eval;
+        if (!eval.Points.Contains(EvalPoint.Base)) return null;
+        var upstream = EvalSuite.UsesDataStage(eval) ? new List<string> { StageKinds.Data } : [];
+        upstream.AddRange(StageInputs.BaseUpstream(manifest));
+        return new(upstream, [.. StageInputs.BaseReads, .. EvalSuite.SettingsReads],
+            [.. StageInputs.BaseInputs(manifest), .. EvalSuite.Inputs(eval)]);
+    }
+
+    /// <inheritdoc />
+    public void Execute(StageContext context)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var base_ = BaseModel.Load(context);
+        base_.Model.eval();
+        var metrics = EvalSuite.Run(context, base_, [EvalPoint.Base], _ => null);
+        MetricsFile.Write(context.OutputPath(MetricsFile.FileName), metrics);
+    }
+}

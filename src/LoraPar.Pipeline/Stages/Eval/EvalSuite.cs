@@ -1,0 +1,102 @@
+using LoraPar.Model.Generation;
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Stages.Data;
+using LoraPar.Pipeline.Stages.Modeling;
+using LoraPar.Synthetic;
+
+namespace LoraPar.Pipeline.Stages.Eval;
+
+/// <summary>
+/// What the eval stages share: the benchmarks a manifest lists (as <see cref="IEvalBenchmark"/> strategies), the files and
+/// upstream stages they read, and the loop that evaluates model states into <c>metrics.json</c> and per-example JSONL.
+/// </summary>
+public static class EvalSuite
+{
+    /// <summary>The input name of <c>eval.mmlu.path</c>.</summary>
+    public const string MmluTestInput = "mmlu_test";
+
+    /// <summary>The input name of <c>eval.mmlu.dev</c>.</summary>
+    public const string MmluDevInput = "mmlu_dev";
+
+    /// <summary>The input name of <c>eval.humaneval.path</c>.</summary>
+    public const string HumanevalInput = "humaneval";
+
+    /// <summary>The <c>[eval]</c> values every eval stage reads, except which points are evaluated.</summary>
+    public static IReadOnlyList<string> SettingsReads { get; } =
+        ["eval.benchmarks", "eval.max_new_tokens", "eval.batch_size", "eval.limit", "eval.temperature", "eval.mmlu", "eval.humaneval"];
+
+    /// <summary>Whether the benchmarks include answer accuracy (GSM8K or the synthetic task), read from the data stage.</summary>
+    public static bool UsesDataStage(EvalSection eval) => eval.Benchmarks.Any(b => b is Benchmark.Gsm8k or Benchmark.Synthetic);
+
+    /// <summary>The benchmark files whose bytes enter the key: MMLU test (and dev when shots are taken), HumanEval problems.</summary>
+    public static IReadOnlyList<StageInputFile> Inputs(EvalSection eval)
+    {
+        var inputs = new List<StageInputFile>();
+        if (eval.Benchmarks.Contains(Benchmark.Mmlu))
+        {
+            if (eval.Mmlu.Path is { } test) inputs.Add(new StageInputFile(MmluTestInput, test.Resolved));
+            if (eval.Mmlu.Shots > 0 && eval.Mmlu.Dev is { } dev) inputs.Add(new StageInputFile(MmluDevInput, dev.Resolved));
+        }
+        if (eval.Benchmarks.Contains(Benchmark.Humaneval) && eval.Humaneval.Path is { } problems)
+            inputs.Add(new StageInputFile(HumanevalInput, problems.Resolved));
+        return inputs;
+    }
+
+    /// <summary>The benchmarks of the stage's manifest, their data loaded (GSM8K / synthetic sets from the data stage).</summary>
+    public static IReadOnlyList<IEvalBenchmark> Benchmarks(StageContext context)
+    {
+        var (eval, seed) = (context.Manifest.Eval, context.Manifest.Seed);
+        var benchmarks = new List<IEvalBenchmark>();
+        if (UsesDataStage(eval)) benchmarks.AddRange(AnswerSets(context));
+        if (eval.Benchmarks.Contains(Benchmark.Mmlu))
+        {
+            var dev = eval.Mmlu.Shots > 0 ? context.InputPath(MmluDevInput) : null;
+            benchmarks.Add(MmluBenchmark.Load(eval.Mmlu, context.InputPath(MmluTestInput), dev, eval.BatchSize, seed));
+        }
+        if (eval.Benchmarks.Contains(Benchmark.Humaneval))
+            benchmarks.Add(HumanEvalBenchmark.Load(eval.Humaneval, context.InputPath(HumanevalInput), eval.MaxNewTokens, eval.BatchSize, seed));
+        return benchmarks;
+    }
+
+    /// <summary>
+    /// Evaluates every benchmark at every point: <paramref name="enter"/> puts the model into a point's state (and returns what
+    /// leaves it). Returns the metrics of all of them.
+    /// </summary>
+    public static Dictionary<string, double> Run(StageContext context, BaseModel model, IReadOnlyList<EvalPoint> points,
+        Func<EvalPoint, IDisposable?> enter)
+    {
+        var benchmarks = Benchmarks(context);
+        var generator = new Generator(model.Model, model.Tokenizer);
+        var scorer = new SequenceScorer(model.Model, model.Tokenizer, context.Manifest.Eval.BatchSize);
+        using var bar = context.Progress.Start("eval", points.Count * benchmarks.Sum(b => (long)b.Units), "examples");
+        var run = new EvalRun(context, bar);
+        var metrics = new Dictionary<string, double>();
+        foreach (var point in points)
+        {
+            using var state = enter(point);
+            var target = new EvalTarget(generator, scorer, KebabCase.Name(point));
+            foreach (var benchmark in benchmarks)
+                foreach (var (name, value) in benchmark.Evaluate(target, run)) metrics[name] = value;
+        }
+        return metrics;
+    }
+
+    private static IReadOnlyList<IEvalBenchmark> AnswerSets(StageContext context)
+    {
+        var (eval, data) = (context.Manifest.Eval, context.UpstreamDirectory(StageKinds.Data));
+        var options = new GenerationOptions { MaxNewTokens = eval.MaxNewTokens, Temperature = eval.Temperature, StopStrings = AnswerAccuracy.StopStrings };
+        AnswerAccuracy Set(string name, string file, Func<DatasetRow, string> prompt)
+        {
+            var rows = DatasetRows.Read(Path.Combine(data, file));
+            return new AnswerAccuracy(name, eval.Limit > 0 ? rows.Take(eval.Limit).ToList() : rows, prompt, options, eval.BatchSize);
+        }
+        if (context.Manifest.Data.Dataset == DatasetKind.Synthetic)
+            return
+            [
+                Set("synthetic_s1", DataStage.EvalSystem1File, r => TaskPrompt.Prompt(r.Question, PromptStyle.Gsm8k)),
+                Set("synthetic_s2", DataStage.EvalSystem2File, r => TaskPrompt.Prompt(r.Question, PromptStyle.ReasoningTags)),
+            ];
+        return [Set("gsm8k", DataStage.EvalFile, r => r.Prompt)];
+    }
+}
