@@ -6,8 +6,8 @@ using LoraPar.Pipeline.Stages;
 namespace LoraPar.Pipeline.Reporting;
 
 /// <summary>
-/// The report of a whole sweep, <c>artifacts/runs/&lt;manifest&gt;/report.md</c>: one row per run with its swept values and every
-/// metric its stages reported, and, for a sweep over α and β (the paper's Table 2), one heat map per metric that varies over the
+/// The report of a whole sweep, <c>artifacts/runs/&lt;manifest&gt;/report.md</c>: one row per run with the settings and metrics
+/// that differ between the runs (<see cref="SweepTable"/>), and, for a sweep over α and β (the paper's Table 2), one heat map per metric that varies over the
 /// grid (<c>alpha_beta_&lt;metric&gt;.png</c> beside it; one per value of any other swept axis). A view over the runs' artifacts:
 /// it is rewritten after every run of the manifest and is never an input of a stage.
 /// </summary>
@@ -28,7 +28,7 @@ public static partial class SweepReport
         var text = new StringBuilder();
         var title = plan.Manifest.Report.Title.Length > 0 ? plan.Manifest.Report.Title : plan.Manifest.Name;
         text.AppendLine($"# {title}: {runs.Count} runs").AppendLine();
-        text.Append(RunTable(runs));
+        text.Append(SweepTable.Render(runs));
         var grids = Grids(runs);
         if (plan.Manifest.Report.Figures && grids.Count > 0)
         {
@@ -82,18 +82,6 @@ public static partial class SweepReport
     {
         var group = grid.Group.Length == 0 ? "" : "_" + Unsafe().Replace(grid.Group.Replace(", ", "_"), "-");
         return $"alpha_beta_{Unsafe().Replace(grid.Metric, "-")}{group}.png";
-    }
-
-    private static string RunTable(IReadOnlyList<RunResults> runs)
-    {
-        var axes = runs.SelectMany(r => r.Variant.Point.Select(p => p.Key)).Distinct().ToList();
-        var metrics = runs.SelectMany(r => r.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (metrics.Count == 0) return "No run has reported metrics yet.\n";
-        var headers = axes.Select(a => a.Split('.')[^1]).Concat(metrics).ToList();
-        return MarkdownTable.Render(headers, runs.Select(r => (IReadOnlyList<string>)axes
-            .Select(a => r.Variant.Point.FirstOrDefault(p => p.Key == a).Value ?? "—")
-            .Concat(metrics.Select(m => MarkdownTable.Number(r.Metrics.TryGetValue(m, out var v) ? v : null)))
-            .ToList()));
     }
 
     [GeneratedRegex("[^A-Za-z0-9._=-]+")]
