@@ -2,13 +2,15 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LoraPar.Core;
 using LoraPar.Pipeline.Stages;
+using LoraPar.Pipeline.Stages.Training;
 
 namespace LoraPar.Pipeline.Reporting;
 
 /// <summary>
 /// The report of a whole sweep, <c>artifacts/runs/&lt;manifest&gt;/report.md</c>: one row per run with the settings and metrics
 /// that differ between the runs (<see cref="SweepTable"/>), and, for a sweep over α and β (the paper's Table 2), one heat map per metric that varies over the
-/// grid (<c>alpha_beta_&lt;metric&gt;.png</c> beside it; one per value of any other swept axis). A view over the runs' artifacts:
+/// grid (<c>alpha_beta_&lt;metric&gt;.png</c> beside it; one per value of any other swept axis), and the training curves of
+/// every run (<see cref="TrainingCurvePlot"/>: SFT loss, GRPO reward mean and KL, one line per run). A view over the runs' artifacts:
 /// it is rewritten after every run of the manifest and is never an input of a stage.
 /// </summary>
 public static partial class SweepReport
@@ -40,6 +42,7 @@ public static partial class SweepReport
                 text.AppendLine($"![{grid.Metric} over α and β{(grid.Group.Length > 0 ? $", {grid.Group}" : "")}]({file})").AppendLine();
             }
         }
+        if (plan.Manifest.Report.Figures) text.AppendLine().Append(TrainingCurvePlot.Write(directory, TrainingLogs(plan, store, runs)));
         var path = Path.Combine(directory, FileName);
         AtomicFile.WriteAllText(path, text.ToString());
         return path;
@@ -69,6 +72,16 @@ public static partial class SweepReport
             }
         }
         return grids;
+    }
+
+    /// <summary>Each run's SFT and RL training logs (complete stages only), labelled with its varied settings.</summary>
+    private static IReadOnlyList<RunTrainingLogs> TrainingLogs(PipelinePlan plan, ArtifactStore store, IReadOnlyList<RunResults> runs)
+    {
+        var settings = VariedSettings.Of(runs);
+        return runs.Select(run => new RunTrainingLogs(settings.Label(run), new[] { StageKinds.Sft, StageKinds.Rl }
+            .Select(kind => (Kind: kind, Node: plan.Find(run.Variant.Name, kind)))
+            .Where(n => n.Node is not null && store.Check(n.Kind, n.Node.Key).IsComplete)
+            .ToDictionary(n => n.Kind, n => TrainingLog.Read(Path.Combine(store.DirectoryOf(n.Kind, n.Node!.Key), TrainingCurve.FileName))))).ToList();
     }
 
     private static double Cell(IEnumerable<RunResults> group, double alpha, double beta, string metric) =>
