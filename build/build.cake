@@ -7,15 +7,20 @@
 //   Install     Pack, then install that package as a local tool in .config/dotnet-tools.json (git-ignored),
 //               so `dotnet lorapar ...` works from the repository root
 //   Quickstart  Install, run experiments/quickstart.toml end to end, print its results beside baselines/quickstart.toml
-//   Regress     run experiments/ci.toml in a fresh folder and compare with the committed snapshots
+//   Regress     Build, then (1) run experiments/ci.toml in a fresh folder and compare with the committed snapshots, and
+//               (2) run experiments/quickstart.toml with the CLI just built and hold it to baselines/quickstart.toml within
+//               its [tolerances] (`lorapar compare --check`: fails listing every cell outside; ≈ 9 min from a fresh cache)
 //   Default     Build + Test
 //
 // Arguments: --configuration=Release|Debug (default Release); --torch-backend=cpu|cuda (default cpu; cuda builds against
-// TorchSharp-cuda-linux for GPU hosts).
+// TorchSharp-cuda-linux for GPU hosts); --quickstart-cache=fresh|shared (Regress; default fresh: the quickstart runs from an
+// empty cache in artifacts/regress/, so every stage runs with this build's code; shared: it reuses the repository's
+// artifacts/ cache, a no-op in seconds when the quickstart has already run there).
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
 var torchBackend = Argument("torch-backend", "cpu");
+var quickstartCache = Argument("quickstart-cache", "fresh");
 var msbuild = new DotNetMSBuildSettings().WithProperty("TorchBackend", torchBackend);
 
 var repo = MakeAbsolute(Directory(".."));   // Cake runs with build/ as its working directory
@@ -83,15 +88,49 @@ Task("Quickstart")
 
 Task("Regress")
     .IsDependentOn("Build")
-    .Does(() => DotNetTest(solution.FullPath, new DotNetTestSettings
+    .Does(() =>
     {
-        Configuration = configuration,
-        NoBuild = true,
-        Filter = "FullyQualifiedName~LoraPar.Pipeline.Tests.Regression",
-    }));
+        // 1. experiments/ci.toml, run in a fresh folder by the regression tests, against the committed snapshots.
+        DotNetTest(solution.FullPath, new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            Filter = "FullyQualifiedName~LoraPar.Pipeline.Tests.Regression",
+        });
+        // 2. experiments/quickstart.toml with the CLI just built, held to the pinned numbers within their tolerances.
+        var cli = "\"" + BuiltCli().FullPath + "\"";
+        var manifest = QuickstartManifest();
+        Dotnet($"{cli} run {manifest}");
+        Dotnet($"{cli} compare {manifest} --baseline baselines/quickstart.toml --check");
+    });
 
 Task("Default")
     .IsDependentOn("Test");
+
+// The lorapar CLI the Build task compiled (run with `dotnet <dll>`).
+FilePath BuiltCli() =>
+    GetFiles(repo.FullPath + $"/src/LoraPar.Cli/bin/{configuration}/*/lorapar.dll").SingleOrDefault()
+    ?? throw new Exception($"lorapar.dll not found under src/LoraPar.Cli/bin/{configuration}; run the Build task first");
+
+// The quickstart manifest Regress runs: the committed one (shared cache), or a copy in a fresh folder whose ../artifacts is
+// empty, so no stage is reused from an earlier build (the quickstart reads no file beside itself, so the copy runs as is).
+string QuickstartManifest()
+{
+    switch (quickstartCache)
+    {
+        case "shared":
+            return "experiments/quickstart.toml";
+        case "fresh":
+            var fresh = repo.Combine("artifacts/regress/quickstart");
+            EnsureDirectoryExists(fresh);
+            CleanDirectory(fresh);
+            EnsureDirectoryExists(fresh.Combine("experiments"));
+            CopyFile(repo.CombineWithFilePath("experiments/quickstart.toml"), fresh.CombineWithFilePath("experiments/quickstart.toml"));
+            return "artifacts/regress/quickstart/experiments/quickstart.toml";
+        default:
+            throw new Exception($"--quickstart-cache={quickstartCache}: expected fresh or shared");
+    }
+}
 
 // Each Install leaves a ~1 GB extracted tool package in the NuGet cache; keep the three newest (other clones on this
 // machine may still use theirs; `dotnet tool restore` re-extracts a removed one from its feed).

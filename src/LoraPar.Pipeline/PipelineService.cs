@@ -16,8 +16,12 @@ public sealed record RunRequest(string Manifest, bool DryRun = false, string? Fo
 /// <summary>A <c>lorapar compare</c> request.</summary>
 /// <param name="Manifest">Our manifest (its runs' metrics are compared).</param>
 /// <param name="Baseline">Baseline file (default: the manifest's report.baseline).</param>
-/// <param name="Against">Another manifest whose runs are compared instead of a baseline file, run by run.</param>
-public sealed record CompareRequest(string Manifest, string? Baseline = null, string? Against = null);
+/// <param name="Against">
+/// What to compare with instead of a baseline file, run by run: another manifest (<c>.toml</c>), or an earlier run of this
+/// manifest — its run id or a unique prefix (time stamp), <c>previous</c>, or the path of its results file or log.
+/// </param>
+/// <param name="Check">Hold the run to the baseline's <c>[tolerances]</c>: a cell outside its tolerance fails the job (exit code 1).</param>
+public sealed record CompareRequest(string Manifest, string? Baseline = null, string? Against = null, bool Check = false);
 
 /// <summary>
 /// The pipeline's front door: each CLI verb is one call here. Loads and validates the manifest before anything else, plans
@@ -56,6 +60,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
                 return PipelineRunner.Run(plan, store, new RunSelection(request.Force, request.Stage), env);
             });
             if (Reporting.SweepReport.Write(plan, store) is { } sweepReport) console.Out.WriteLine($"sweep report: {sweepReport}");
+            SaveResults(request.Manifest, plan, store, Path.GetFileNameWithoutExtension(log.Path));
             var line = $"{manifest.Name}: ran {"stage".ToQuantity(summary.Executed.Count)}, reused {summary.Reused.Count} "
                 + $"in {TimeSpan.FromSeconds(summary.Seconds).Humanize(precision: 2)}; log {log.Path}";
             log.Write(line);
@@ -118,27 +123,61 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         return summaries;
     }
 
-    /// <summary><c>lorapar compare</c>: our results beside a baseline file's tables, or beside another manifest's runs. Returns the Markdown printed.</summary>
+    /// <summary>
+    /// <c>lorapar compare</c>: our results beside a baseline file's tables (with <see cref="CompareRequest.Check"/>, held to its
+    /// tolerances), or beside another manifest's runs or an earlier saved run of this one. Returns the Markdown printed.
+    /// </summary>
     public string Compare(CompareRequest request)
     {
+        if (request.Check && request.Against is not null)
+            throw new BadInputException("--check holds a run to a baseline file's tolerances; it cannot be combined with --against");
         var ours = Results(request.Manifest, out var manifest);
-        string text;
         if (request.Against is { } against)
         {
-            text = Reporting.RunComparison.Render(ours, Results(against, out var other), manifest.Name, other.Name);
+            var comparison = CompareAgainst(ours, manifest, against);
+            console.Out.Write(comparison);
+            return comparison;
         }
-        else
-        {
-            var baselinePath = request.Baseline is { } b ? Path.GetFullPath(b, workingDirectory)
-                : manifest.Report.Baseline?.Resolved
-                ?? throw new BadInputException($"{request.Manifest}: no baseline to compare with; set report.baseline or pass --baseline");
-            if (!File.Exists(baselinePath)) throw new BadInputException($"baseline file not found: {baselinePath}");
-            var baseline = Reporting.BaselineFile.Load(baselinePath);
-            var cells = Reporting.Comparison.Build(baseline, manifest.Report.Tables, ours);
-            text = Reporting.Comparison.Render(baseline, manifest.Report.Tables, cells);
-        }
+        var baselinePath = request.Baseline is { } b ? Path.GetFullPath(b, workingDirectory)
+            : manifest.Report.Baseline?.Resolved
+            ?? throw new BadInputException($"{request.Manifest}: no baseline to compare with; set report.baseline or pass --baseline");
+        if (!File.Exists(baselinePath)) throw new BadInputException($"baseline file not found: {baselinePath}");
+        var baseline = Reporting.BaselineFile.Load(baselinePath);
+        var cells = Reporting.Comparison.Build(baseline, manifest.Report.Tables, ours);
+        var text = Reporting.Comparison.Render(baseline, manifest.Report.Tables, cells);
         console.Out.Write(text);
-        return text;
+        if (!request.Check) return text;
+        var check = Reporting.ToleranceCheck.Run(baseline, cells);
+        var verdict = Reporting.ToleranceCheck.Render(check);
+        console.Out.Write("\n" + verdict);
+        if (!check.Passed)
+            throw new JobFailedException($"{check.Breaches.Count} of {check.Checked} pinned cells of {Path.GetFileName(baselinePath)} are outside their tolerance");
+        return text + "\n" + verdict;
+    }
+
+    private string CompareAgainst(IReadOnlyList<Reporting.RunResults> ours, PipelineManifest manifest, string against)
+    {
+        var now = ours.Select(Reporting.RecordedRun.Of).ToList();
+        if (Path.GetExtension(against).Equals(".toml", StringComparison.OrdinalIgnoreCase))
+        {
+            var theirs = Results(against, out var other);
+            return Reporting.RunComparison.Render(now, theirs.Select(Reporting.RecordedRun.Of).ToList(), manifest.Name, other.Name);
+        }
+        var store = new ArtifactStore(manifest.Artifacts);
+        var saved = new Reporting.RunHistory(store.RunsDirectory, manifest.Name).Find(against, workingDirectory);
+        return $"{manifest.Name} now beside run {saved.RunId} of {saved.Manifest} (lorapar {saved.ToolVersion}, {saved.Time.UtcDateTime:yyyy-MM-dd HH:mm} UTC)\n\n"
+            + Reporting.RunComparison.Render(now, saved.Runs, "now", $"run {saved.RunId}");
+    }
+
+    /// <summary>Saves this run's results under its run id (unless unchanged), so a later <c>compare --against</c> can name it.</summary>
+    private void SaveResults(string manifestFile, PipelinePlan plan, ArtifactStore store, string runId)
+    {
+        var runs = Reporting.RunResultsReader.Read(plan, store).Select(Reporting.RecordedRun.Of).ToList();
+        var history = new Reporting.RunHistory(store.RunsDirectory, plan.Manifest.Name);
+        var saved = history.Save(new Reporting.SavedResults(runId, plan.Manifest.Name, StageExecutor.ToolVersion, DateTimeOffset.UtcNow, runs));
+        console.Out.WriteLine(saved is null
+            ? $"results unchanged since run {history.Ids()[^1]}"
+            : $"results saved as run {saved} (later: lorapar compare {manifestFile} --against {saved})");
     }
 
     private IReadOnlyList<Reporting.RunResults> Results(string manifestPath, out PipelineManifest manifest)

@@ -18,10 +18,14 @@ public sealed record BaselineTable(string Name, string Title, string Caption, IR
 /// A baseline file such as <c>baselines/paper.toml</c>: published tables as data. Each <c>[tableN]</c> has a title, a caption,
 /// <c>fixed</c> manifest values, <c>columns</c> (key, header, metric, optional match) and <c>[[tableN.rows]]</c> (label, match,
 /// one number per column key; a blank cell is simply absent). A cell compares with the run whose manifest has every value of
-/// fixed ∪ row match ∪ column match (dotted manifest paths, or <c>name</c> for the manifest name).
+/// fixed ∪ row match ∪ column match (dotted manifest paths, or <c>name</c> for the manifest name). An optional
+/// <c>[tolerances]</c> table (metric name or <c>*</c> pattern → allowed |Δ|) is what <c>lorapar compare --check</c> holds a run to.
 /// </summary>
-public sealed record BaselineFile(string Path, IReadOnlyDictionary<string, string> Meta, IReadOnlyList<BaselineTable> Tables)
+public sealed record BaselineFile(string Path, IReadOnlyDictionary<string, string> Meta, IReadOnlyList<BaselineTable> Tables, ToleranceTable Tolerances)
 {
+    /// <summary>The name of the optional table of tolerances.</summary>
+    public const string TolerancesTable = "tolerances";
+
     /// <summary>Reads and validates a baseline file; every problem is reported as <c>file:line:col key: message</c> (exit code 2).</summary>
     public static BaselineFile Load(string path)
     {
@@ -30,15 +34,37 @@ public sealed record BaselineFile(string Path, IReadOnlyDictionary<string, strin
         diagnostics.ThrowIfAny();
         var meta = new Dictionary<string, string>();
         var tables = new List<BaselineTable>();
+        var tolerances = ToleranceTable.None;
         foreach (var entry in root!.Entries)
         {
             if (entry.Key == "meta" && entry.Value is TomlTableNode metaTable)
                 foreach (var m in metaTable.Entries) meta[m.Key] = m.Value is TomlScalar { Value: string s } ? s : m.Value.TypeName;
+            else if (entry.Key == TolerancesTable && entry.Value is TomlTableNode toleranceTable)
+                tolerances = ReadTolerances(toleranceTable, diagnostics);
             else if (entry.Value is TomlTableNode table) tables.Add(ReadTable(entry.Key, table, diagnostics));
             else diagnostics.Error(entry.KeyLocation, entry.Key, "expected a table ([meta] or [tableN])");
         }
         diagnostics.ThrowIfAny();
-        return new BaselineFile(path, meta, tables);
+        return new BaselineFile(path, meta, tables, tolerances);
+    }
+
+    private static ToleranceTable ReadTolerances(TomlTableNode table, ManifestDiagnostics diagnostics)
+    {
+        var rules = new List<MetricTolerance>();
+        foreach (var entry in table.Entries)
+        {
+            double? value = entry.Value switch
+            {
+                TomlScalar { Value: double d } => d,
+                TomlScalar { Value: long l } => l,
+                _ => null,
+            };
+            if (value is not { } tolerance || !double.IsFinite(tolerance) || tolerance < 0)
+                diagnostics.Error(entry.KeyLocation, $"{TolerancesTable}.{entry.Key}",
+                    $"expected a number ≥ 0 (the largest |ours − pinned| allowed), got {(entry.Value is TomlScalar scalar ? scalar.Display : entry.Value.TypeName)}");
+            else rules.Add(new MetricTolerance(entry.Key, tolerance));
+        }
+        return new ToleranceTable(rules);
     }
 
     private static BaselineTable ReadTable(string name, TomlTableNode table, ManifestDiagnostics diagnostics)

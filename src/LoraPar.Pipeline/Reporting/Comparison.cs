@@ -6,8 +6,8 @@ namespace LoraPar.Pipeline.Reporting;
 /// <summary>A run's manifest and the metrics its stages reported.</summary>
 public sealed record RunResults(RunVariant Variant, IReadOnlyDictionary<string, double> Metrics);
 
-/// <summary>One cell of a comparison: the paper's number, ours (null when no run matches or the metric is absent), which run.</summary>
-public sealed record ComparisonCell(string Table, string Row, string Column, double? Paper, double? Ours, string? Run);
+/// <summary>One cell of a comparison: the column's metric, the paper's number, ours (null when no run matches or the metric is absent), which run.</summary>
+public sealed record ComparisonCell(string Table, string Row, string Column, string Metric, double? Paper, double? Ours, string? Run);
 
 /// <summary>Puts our runs beside a baseline file's tables, cell by cell, with differences.</summary>
 public static class Comparison
@@ -27,7 +27,7 @@ public static class Comparison
                 {
                     var match = table.Fixed.Concat(row.Match).Concat(column.Match).GroupBy(kv => kv.Key).Select(g => g.Last()).ToList();
                     var run = runs.FirstOrDefault(r => RunMatcher.Matches(r.Variant.Manifest, match) && r.Metrics.ContainsKey(column.Metric));
-                    cells.Add(new ComparisonCell(table.Name, row.Label, column.Key, row.Values.TryGetValue(column.Key, out var p) ? p : null,
+                    cells.Add(new ComparisonCell(table.Name, row.Label, column.Key, column.Metric, row.Values.TryGetValue(column.Key, out var p) ? p : null,
                         run?.Metrics[column.Metric], run?.Variant.Name));
                 }
             }

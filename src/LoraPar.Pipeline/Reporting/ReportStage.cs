@@ -1,6 +1,7 @@
 using System.Text;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Stages;
+using LoraPar.Pipeline.Stages.Training;
 using LoraPar.Pipeline.Sweeps;
 
 namespace LoraPar.Pipeline.Reporting;
@@ -8,7 +9,8 @@ namespace LoraPar.Pipeline.Reporting;
 /// <summary>
 /// The <c>report</c> stage: <c>report.md</c> for one run — its settings, every metric its labels, masks and evaluation reported,
 /// the labels (D1/D2, agreement with the ground truth where the task has one), the partition with its figures (the masks
-/// stage's θ-curve and importance scatter, copied beside report.md) and, when <c>report.baseline</c> is set, the baseline cells
+/// stage's θ-curve and importance scatter, copied beside report.md), the training curves of its sft and rl stages
+/// (<see cref="TrainingCurvePlot"/>) and, when <c>report.baseline</c> is set, the baseline cells
 /// this run reproduces with differences. A sweep's α/β heat maps are drawn over all its runs by <see cref="SweepReport"/>.
 /// </summary>
 public sealed class ReportStage : IStage
@@ -17,11 +19,15 @@ public sealed class ReportStage : IStage
     public string Kind => StageKinds.Report;
 
     /// <inheritdoc />
-    public int Version => 2;
+    public int Version => 3;
+
+    /// <summary>The training stages whose logs the report draws, those the manifest's method runs.</summary>
+    private static IReadOnlyList<string> TrainingStages(PipelineManifest manifest) =>
+        new[] { StageKinds.Sft, StageKinds.Rl }.Where(kind => StageOrder.Runs(manifest.Method, kind)).ToList();
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => new(
-        [StageKinds.Eval, StageKinds.Masks, StageKinds.Labels],
+        [StageKinds.Eval, StageKinds.Masks, StageKinds.Labels, .. TrainingStages(manifest)],
         ["report", "method", "seed", "model", "data", "splitter", "lora", "importance", "partition", "sft", "rl", "eval"],
         manifest.Report.Baseline is { } baseline ? [new StageInputFile("baseline", baseline.Resolved)] : []);
 
@@ -43,6 +49,12 @@ public sealed class ReportStage : IStage
         text.AppendLine();
         text.Append(ReportSections.Labels(context.UpstreamDirectory(StageKinds.Labels)));
         text.Append(ReportSections.Partition(context.UpstreamDirectory(StageKinds.Masks), manifest.Report.Figures ? context.OutputDirectory : null));
+        if (manifest.Report.Figures)
+        {
+            var logs = TrainingStages(manifest).ToDictionary(kind => kind,
+                kind => TrainingLog.Read(Path.Combine(context.UpstreamDirectory(kind), TrainingCurve.FileName)));
+            text.Append(TrainingCurvePlot.Write(context.OutputDirectory, [new RunTrainingLogs(manifest.Name, logs)]));
+        }
         if (manifest.Report.Baseline is not null) text.Append(Baseline(context, metrics));
         File.WriteAllText(context.OutputPath("report.md"), text.ToString());
         context.Log($"report written ({metrics.Count} metrics)");

@@ -2,18 +2,21 @@ using System.Text;
 
 namespace LoraPar.Pipeline.Reporting;
 
-/// <summary>Two manifests' results side by side, run by run (runs paired by name) and metric by metric.</summary>
+/// <summary>
+/// Two sets of results side by side — a manifest's current runs beside another manifest's, or beside a saved earlier run of the
+/// same manifest (<see cref="RunHistory"/>) — run by run (runs paired by name) and metric by metric.
+/// </summary>
 public static class RunComparison
 {
     /// <summary>Markdown: one table per run name present in either, rows = metrics, columns = ours / theirs / Δ.</summary>
-    public static string Render(IReadOnlyList<RunResults> ours, IReadOnlyList<RunResults> theirs, string oursName, string theirsName)
+    public static string Render(IReadOnlyList<RecordedRun> ours, IReadOnlyList<RecordedRun> theirs, string oursName, string theirsName)
     {
         var text = new StringBuilder();
-        var names = ours.Select(r => r.Variant.Name).Concat(theirs.Select(r => r.Variant.Name)).Distinct();
+        var names = ours.Select(r => r.Name).Concat(theirs.Select(r => r.Name)).Distinct();
         foreach (var name in names)
         {
-            var a = ours.FirstOrDefault(r => r.Variant.Name == name)?.Metrics ?? new Dictionary<string, double>();
-            var b = theirs.FirstOrDefault(r => r.Variant.Name == name)?.Metrics ?? new Dictionary<string, double>();
+            var a = ours.FirstOrDefault(r => r.Name == name)?.Metrics ?? new Dictionary<string, double>();
+            var b = theirs.FirstOrDefault(r => r.Name == name)?.Metrics ?? new Dictionary<string, double>();
             text.Append("### run ").AppendLine(name).AppendLine();
             var metrics = a.Keys.Union(b.Keys).Order(StringComparer.Ordinal).ToList();
             if (metrics.Count == 0)

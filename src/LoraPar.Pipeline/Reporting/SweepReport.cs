@@ -2,13 +2,15 @@ using System.Text;
 using System.Text.RegularExpressions;
 using LoraPar.Core;
 using LoraPar.Pipeline.Stages;
+using LoraPar.Pipeline.Stages.Training;
 
 namespace LoraPar.Pipeline.Reporting;
 
 /// <summary>
-/// The report of a whole sweep, <c>artifacts/runs/&lt;manifest&gt;/report.md</c>: one row per run with its swept values and every
-/// metric its stages reported, and, for a sweep over α and β (the paper's Table 2), one heat map per metric that varies over the
-/// grid (<c>alpha_beta_&lt;metric&gt;.png</c> beside it; one per value of any other swept axis). A view over the runs' artifacts:
+/// The report of a whole sweep, <c>artifacts/runs/&lt;manifest&gt;/report.md</c>: one row per run with the settings and metrics
+/// that differ between the runs (<see cref="SweepTable"/>), and, for a sweep over α and β (the paper's Table 2), one heat map per metric that varies over the
+/// grid (<c>alpha_beta_&lt;metric&gt;.png</c> beside it; one per value of any other swept axis), and the training curves of
+/// every run (<see cref="TrainingCurvePlot"/>: SFT loss, GRPO reward mean and KL, one line per run). A view over the runs' artifacts:
 /// it is rewritten after every run of the manifest and is never an input of a stage.
 /// </summary>
 public static partial class SweepReport
@@ -28,7 +30,7 @@ public static partial class SweepReport
         var text = new StringBuilder();
         var title = plan.Manifest.Report.Title.Length > 0 ? plan.Manifest.Report.Title : plan.Manifest.Name;
         text.AppendLine($"# {title}: {runs.Count} runs").AppendLine();
-        text.Append(RunTable(runs));
+        text.Append(SweepTable.Render(runs));
         var grids = Grids(runs);
         if (plan.Manifest.Report.Figures && grids.Count > 0)
         {
@@ -40,6 +42,7 @@ public static partial class SweepReport
                 text.AppendLine($"![{grid.Metric} over α and β{(grid.Group.Length > 0 ? $", {grid.Group}" : "")}]({file})").AppendLine();
             }
         }
+        if (plan.Manifest.Report.Figures) text.AppendLine().Append(TrainingCurvePlot.Write(directory, TrainingLogs(plan, store, runs)));
         var path = Path.Combine(directory, FileName);
         AtomicFile.WriteAllText(path, text.ToString());
         return path;
@@ -71,6 +74,16 @@ public static partial class SweepReport
         return grids;
     }
 
+    /// <summary>Each run's SFT and RL training logs (complete stages only), labelled with its varied settings.</summary>
+    private static IReadOnlyList<RunTrainingLogs> TrainingLogs(PipelinePlan plan, ArtifactStore store, IReadOnlyList<RunResults> runs)
+    {
+        var settings = VariedSettings.Of(runs);
+        return runs.Select(run => new RunTrainingLogs(settings.Label(run), new[] { StageKinds.Sft, StageKinds.Rl }
+            .Select(kind => (Kind: kind, Node: plan.Find(run.Variant.Name, kind)))
+            .Where(n => n.Node is not null && store.Check(n.Kind, n.Node.Key).IsComplete)
+            .ToDictionary(n => n.Kind, n => TrainingLog.Read(Path.Combine(store.DirectoryOf(n.Kind, n.Node!.Key), TrainingCurve.FileName))))).ToList();
+    }
+
     private static double Cell(IEnumerable<RunResults> group, double alpha, double beta, string metric) =>
         group.FirstOrDefault(r => r.Variant.Manifest.Partition.Alpha == alpha && r.Variant.Manifest.Partition.Beta == beta
                                   && r.Metrics.ContainsKey(metric)) is { } run ? run.Metrics[metric] : double.NaN;
@@ -82,18 +95,6 @@ public static partial class SweepReport
     {
         var group = grid.Group.Length == 0 ? "" : "_" + Unsafe().Replace(grid.Group.Replace(", ", "_"), "-");
         return $"alpha_beta_{Unsafe().Replace(grid.Metric, "-")}{group}.png";
-    }
-
-    private static string RunTable(IReadOnlyList<RunResults> runs)
-    {
-        var axes = runs.SelectMany(r => r.Variant.Point.Select(p => p.Key)).Distinct().ToList();
-        var metrics = runs.SelectMany(r => r.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        if (metrics.Count == 0) return "No run has reported metrics yet.\n";
-        var headers = axes.Select(a => a.Split('.')[^1]).Concat(metrics).ToList();
-        return MarkdownTable.Render(headers, runs.Select(r => (IReadOnlyList<string>)axes
-            .Select(a => r.Variant.Point.FirstOrDefault(p => p.Key == a).Value ?? "—")
-            .Concat(metrics.Select(m => MarkdownTable.Number(r.Metrics.TryGetValue(m, out var v) ? v : null)))
-            .ToList()));
     }
 
     [GeneratedRegex("[^A-Za-z0-9._=-]+")]

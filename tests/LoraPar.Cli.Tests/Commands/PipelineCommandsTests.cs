@@ -2,27 +2,9 @@ using LoraPar.Cli;
 
 namespace LoraPar.Cli.Tests.Commands;
 
-public sealed class PipelineCommandsTests : IDisposable
+public sealed class PipelineCommandsTests : CliTestFolder
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lorapar-cli-tests", Guid.NewGuid().ToString("N"));
-
-    public PipelineCommandsTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private string Manifest(string toml)
-    {
-        var path = Path.Combine(_dir, "m.toml");
-        File.WriteAllText(path, toml);
-        return path;
-    }
+    private string Manifest(string toml) => Write("m.toml", toml);
 
     public static TheoryData<string, string, string> Malformed => new()
     {

@@ -2,28 +2,8 @@ using LoraPar.Cli;
 
 namespace LoraPar.Cli.Tests.Commands;
 
-public sealed class RunStageCommandTests : IDisposable
+public sealed class RunStageCommandTests : CliTestFolder
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "lorapar-cli-tests", Guid.NewGuid().ToString("N"));
-
-    public RunStageCommandTests() => Directory.CreateDirectory(_dir);
-
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Cli(params string[] args)
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        var code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
-
-    private string Write(string name, string text)
-    {
-        var path = Path.Combine(_dir, name);
-        File.WriteAllText(path, text);
-        return path;
-    }
-
     [Fact]
     public void A_bad_dataset_row_exits_2_naming_the_file_and_row_without_a_stack_trace()
     {
@@ -46,7 +26,7 @@ public sealed class RunStageCommandTests : IDisposable
             Assert.True(code == 0, stderr);
             Assert.Contains("ran 1 stage", stdout);
         }
-        var labels = Directory.GetDirectories(Path.Combine(_dir, "artifacts", "labels")).Single(d => !Path.GetFileName(d).StartsWith('.'));
+        var labels = Directory.GetDirectories(Path.Combine(Dir, "artifacts", "labels")).Single(d => !Path.GetFileName(d).StartsWith('.'));
         Assert.True(File.Exists(Path.Combine(labels, "d2.jsonl")));
     }
 }

@@ -1,6 +1,7 @@
 using LoraPar.Method.Partition;
 using LoraPar.Model.Runtime;
 using LoraPar.Pipeline.Reporting;
+using LoraPar.Pipeline.Stages;
 using LoraPar.Pipeline.Stages.Data;
 using LoraPar.Pipeline.Stages.Labels;
 using LoraPar.Pipeline.Stages.Masks;
@@ -28,7 +29,8 @@ public sealed class ReportStageTests
     public ReportStageTests() => TorchRuntime.EnsureInitialized();
 
     private static StageHarness Harness(string manifest = Manifest) => new(manifest,
-        new DataStage(), new LabelsStage(), new SyntheticScoresStage(), new MasksStage(), new FakeEvalStage(), new ReportStage());
+        new DataStage(), new LabelsStage(), new SyntheticScoresStage(), new MasksStage(), new LoggedTrainingStage(StageKinds.Sft),
+        new LoggedTrainingStage(StageKinds.Rl), new FakeEvalStage(), new ReportStage());
 
     [Fact]
     public void The_report_shows_every_stage_metric_the_labels_and_the_partition_with_its_figures()
@@ -48,6 +50,34 @@ public sealed class ReportStageTests
         Assert.Contains("](importance_scatter.png)", report);
         foreach (var (file, _) in ReportSections.PartitionFigures)
             Assert.Equal(File.ReadAllBytes(Path.Combine(h.Artifact("masks"), file)), File.ReadAllBytes(Path.Combine(dir, file)));
+    }
+
+    [Fact]
+    public void The_report_draws_the_training_curves_of_its_sft_and_rl_stages()
+    {
+        using var h = Harness();
+        h.Run();
+        var dir = h.Artifact("report");
+        var report = File.ReadAllText(Path.Combine(dir, "report.md"));
+        Assert.Contains("## Training curves", report);
+        foreach (var kind in TrainingCurveKind.All)
+        {
+            Assert.Contains($"]({kind.FileName})", report);
+            Assert.Equal((900, 550), TrainingCurveTests.PngSize(File.ReadAllBytes(Path.Combine(dir, kind.FileName))));
+        }
+        var log = TrainingLog.Read(Path.Combine(h.Artifact("sft"), LoraPar.Pipeline.Stages.Training.TrainingCurve.FileName));
+        Assert.Equal(Enumerable.Range(1, LoggedTrainingStage.Steps).Select(s => LoggedTrainingStage.Loss(s, h.Manifest.Partition.Alpha)),
+            TrainingCurveKind.SftLoss.Series(log).Values);
+    }
+
+    [Fact]
+    public void Under_method_sft_the_report_has_no_rl_curves()
+    {
+        using var h = Harness("method = \"sft\"\n" + Manifest);
+        h.Run();
+        var dir = h.Artifact("report");
+        Assert.True(File.Exists(Path.Combine(dir, TrainingCurveKind.SftLoss.FileName)));
+        Assert.False(File.Exists(Path.Combine(dir, TrainingCurveKind.GrpoReward.FileName)));
     }
 
     [Fact]

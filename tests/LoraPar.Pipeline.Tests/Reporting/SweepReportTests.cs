@@ -1,6 +1,7 @@
 using LoraPar.Model.Runtime;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Reporting;
+using LoraPar.Pipeline.Stages;
 using LoraPar.Pipeline.Stages.Masks;
 using LoraPar.Pipeline.Sweeps;
 using LoraPar.Pipeline.Tests.Stages;
@@ -47,7 +48,8 @@ public sealed class SweepReportTests
     [Fact]
     public void A_table2_sweep_gets_a_report_with_one_row_per_run_and_heat_maps_of_what_alpha_and_beta_change()
     {
-        using var h = new StageHarness(Table2, new SyntheticScoresStage(), new MasksStage(), new FakeEvalStage());
+        using var h = new StageHarness(Table2, new SyntheticScoresStage(), new MasksStage(), new LoggedTrainingStage(StageKinds.Sft),
+            new LoggedTrainingStage(StageKinds.Rl), new FakeEvalStage());
         var console = new StringWriter();
         var service = new PipelineService(h.Registry, new PipelineConsole(console, Interactive: false), h.Ws.Root);
         service.Run(new RunRequest(h.Ws.PathOf("m.toml")), CancellationToken.None);
@@ -62,6 +64,12 @@ public sealed class SweepReportTests
         {
             Assert.Contains($"](alpha_beta_{metric}.png)", report);
             Assert.Equal((byte)0x89, File.ReadAllBytes(Path.Combine(directory, $"alpha_beta_{metric}.png"))[0]);
+        }
+        Assert.Contains("## Training curves", report);
+        foreach (var kind in TrainingCurveKind.All)
+        {
+            Assert.Contains($"]({kind.FileName})", report);
+            Assert.True(new FileInfo(Path.Combine(directory, kind.FileName)).Length > 10_000);
         }
     }
 
