@@ -1,0 +1,98 @@
+using LoraPar.Model.Runtime;
+using LoraPar.Pipeline.Reporting;
+using LoraPar.Pipeline.Stages;
+using LoraPar.Pipeline.Tests.Regression;
+
+namespace LoraPar.Pipeline.Tests.Stages.Training;
+
+/// <summary>
+/// The paper's recipes as configuration, run for real on a very small budget (experiments/ci.toml cut further): each
+/// recipe executes the training stages it names, in its order, on its data, and recipes share every upstream artifact.
+/// </summary>
+public sealed class RecipeTests : IDisposable
+{
+    private const string Tiny = """
+        extends = "ci.toml"
+        [model.tiny]
+        pretrain_steps = 8
+        [data]
+        synthetic_train_size = 12
+        synthetic_eval_size = 2
+        [importance]
+        samples_per_system = 4
+        [rl]
+        max_steps = 2
+        max_completion_length = 16
+        [eval]
+        max_new_tokens = 8
+        """;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("lorapar-recipes-").FullName;
+
+    public RecipeTests()
+    {
+        TorchRuntime.EnsureInitialized();
+        Directory.CreateDirectory(Path.Combine(_root, "experiments"));
+        File.Copy(Path.Combine(CiRun.RepositoryRoot(), "experiments", "ci.toml"), Path.Combine(_root, "experiments", "ci.toml"));
+    }
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public void Each_recipe_runs_its_stages_in_its_order_on_its_data_and_shares_upstream_artifacts()
+    {
+        var loraPar = Run("lora-par", "method = \"lora-par\"");
+        Assert.Equal(["pretrain", "data", "labels", "scores", "masks", "sft", "rl", "eval-base", "eval", "report"], Kinds(loraPar.Executed));
+        Assert.Equal(12, Metric(loraPar, "sft", "sft_examples"));                        // D1 only: 12 System-1 items
+
+        var sftOnly = Run("sft", "method = \"sft\"\n[sft]\nepochs = 2");
+        Assert.Equal(["sft", "eval", "report"], Kinds(sftOnly.Executed));                 // labels … masks reused
+        Assert.DoesNotContain(sftOnly.Executed.Concat(sftOnly.Reused), s => s.Kind == "rl");
+        Assert.Equal(24, Metric(sftOnly, "sft", "sft_examples"));                         // D1 ∪ D2
+
+        var pissaRl = Run("pissa-rl", "method = \"sft-then-rl\"\n[lora]\ninit = \"pissa\"\n[partition]\nselection = \"full\"");
+        Assert.Equal(["scores", "masks", "sft", "rl", "eval", "report"], Kinds(pissaRl.Executed));  // PiSSA init: new scores and masks
+        Assert.Equal(Stage(loraPar, "eval-base").Key, Stage(pissaRl, "eval-base").Key);                // the base is evaluated once
+        Assert.Equal(24, Metric(pissaRl, "sft", "sft_examples"));
+        Assert.Equal(Stage(pissaRl, "sft").Key, Stage(pissaRl, "rl").UpstreamKeys["sft"]);
+
+        var reversed = Run("rl-then-sft", "method = \"rl-then-sft\"");
+        Assert.Equal(["rl", "sft", "eval", "report"], Kinds(reversed.Executed));             // RL first, then SFT
+        var rl = Stage(reversed, "rl");
+        var sft = Stage(reversed, "sft");
+        Assert.False(rl.UpstreamKeys.ContainsKey("sft"));                                 // RL starts from the fresh adapters
+        Assert.Equal(rl.Key, sft.UpstreamKeys["rl"]);                                     // SFT continues from RL
+        Assert.Equal(12, Metric(reversed, "sft", "sft_examples"));
+        Assert.NotEqual(Stage(loraPar, "sft").Key, sft.Key);
+    }
+
+    private RunSummary Run(string name, string recipe)
+    {
+        var path = Path.Combine(_root, "experiments", name + ".toml");
+        File.WriteAllText(path, $"name = \"{name}\"\n" + recipe.Split("\n[")[0] + "\n" + Merge(recipe));
+        var service = new PipelineService(PipelineStages.CreateDefault(), new PipelineConsole(TextWriter.Null, Interactive: false), _root);
+        return service.Run(new RunRequest(path), CancellationToken.None)!;
+    }
+
+    /// <summary>The tiny settings with the recipe's own tables appended (TOML forbids defining a table twice, so they are merged by hand).</summary>
+    private static string Merge(string recipe)
+    {
+        var tables = recipe.Split("\n[").Skip(1).Select(t => "[" + t).ToList();
+        var text = Tiny;
+        foreach (var table in tables)
+        {
+            var header = table[..(table.IndexOf(']') + 1)];
+            var body = table[(header.Length + 1)..];
+            text = text.Contains(header) ? text.Replace(header, header + "\n" + body) : text + "\n" + table;
+        }
+        return text;
+    }
+
+    private static List<string> Kinds(IEnumerable<PlannedStage> stages) => stages.Select(s => s.Kind).ToList();
+
+    private static PlannedStage Stage(RunSummary summary, string kind) =>
+        summary.Executed.Concat(summary.Reused).Single(s => s.Kind == kind);
+
+    private double Metric(RunSummary summary, string kind, string metric) =>
+        MetricsFile.Read(Path.Combine(_root, "artifacts", kind, Stage(summary, kind).Key, MetricsFile.FileName))[metric];
+}
