@@ -74,16 +74,48 @@ public static class HfCheckpoint
         string.Join(", ", names.Take(NamesShown)) + (names.Count > NamesShown ? $", … ({names.Count - NamesShown} more)" : "");
 
     /// <summary>
-    /// Writes <paramref name="model"/> as a HF folder (config.json with torch_dtype = the model's dtype, model.safetensors,
-    /// generation_config.json), each file atomically; a stale shard index is removed so the folder loads the new weights.
+    /// Writes <paramref name="model"/> as a HF folder (config.json with torch_dtype = the model's dtype, generation_config.json,
+    /// and the weights), each file atomically. Weights up to <paramref name="maxShardBytes"/> go to one model.safetensors;
+    /// larger ones to shards with a model.safetensors.index.json (<see cref="CheckpointShards"/>). Weight files of the other
+    /// layout are removed so the folder loads the new weights.
     /// </summary>
-    public static void Save(LlamaForCausalLM model, string directory, GenerationConfig? generation = null)
+    public static void Save(LlamaForCausalLM model, string directory, GenerationConfig? generation = null,
+        long maxShardBytes = CheckpointShards.DefaultMaxShardBytes)
     {
         Directory.CreateDirectory(directory);
         (model.Config with { TorchDType = model.DType }).Save(Path.Combine(directory, ConfigFile));
         var tensors = model.CheckpointTensors();
-        AtomicFile.Write(Path.Combine(directory, CheckpointSources.SingleFile), s => SafetensorsFile.Write(s, tensors));
+        var bytes = tensors.ToDictionary(t => t.Key, t => t.Value.numel() * SafetensorsDType.Size(t.Value.dtype));
+        var shards = CheckpointShards.Plan(bytes, maxShardBytes);
+        var written = shards.Count <= 1 ? WriteSingle(directory, tensors) : WriteShards(directory, tensors, shards, bytes.Values.Sum());
+        RemoveStaleWeights(directory, written);
         (generation ?? GenerationConfig.From(model.Config)).Save(Path.Combine(directory, GenerationConfigFile));
-        File.Delete(Path.Combine(directory, CheckpointSources.IndexFile));
+    }
+
+    private static IReadOnlyList<string> WriteSingle(string directory, Dictionary<string, Tensor> tensors)
+    {
+        AtomicFile.Write(Path.Combine(directory, CheckpointSources.SingleFile), s => SafetensorsFile.Write(s, tensors));
+        return [CheckpointSources.SingleFile];
+    }
+
+    private static IReadOnlyList<string> WriteShards(string directory, Dictionary<string, Tensor> tensors, IReadOnlyList<IReadOnlyList<string>> shards, long total)
+    {
+        var files = new List<string>();
+        for (var i = 0; i < shards.Count; i++)
+        {
+            var shard = shards[i].ToDictionary(name => name, name => tensors[name]);
+            files.Add(CheckpointShards.FileName(i, shards.Count));
+            AtomicFile.Write(Path.Combine(directory, files[^1]), s => SafetensorsFile.Write(s, shard));
+        }
+        AtomicFile.WriteAllText(Path.Combine(directory, CheckpointSources.IndexFile), CheckpointShards.IndexJson(shards, total));
+        return [.. files, CheckpointSources.IndexFile];
+    }
+
+    /// <summary>After the new weights are written: deletes weight files of an earlier save that the new one did not write.</summary>
+    private static void RemoveStaleWeights(string directory, IReadOnlyList<string> written)
+    {
+        var candidates = Directory.EnumerateFiles(directory, "model-*-of-*.safetensors").Select(Path.GetFileName)
+            .Append(CheckpointSources.SingleFile).Append(CheckpointSources.IndexFile);
+        foreach (var stale in candidates.Where(f => !written.Contains(f))) File.Delete(Path.Combine(directory, stale!));
     }
 }

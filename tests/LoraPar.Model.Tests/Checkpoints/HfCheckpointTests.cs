@@ -78,6 +78,41 @@ public sealed class HfCheckpointTests : TorchTest, IDisposable
     }
 
     [Fact]
+    public void A_save_above_the_shard_size_writes_shards_and_an_index_that_load_back_bit_identical()
+    {
+        using var model = TinyModelFactory.Create(Config, seed: 14);
+        var dir = Sub("save-sharded");
+        HfCheckpoint.Save(model, dir);                                   // first a single file, to be replaced
+        var tensors = model.CheckpointTensors();
+        var total = tensors.Values.Sum(t => t.numel() * 4);
+        HfCheckpoint.Save(model, dir, maxShardBytes: total / 3);
+        var shards = Directory.GetFiles(dir, "model-*-of-*.safetensors").Select(Path.GetFileName).Order().ToList();
+        Assert.InRange(shards.Count, 3, 5);
+        Assert.Equal($"model-00001-of-{shards.Count:D5}.safetensors", shards[0]);
+        Assert.False(File.Exists(Path.Combine(dir, "model.safetensors")));
+        using (var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "model.safetensors.index.json"))))
+        {
+            Assert.Equal(total, index.RootElement.GetProperty("metadata").GetProperty("total_size").GetInt64());
+            var map = index.RootElement.GetProperty("weight_map").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+            Assert.Equal(tensors.Keys.Order(), map.Keys.Order());
+            Assert.Equal(shards, map.Values.Distinct().Order().ToList());
+        }
+        using (var loaded = HfCheckpoint.Load(dir)) AssertSameTensors(model, loaded);
+        HfCheckpoint.Save(model, dir);                                   // back to one file: shards and index go
+        Assert.Empty(Directory.GetFiles(dir, "model-*-of-*.safetensors"));
+        Assert.False(File.Exists(Path.Combine(dir, "model.safetensors.index.json")));
+        using (var again = HfCheckpoint.Load(dir)) AssertSameTensors(model, again);
+    }
+
+    [Fact]
+    public void The_shard_plan_packs_in_name_order_and_gives_an_oversized_tensor_its_own_shard()
+    {
+        var plan = CheckpointShards.Plan(new Dictionary<string, long> { ["c"] = 4, ["a"] = 3, ["b"] = 3, ["d"] = 20, ["e"] = 1 }, 7);
+        Assert.Equal([["a", "b"], ["c"], ["d"], ["e"]], plan.Select(s => s.ToArray()).ToArray());
+        Assert.Single(CheckpointShards.Plan(new Dictionary<string, long> { ["a"] = 3, ["b"] = 4 }, 7));
+    }
+
+    [Fact]
     public void Sharded_checkpoints_load_through_their_index()
     {
         using var model = TinyModelFactory.Create(Config, seed: 10);
