@@ -8,14 +8,15 @@
 //               so `dotnet lorapar ...` works from the repository root
 //   Quickstart  Install, run experiments/quickstart.toml end to end, print its results beside baselines/quickstart.toml
 //   Regress     Build, then (1) run experiments/ci.toml in a fresh folder and compare with the committed snapshots, and
-//               (2) run experiments/quickstart.toml with the CLI just built and hold it to baselines/quickstart.toml within
-//               its [tolerances] (`lorapar compare --check`: fails listing every cell outside; ≈ 9 min from a fresh cache)
+//               (2) run experiments/ci.toml and experiments/quickstart.toml with the CLI just built and hold each to
+//               baselines/<name>.toml within its [tolerances] (`lorapar compare --check`: fails listing every cell outside;
+//               ≈ 10 min from a fresh cache, nearly all of it the quickstart)
 //   Default     Build + Test
 //
 // Arguments: --configuration=Release|Debug (default Release); --torch-backend=cpu|cuda (default cpu; cuda builds against
-// TorchSharp-cuda-linux for GPU hosts); --quickstart-cache=fresh|shared (Regress; default fresh: the quickstart runs from an
-// empty cache in artifacts/regress/, so every stage runs with this build's code; shared: it reuses the repository's
-// artifacts/ cache, a no-op in seconds when the quickstart has already run there).
+// TorchSharp-cuda-linux for GPU hosts); --quickstart-cache=fresh|shared (Regress; default fresh: ci and quickstart run from an
+// empty cache in artifacts/regress/, so every stage runs with this build's code; shared: they reuse the repository's
+// artifacts/ cache, a no-op in seconds when they have already run there).
 
 var target = Argument("target", "Default");
 var configuration = Argument("configuration", "Release");
@@ -97,11 +98,15 @@ Task("Regress")
             NoBuild = true,
             Filter = "FullyQualifiedName~LoraPar.Pipeline.Tests.Regression",
         });
-        // 2. experiments/quickstart.toml with the CLI just built, held to the pinned numbers within their tolerances.
+        // 2. experiments/ci.toml and experiments/quickstart.toml with the CLI just built, each held to its pinned numbers
+        //    (baselines/<name>.toml) within the tolerances stated there.
         var cli = "\"" + BuiltCli().FullPath + "\"";
-        var manifest = QuickstartManifest();
-        Dotnet($"{cli} run {manifest}");
-        Dotnet($"{cli} compare {manifest} --baseline baselines/quickstart.toml --check");
+        foreach (var name in new[] { "ci", "quickstart" })
+        {
+            var manifest = RegressManifest(name);
+            Dotnet($"{cli} run {manifest}");
+            Dotnet($"{cli} compare {manifest} --baseline baselines/{name}.toml --check");
+        }
     });
 
 Task("Default")
@@ -112,21 +117,21 @@ FilePath BuiltCli() =>
     GetFiles(repo.FullPath + $"/src/LoraPar.Cli/bin/{configuration}/*/lorapar.dll").SingleOrDefault()
     ?? throw new Exception($"lorapar.dll not found under src/LoraPar.Cli/bin/{configuration}; run the Build task first");
 
-// The quickstart manifest Regress runs: the committed one (shared cache), or a copy in a fresh folder whose ../artifacts is
-// empty, so no stage is reused from an earlier build (the quickstart reads no file beside itself, so the copy runs as is).
-string QuickstartManifest()
+// The manifest Regress runs: the committed one (shared cache), or a copy in a fresh folder whose ../artifacts is empty, so
+// no stage is reused from an earlier build (ci.toml and quickstart.toml read no file beside themselves, so copies run as is).
+string RegressManifest(string name)
 {
     switch (quickstartCache)
     {
         case "shared":
-            return "experiments/quickstart.toml";
+            return $"experiments/{name}.toml";
         case "fresh":
-            var fresh = repo.Combine("artifacts/regress/quickstart");
+            var fresh = repo.Combine($"artifacts/regress/{name}");
             EnsureDirectoryExists(fresh);
             CleanDirectory(fresh);
             EnsureDirectoryExists(fresh.Combine("experiments"));
-            CopyFile(repo.CombineWithFilePath("experiments/quickstart.toml"), fresh.CombineWithFilePath("experiments/quickstart.toml"));
-            return "artifacts/regress/quickstart/experiments/quickstart.toml";
+            CopyFile(repo.CombineWithFilePath($"experiments/{name}.toml"), fresh.CombineWithFilePath($"experiments/{name}.toml"));
+            return $"artifacts/regress/{name}/experiments/{name}.toml";
         default:
             throw new Exception($"--quickstart-cache={quickstartCache}: expected fresh or shared");
     }

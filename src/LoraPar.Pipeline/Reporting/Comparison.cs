@@ -35,7 +35,7 @@ public static class Comparison
         return cells;
     }
 
-    /// <summary>Markdown: one table per baseline table, each column as "paper / ours / Δ".</summary>
+    /// <summary>Markdown: one table per baseline table, each column as "paper / ours / Δ" ([meta] column = "pinned" renames "paper").</summary>
     public static string Render(BaselineFile baseline, IReadOnlyList<string> tables, IReadOnlyList<ComparisonCell> cells)
     {
         var text = new StringBuilder();
@@ -43,7 +43,8 @@ public static class Comparison
         {
             text.Append("### ").Append(table.Name).Append(": ").AppendLine(table.Title).AppendLine();
             var headers = new List<string> { "" };
-            foreach (var column in table.Columns) headers.AddRange([$"{column.Header} (paper)", "ours", "Δ"]);
+            var source = baseline.Meta.TryGetValue("column", out var label) ? label : "paper";
+            foreach (var column in table.Columns) headers.AddRange([$"{column.Header} ({source})", "ours", "Δ"]);
             var rows = table.Rows.Select(row =>
             {
                 var line = new List<string> { row.Label };
