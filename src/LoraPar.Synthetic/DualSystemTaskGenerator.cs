@@ -32,6 +32,23 @@ public static class DualSystemTaskGenerator
         return new DualSystemTask(config, train, eval);
     }
 
+    /// <summary>
+    /// <paramref name="size"/> further items of <paramref name="system"/> for a pretraining corpus: the problems its stream
+    /// draws after the eval and train splits, so no pool question equals an eval or train question. Ids: <c>s2-pretrain-00017</c>.
+    /// </summary>
+    public static IReadOnlyList<DualSystemItem> PretrainPool(DualSystemTaskConfig config, ReasoningSystem system, int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        if (size == 0) return [];
+        config.Validate();
+        var stream = system == ReasoningSystem.System1 ? StreamSystem1 : StreamSystem2;
+        var skip = config.SizesOf(system).Total;
+        var problems = DrawDistinct(config, system, DeterministicRandom.ForStream(config.Seed, stream), skip + size);
+        return problems.Skip(skip)
+            .Select((p, i) => new DualSystemItem($"s{(int)system}-pretrain-{i:D5}", system, p.Kind, p.Question, p.AnswerText, p.FinalAnswer))
+            .ToList();
+    }
+
     /// <summary>The first <paramref name="count"/> problems of <paramref name="system"/> that pass every check, distinct by question.</summary>
     public static IReadOnlyList<SyntheticProblem> DrawDistinct(DualSystemTaskConfig config, ReasoningSystem system, DeterministicRandom rng, int? count = null)
     {

@@ -33,6 +33,12 @@ public sealed record PretrainCorpusConfig
     /// </summary>
     public double DrillFraction { get; init; }
 
+    /// <summary>
+    /// Items per system drawn beyond the task's train and eval splits (<see cref="DualSystemTaskGenerator.PretrainPool"/>),
+    /// each entering the corpus solved: the task's kind of problem, without its train or eval questions. 0 = none.
+    /// </summary>
+    public int PoolSize { get; init; }
+
     /// <summary>Facts per drill document.</summary>
     public int DrillFactsPerDocument { get; init; } = 16;
 
@@ -45,6 +51,7 @@ public sealed record PretrainCorpusConfig
         Fraction(System2SolvedFraction, "system2_solved_fraction");
         Fraction(ReasoningTagFraction, "reasoning_tag_fraction");
         if (!(DrillFraction >= 0 && DrillFraction <= 0.95)) problems.Add($"drill_fraction must lie in [0, 0.95], got {DrillFraction}");
+        if (PoolSize < 0) problems.Add($"pool_size must be non-negative, got {PoolSize}");
         if (DrillFactsPerDocument < 1) problems.Add($"drill_facts_per_document must be at least 1, got {DrillFactsPerDocument}");
         if (problems.Count > 0)
             throw new BadInputException("invalid pretraining corpus configuration:\n  " + string.Join("\n  ", problems) +
@@ -75,8 +82,9 @@ public sealed record PretrainDocument(string SourceId, DocumentContent Content, 
 public static class PretrainCorpus
 {
     /// <summary>
-    /// The documents in a seeded order: solved ones for the chosen fractions, question-only ones for the rest, and arithmetic
-    /// drills for <see cref="PretrainCorpusConfig.DrillFraction"/> of the characters.
+    /// The documents in a seeded order: train items solved for the chosen fractions and question-only for the rest, the
+    /// solved pool items (<see cref="PretrainCorpusConfig.PoolSize"/> per system), and arithmetic drills for
+    /// <see cref="PretrainCorpusConfig.DrillFraction"/> of the characters.
     /// </summary>
     public static IReadOnlyList<PretrainDocument> Build(DualSystemTask task, PretrainCorpusConfig config)
     {
@@ -98,8 +106,25 @@ public static class PretrainCorpus
                 documents.Add(new PretrainDocument(items[i].Id, content, Render(items[i], content)));
             }
         }
+        documents.AddRange(Pool(task, config, rng));
         documents.AddRange(Drills(task, config, documents.Sum(d => (long)d.Text.Length), rng));
         return rng.Shuffle(documents);
+    }
+
+    private static IEnumerable<PretrainDocument> Pool(DualSystemTask task, PretrainCorpusConfig config, DeterministicRandom rng)
+    {
+        foreach (var system in Enum.GetValues<ReasoningSystem>())
+        {
+            var pool = DualSystemTaskGenerator.PretrainPool(task.Config, system, config.PoolSize);
+            var tagged = (int)Math.Round(config.ReasoningTagFraction * pool.Count, MidpointRounding.AwayFromZero);
+            var order = rng.Shuffle(Enumerable.Range(0, pool.Count));
+            for (var i = 0; i < pool.Count; i++)
+            {
+                var content = i < tagged ? DocumentContent.SolvedReasoningTags : DocumentContent.SolvedGsm8k;
+                var item = pool[order[i]];
+                yield return new PretrainDocument(item.Id, content, Render(item, content));
+            }
+        }
     }
 
     private static IEnumerable<PretrainDocument> Drills(DualSystemTask task, PretrainCorpusConfig config, long taskCharacters, DeterministicRandom rng)

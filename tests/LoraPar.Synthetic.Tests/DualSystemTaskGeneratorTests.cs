@@ -18,6 +18,20 @@ public sealed partial class DualSystemTaskGeneratorTests
     private static IEnumerable<DualSystemItem> All(DualSystemTask task) => task.Train.Concat(task.Eval);
 
     [Fact]
+    public void The_pretrain_pool_continues_each_stream_after_the_splits_and_is_deterministic()
+    {
+        var task = DualSystemTaskGenerator.Generate(Small);
+        var pool = DualSystemTaskGenerator.PretrainPool(Small, ReasoningSystem.System2, 25);
+        Assert.Equal(25, pool.Count);
+        Assert.Equal("s2-pretrain-00000", pool[0].Id);
+        Assert.All(pool, i => Assert.Equal(ReasoningSystem.System2, i.System));
+        Assert.Empty(pool.Select(i => i.Question).Intersect(All(task).Select(i => i.Question)));
+        Assert.Equal(25, pool.Select(i => i.Question).Distinct().Count());
+        Assert.Equal(pool.Select(i => i.Question), DualSystemTaskGenerator.PretrainPool(Small, ReasoningSystem.System2, 25).Select(i => i.Question));
+        Assert.Empty(DualSystemTaskGenerator.PretrainPool(Small, ReasoningSystem.System1, 0));
+    }
+
+    [Fact]
     public void Same_seed_gives_byte_identical_files_and_another_seed_differs()
     {
         using var dir = new TempDir();

@@ -103,4 +103,18 @@ public sealed class PretrainCorpusTests
         var error = Assert.Throws<BadInputException>(() => PretrainCorpus.Build(Task, new PretrainCorpusConfig { DrillFraction = 0.99 }));
         Assert.Contains("drill_fraction", error.Message);
     }
+
+    [Fact]
+    public void Pool_items_enter_solved_and_never_repeat_a_train_or_eval_question()
+    {
+        var docs = PretrainCorpus.Build(Task, new PretrainCorpusConfig { System1SolvedFraction = 0, System2SolvedFraction = 0, PoolSize = 15 });
+        var pool = docs.Where(d => d.SourceId.Contains("-pretrain-")).ToList();
+        Assert.Equal(30, pool.Count);
+        Assert.Equal(15, pool.Count(d => d.SourceId.StartsWith("s2-")));
+        Assert.All(pool, d => Assert.NotEqual(DocumentContent.QuestionOnly, d.Content));
+        Assert.Contains(pool, d => d.Content == DocumentContent.SolvedReasoningTags);
+        var taskQuestions = Task.Train.Concat(Task.Eval).Select(i => $"Question: {i.Question}\n").ToList();
+        Assert.DoesNotContain(pool, d => taskQuestions.Any(q => d.Text.Contains(q)));
+        Assert.Equal(docs.Count - 30, docs.Count(d => d.Content == DocumentContent.QuestionOnly));
+    }
 }

@@ -52,10 +52,11 @@ public sealed class ManifestLoaderTests : IDisposable
     }
 
     [Fact]
-    public void Tiny_model_drill_fraction_is_read_and_range_checked()
+    public void Tiny_model_corpus_settings_are_read_and_range_checked()
     {
-        _ws.Write("m.toml", "[model.tiny]\npretrain_drill_fraction = 0.4\n");
-        Assert.Equal(0.4, _ws.Load("m.toml").Manifest.Model.Tiny.PretrainDrillFraction);
+        _ws.Write("m.toml", "[model.tiny]\npretrain_drill_fraction = 0.4\npretrain_pool_size = 300\n");
+        var tiny = _ws.Load("m.toml").Manifest.Model.Tiny;
+        Assert.Equal((0.4, 300), (tiny.PretrainDrillFraction, tiny.PretrainPoolSize));
         Assert.Contains("m.toml:2:1 model.tiny.pretrain_drill_fraction: 0.99 is out of range; expected a value in [0, 0.95]",
             Errors("[model.tiny]\npretrain_drill_fraction = 0.99\n"));
     }

@@ -64,6 +64,12 @@ public sealed record TinyModelSettings
     /// </summary>
     public double PretrainDrillFraction { get; init; }
 
+    /// <summary>
+    /// Extra synthetic items per system, never in the train or eval split, that the pretraining corpus shows solved — the
+    /// task's kind of problem without its own questions. 0 = the corpus holds train items only.
+    /// </summary>
+    public int PretrainPoolSize { get; init; }
+
     internal static TinyModelSettings Read(SectionReader r)
     {
         var d = new TinyModelSettings();
@@ -79,6 +85,7 @@ public sealed record TinyModelSettings
             PretrainBatchSize = r.Int("pretrain_batch_size", d.PretrainBatchSize, NumberRange.AtLeast(1)),
             PretrainSolvedFraction = r.Double("pretrain_solved_fraction", d.PretrainSolvedFraction, NumberRange.Unit),
             PretrainDrillFraction = r.Double("pretrain_drill_fraction", d.PretrainDrillFraction, new NumberRange(0, 0.95)),
+            PretrainPoolSize = r.Int("pretrain_pool_size", d.PretrainPoolSize, NumberRange.NonNegative),
         };
         if (s.HiddenSize % s.Heads != 0) r.Error("heads", $"hidden_size {s.HiddenSize} is not divisible by heads {s.Heads}");
         r.Finish();

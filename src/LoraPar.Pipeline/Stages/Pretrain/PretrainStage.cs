@@ -41,6 +41,7 @@ public sealed class PretrainStage : IStage
             System1SolvedFraction = solved,
             System2SolvedFraction = solved,
             DrillFraction = manifest.Model.Tiny.PretrainDrillFraction,
+            PoolSize = manifest.Model.Tiny.PretrainPoolSize,
         });
         var options = OptionsOf(manifest.Model.Tiny, manifest.Seed);
         using var progress = context.Progress.Start("pretrain tiny model", options.Steps);
