@@ -39,6 +39,9 @@ public sealed record PretrainOptions
     public double Beta2 { get; init; } = 0.95;
     public double MaxGradNorm { get; init; } = 1.0;
 
+    /// <summary>Where training windows start: at documents (default; every answer in view of its question) or anywhere.</summary>
+    public WindowAlignment Alignment { get; init; } = WindowAlignment.DocumentStart;
+
     /// <summary>Seed of the initial weights and of the window positions.</summary>
     public long Seed { get; init; } = 1234;
 

@@ -71,7 +71,7 @@ public static class Pretrainer
             var lr = schedule.LearningRateAt(step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             using var scope = NewDisposeScope();
-            var ids = tensor(stream.Windows(options.BatchSize, options.SequenceLength, options.Seed, step),
+            var ids = tensor(stream.Windows(options.BatchSize, options.SequenceLength, options.Seed, step, options.Alignment),
                 [options.BatchSize, options.SequenceLength], ScalarType.Int64).to(device);               // (B, T)
             optimizer.zero_grad();
             var loss = AnswerOnlyLoss.Mean(model.call(ids), ids);                                          // every next token counts

@@ -73,6 +73,22 @@ public sealed class PretrainerTests
     }
 
     [Fact]
+    public void Document_aligned_windows_open_at_a_bos_and_any_token_windows_do_not_all()
+    {
+        var stream = TokenStream.Encode(["abcde", "fg", "hijkl", "mn", "opqrs"], Tokenizer);
+        var bos = Tokenizer.BosId!.Value;
+        var aligned = stream.Windows(64, 6, 3, 0, WindowAlignment.DocumentStart);
+        var firsts = Enumerable.Range(0, 64).Select(r => aligned[r * 6]).ToList();
+        Assert.All(firsts, id => Assert.Equal(bos, id));
+        var starts = Enumerable.Range(0, 64).Select(r => string.Join(",", aligned.Skip(r * 6).Take(6))).Distinct().Count();
+        Assert.Equal(5, starts);                               // 29 tokens: each of the 5 documents starts at or before 29 − 6
+        var short_ = TokenStream.Encode(["abcde", "fg"], Tokenizer).Windows(16, 8, 3, 0, WindowAlignment.DocumentStart);
+        Assert.All(Enumerable.Range(0, 16), r => Assert.Equal(Tokenizer.Encode("abcde", addBos: true)[1], (int)short_[r * 8 + 1]));   // 11 tokens: only the first document leaves 8
+        var any = stream.Windows(64, 6, 3, 0, WindowAlignment.AnyToken);
+        Assert.Contains(Enumerable.Range(0, 64), r => any[r * 6] != bos);
+    }
+
+    [Fact]
     public void Invalid_options_are_reported_together()
     {
         var error = Assert.Throws<BadInputException>(() => (Tiny with { Hidden = 30, Steps = 0, SequenceLength = 100 }).Validated());
