@@ -1,11 +1,12 @@
 using LoraPar.Core;
+using LoraPar.Model.Checkpoints;
 using static TorchSharp.torch;
 
 namespace LoraPar.Adapters.Masks;
 
 /// <summary>
 /// Which LoRA elements train: one bool mask per LoRA tensor key (<c>{module path}.lora_A</c> / <c>.lora_B</c>), same shape
-/// as the tensor, true = active. Saved as safetensors with dtype BOOL (TorchSharp.PyBridge 1.4.4 reads BOOL; PEFT/safetensors
+/// as the tensor, true = active. Saved as safetensors with dtype BOOL (LoraPar.Model.Checkpoints.SafetensorsFile reads BOOL; PEFT/safetensors
 /// in Python load it as torch.bool). The set owns its mask tensors.
 /// </summary>
 public sealed class LoraMaskSet : IDisposable
@@ -89,7 +90,7 @@ public sealed class LoraMaskSet : IDisposable
     /// <summary>Reads masks written by <see cref="Save"/> onto <paramref name="device"/>.</summary>
     public static LoraMaskSet Load(string path, Device device)
     {
-        var loaded = SafetensorsFile.Read(path);
+        var loaded = SafetensorsFile.ReadAll(path);
         var notBool = loaded.Where(kv => kv.Value.dtype != ScalarType.Bool).Select(kv => kv.Key).ToList();
         if (notBool.Count > 0)
             throw new BadInputException($"{path}: {string.Join(", ", notBool.Take(3))} are not bool masks; a mask file holds one BOOL tensor per LoRA tensor");

@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Model.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -129,7 +130,7 @@ public sealed class MaskedAdamW : IDisposable
     /// <summary>Restores a state written by <see cref="SaveState"/> for the same tensors and masks, for an exact resume.</summary>
     public void LoadState(string path)
     {
-        var loaded = SafetensorsFile.Read(path);
+        var loaded = SafetensorsFile.ReadAll(path);
         try
         {
             if (!loaded.TryGetValue(StepKey, out var step) || step.numel() != 1)

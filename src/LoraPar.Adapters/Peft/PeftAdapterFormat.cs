@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Model.Checkpoints;
 using static TorchSharp.torch;
 
 namespace LoraPar.Adapters.Peft;
@@ -77,7 +78,7 @@ public static class PeftAdapterFormat
         var weightsPath = Path.Combine(directory, WeightsFileName);
         if (!File.Exists(configPath)) throw new BadInputException($"{configPath}: not found; a PEFT adapter folder holds {ConfigFileName} and {WeightsFileName}");
         var (config, targets, baseModel) = PeftAdapterConfig.Parse(File.ReadAllText(configPath), configPath);
-        var raw = SafetensorsFile.Read(weightsPath);
+        var raw = SafetensorsFile.ReadAll(weightsPath);
         var tensors = new Dictionary<string, Tensor>();
         foreach (var (peftKey, value) in raw)
         {

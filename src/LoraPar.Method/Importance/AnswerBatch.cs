@@ -1,3 +1,4 @@
+using LoraPar.Model.Objectives;
 using static TorchSharp.torch;
 
 namespace LoraPar.Method.Importance;

@@ -1,5 +1,6 @@
 using LoraPar.Adapters;
 using LoraPar.Model.Llama;
+using LoraPar.Model.Objectives;
 using TorchSharp;
 using static TorchSharp.torch;
 

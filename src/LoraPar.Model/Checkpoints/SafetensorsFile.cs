@@ -6,9 +6,10 @@ using static TorchSharp.torch;
 namespace LoraPar.Model.Checkpoints;
 
 /// <summary>
-/// Streams tensors between safetensors files and existing tensors one at a time: a CPU tensor of the file's dtype is
-/// read into (or written from) its own memory directly; anything else goes through one temporary tensor of that
-/// tensor's size. Memory in use is the model plus at most one tensor, never a second copy of the file.
+/// Streams tensors between safetensors files and tensors one at a time: a CPU tensor of the file's dtype is read into
+/// (or written from) its own memory directly; anything else goes through one temporary tensor of that tensor's size.
+/// Memory in use is the model plus at most one tensor, never a second copy of the file. Every reading error (missing
+/// or truncated file, bad header, unsupported dtype, wrong shape) is a <see cref="BadInputException"/>.
 /// </summary>
 public static class SafetensorsFile
 {
@@ -28,15 +29,32 @@ public static class SafetensorsFile
     }
 
     /// <summary>Writes <paramref name="tensors"/> as one safetensors stream, laid out by element size (largest first) then name.</summary>
-    public static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Write(Stream stream, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Write(stream, tensors.OrderByDescending(t => SafetensorsDType.Size(t.Value.dtype)).ThenBy(t => t.Key, StringComparer.Ordinal)
+            .Select(t => TensorSource.Of(t.Key, t.Value)).ToList(), metadata);
+
+    /// <summary>Writes <paramref name="tensors"/> (any device; moved to the CPU one at a time), in the given order, to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, IEnumerable<KeyValuePair<string, Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Write(path, tensors.Select(kv => TensorSource.Of(kv.Key, kv.Value)).ToList(), metadata);
+
+    /// <summary>Writes the tensors <paramref name="sources"/> produce, one at a time and in their order, to <paramref name="path"/> atomically.</summary>
+    public static void Write(string path, IReadOnlyList<TensorSource> sources, IReadOnlyDictionary<string, string>? metadata = null) =>
+        AtomicFile.Write(path, stream => Write(stream, sources, metadata));
+
+    /// <summary>
+    /// Writes the tensors <paramref name="sources"/> produce as one safetensors stream, in their order. Each is produced
+    /// when its bytes are due, checked against the dtype and shape it announced, and copied to the CPU only when it is
+    /// not already a contiguous CPU tensor. <c>__metadata__</c> defaults to <c>{"format": "pt"}</c>, which transformers'
+    /// <c>from_pretrained</c> requires.
+    /// </summary>
+    public static void Write(Stream stream, IReadOnlyList<TensorSource> sources, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var order = tensors.OrderByDescending(t => SafetensorsDType.Size(t.Value.dtype)).ThenBy(t => t.Key, StringComparer.Ordinal).ToList();
         var entries = new List<SafetensorsEntry>();
         long offset = 0;
-        foreach (var (name, tensor) in order)
+        foreach (var source in sources)
         {
-            var bytes = tensor.numel() * SafetensorsDType.Size(tensor.dtype);
-            entries.Add(new SafetensorsEntry(name, tensor.dtype, tensor.shape, offset, offset + bytes));
+            var bytes = source.Elements * SafetensorsDType.Size(source.DType);
+            entries.Add(new SafetensorsEntry(source.Key, source.DType, source.Shape, offset, offset + bytes));
             offset += bytes;
         }
         var header = SafetensorsHeader.Encode(entries, metadata ?? new Dictionary<string, string> { ["format"] = "pt" });
@@ -45,10 +63,14 @@ public static class SafetensorsFile
         stream.Write(length);
         stream.Write(header);
         using var noGrad = torch.no_grad();
-        foreach (var (_, tensor) in order)
+        foreach (var source in sources)
         {
             using var scope = torch.NewDisposeScope();
-            var cpu = tensor.device_type == DeviceType.CPU && tensor.is_contiguous() ? tensor : tensor.detach().to(CPU).contiguous();
+            using var produced = source.Open();
+            if (produced.dtype != source.DType || !produced.shape.SequenceEqual(source.Shape))
+                throw new InvalidOperationException($"{source.Key}: produced [{string.Join(", ", produced.shape)}] {produced.dtype}, " +
+                    $"announced [{string.Join(", ", source.Shape)}] {source.DType}");
+            var cpu = produced.device_type == DeviceType.CPU && produced.is_contiguous() ? produced : produced.to(CPU).contiguous();
             Transfer(cpu, 0, (span, _) => stream.Write(span));
         }
     }

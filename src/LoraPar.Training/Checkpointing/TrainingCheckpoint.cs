@@ -3,6 +3,7 @@ using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
 using LoraPar.Adapters.Peft;
 using LoraPar.Core;
+using LoraPar.Model.Checkpoints;
 using static TorchSharp.torch;
 
 namespace LoraPar.Training.Checkpointing;
@@ -84,14 +85,14 @@ public static class TrainingCheckpoint
 
     /// <summary>Writes the LoRA values a stage starts from, atomically.</summary>
     public static void SaveStageStart(string directory, LoraAdapterSet adapters) =>
-        Adapters.SafetensorsFile.Write(Path.Combine(directory, StageStartFile),
+        SafetensorsFile.Write(Path.Combine(directory, StageStartFile),
             adapters.Tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => KeyValuePair.Create(kv.Key, (Tensor)kv.Value)));
 
     /// <summary>Reads the stage-start values (CPU tensors, owned by the caller), or null when the folder has none.</summary>
     public static Dictionary<string, Tensor>? LoadStageStart(string directory)
     {
         var path = Path.Combine(directory, StageStartFile);
-        return File.Exists(path) ? Adapters.SafetensorsFile.Read(path) : null;
+        return File.Exists(path) ? SafetensorsFile.ReadAll(path) : null;
     }
 
     private static IEnumerable<(int Step, string Path)> Complete(string directory)

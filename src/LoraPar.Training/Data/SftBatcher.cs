@@ -1,3 +1,4 @@
+using LoraPar.Model.Objectives;
 using LoraPar.Synthetic;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -49,8 +50,8 @@ public static class SftBatcher
             for (var t = 0; t < width; t++)
             {
                 ids[b * width + t] = t < rowIds.Count ? rowIds[t] : padId;
-                labels[b * width + t] = t < rowLabels.Length ? rowLabels[t] : Sft.AnswerOnlyLoss.IgnoreIndex;
-                if (t > 0 && labels[b * width + t] != Sft.AnswerOnlyLoss.IgnoreIndex) answer++;
+                labels[b * width + t] = t < rowLabels.Length ? rowLabels[t] : AnswerOnlyLoss.IgnoreIndex;
+                if (t > 0 && labels[b * width + t] != AnswerOnlyLoss.IgnoreIndex) answer++;
             }
             real += rowIds.Count;
         }
@@ -61,7 +62,7 @@ public static class SftBatcher
 
     /// <summary>Response tokens <see cref="Collate"/> would count for <paramref name="plan"/>, without building tensors.</summary>
     public static long AnswerTokens(IReadOnlyList<SftExample> examples, SftBatchPlan plan) =>
-        plan.Rows.Sum(row => Concatenate(examples, row).Labels.Skip(1).LongCount(l => l != Sft.AnswerOnlyLoss.IgnoreIndex));
+        plan.Rows.Sum(row => Concatenate(examples, row).Labels.Skip(1).LongCount(l => l != AnswerOnlyLoss.IgnoreIndex));
 
     private static (IReadOnlyList<int> Ids, long[] Labels) Concatenate(IReadOnlyList<SftExample> examples, IReadOnlyList<int> row)
     {
@@ -71,7 +72,7 @@ public static class SftBatcher
         {
             var example = examples[index];
             IReadOnlyList<int> sequence = [.. example.PromptIds, .. example.ResponseIds];
-            labels.AddRange(Sft.AnswerOnlyLoss.Labels(sequence, example.PromptIds.Count, example.ResponseIds.Count, 0));
+            labels.AddRange(AnswerOnlyLoss.Labels(sequence, example.PromptIds.Count, example.ResponseIds.Count, 0));
             ids.AddRange(sequence);
         }
         return (ids, labels.ToArray());

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using LoraPar.Model.Llama;
+using LoraPar.Model.Objectives;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Training.Guards;
 using LoraPar.Training.Monitoring;
 using LoraPar.Training.Schedules;
-using LoraPar.Training.Sft;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using LoraPar.Model.Objectives;
 using LoraPar.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;

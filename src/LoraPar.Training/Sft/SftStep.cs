@@ -1,4 +1,5 @@
 using LoraPar.Adapters.Masks;
+using LoraPar.Model.Objectives;
 using LoraPar.Training.Data;
 using LoraPar.Training.Precision;
 using TorchSharp;

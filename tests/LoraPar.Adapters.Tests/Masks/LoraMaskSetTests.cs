@@ -1,5 +1,6 @@
 using LoraPar.Adapters.Masks;
 using LoraPar.Core;
+using LoraPar.Model.Checkpoints;
 using static TorchSharp.torch;
 
 namespace LoraPar.Adapters.Tests.Masks;

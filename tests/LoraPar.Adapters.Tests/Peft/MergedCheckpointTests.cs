@@ -1,5 +1,6 @@
 using LoraPar.Adapters.Peft;
 using LoraPar.Core;
+using LoraPar.Model.Checkpoints;
 using static TorchSharp.torch;
 
 namespace LoraPar.Adapters.Tests.Peft;
@@ -19,7 +20,7 @@ public sealed class MergedCheckpointTests : TorchTest
 
         Assert.Equal("{\"model_type\": \"llama\"}", File.ReadAllText(Path.Combine(dir, "config.json")));
         var weightsPath = Path.Combine(dir, "model.safetensors");
-        var state = SafetensorsFile.Read(weightsPath);
+        var state = SafetensorsFile.ReadAll(weightsPath);
         Assert.Equal(hfKeys, state.Keys.Order());
         plain.load_state_dict(state);
         Assert.True(RelativeError(plain.forward(tokens), adapted.forward(tokens)) < 1e-5);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LoraPar.Adapters.Peft;
 using LoraPar.Core;
+using LoraPar.Model.Checkpoints;
 using static TorchSharp.torch;
 
 namespace LoraPar.Adapters.Tests.Peft;
@@ -40,7 +41,7 @@ public sealed class PeftAdapterFormatTests : TorchTest
         Assert.Equal("meta-llama/Llama-2-7b-hf", json["base_model_name_or_path"]!.GetValue<string>());
         Assert.Equal(["down_proj", "gate_proj", "k_proj", "q_proj", "up_proj", "v_proj"], json["target_modules"]!.AsArray().Select(n => n!.GetValue<string>()));
 
-        var raw = SafetensorsFile.Read(Path.Combine(dir, "adapter_model.safetensors"));
+        var raw = SafetensorsFile.ReadAll(Path.Combine(dir, "adapter_model.safetensors"));
         Assert.Contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight", raw.Keys);
         Assert.Contains("base_model.model.model.layers.1.mlp.down_proj.lora_B.weight", raw.Keys);
         Assert.Equal(24, raw.Count);

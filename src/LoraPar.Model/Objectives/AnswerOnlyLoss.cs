@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace LoraPar.Training.Sft;
+namespace LoraPar.Model.Objectives;
 
 /// <summary>The summed answer-token cross-entropy of a batch and the number of answer tokens it covers.</summary>
 /// <param name="Sum">Scalar float32 Σ −log p(label) over answer tokens (with gradient when the logits have one).</param>
@@ -9,14 +9,16 @@ namespace LoraPar.Training.Sft;
 public sealed record AnswerLossSum(Tensor Sum, long Tokens);
 
 /// <summary>
-/// Causal-LM cross-entropy on answer tokens only (paper §3.3: "prompt tokens masked"), with Hugging Face's label
-/// convention: <c>labels</c> has the shape of the input ids and holds the token id at answer positions and
-/// <see cref="IgnoreIndex"/> at prompt and padding positions. Position t's logits predict label t + 1:
+/// Causal-LM cross-entropy on answer tokens only (paper §3.3: "prompt tokens masked", "we focus only on output
+/// positions"), with Hugging Face's label convention: <c>labels</c> (B, T) has the shape of the input ids and holds the
+/// token id at answer positions and <see cref="IgnoreIndex"/> at prompt and padding positions. Position t's logits
+/// predict label t + 1:
 /// <code>
-/// L = Σ_{t : labels[t+1] ≠ −100} −log softmax(logits[t])[labels[t+1]]      (sum)
-/// mean = L / #{t : labels[t+1] ≠ −100}
+/// L = Σ_{t : labels[t+1] ≠ −100} −log softmax(logits[t])[labels[t+1]]      (Sum; Mean = L / #{t : labels[t+1] ≠ −100})
+/// Lₖ = (1 / nₖ) Σ_{t : labels[k, t+1] ≠ −100} −log softmax(logits[k, t])[labels[k, t+1]]   (PerExample, row k; nₖ its count)
 /// </code>
-/// Computed in float32 whatever the logits' dtype.
+/// Examples are independent, so ∂(Σₖ Lₖ)/∂(anything of row k) = ∂Lₖ/∂(that): one backward of the per-example sum serves
+/// every example's own gradient. Computed in float32 whatever the logits' dtype; no answer token means loss 0.
 /// </summary>
 public static class AnswerOnlyLoss
 {
@@ -28,11 +30,9 @@ public static class AnswerOnlyLoss
     {
         Check(logits, labels);
         using var scope = NewDisposeScope();
-        long batch = logits.shape[0], length = logits.shape[1], vocab = logits.shape[2];
-        if (length < 2) return new AnswerLossSum(zeros([], ScalarType.Float32, logits.device).MoveToOuterDisposeScope(), 0);
-        var predicted = logits.narrow(1, 0, length - 1).to_type(ScalarType.Float32).reshape(batch * (length - 1), vocab); // (B·(T−1), V)
-        var targets = labels.narrow(1, 1, length - 1).reshape(batch * (length - 1));                                      // (B·(T−1))
-        var sum = nn.functional.cross_entropy(predicted, targets, ignore_index: IgnoreIndex, reduction: nn.Reduction.Sum);
+        if (logits.shape[1] < 2) return new AnswerLossSum(zeros([], ScalarType.Float32, logits.device).MoveToOuterDisposeScope(), 0);
+        var (predicted, targets) = Shifted(logits, labels);
+        var sum = nn.functional.cross_entropy(predicted, targets.flatten(), ignore_index: IgnoreIndex, reduction: nn.Reduction.Sum);
         var tokens = targets.ne(IgnoreIndex).sum().item<long>();
         return new AnswerLossSum(sum.MoveToOuterDisposeScope(), tokens);
     }
@@ -43,6 +43,20 @@ public static class AnswerOnlyLoss
         using var scope = NewDisposeScope();
         var (sum, tokens) = Sum(logits, labels);
         return sum.div(Math.Max(1, tokens)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Per-example mean losses (B) of <paramref name="logits"/> (B, T, V) against <paramref name="labels"/> (B, T); a row without answer tokens has loss 0.</summary>
+    public static Tensor PerExample(Tensor logits, Tensor labels)
+    {
+        Check(logits, labels);
+        using var scope = NewDisposeScope();
+        long batch = logits.shape[0], length = logits.shape[1];
+        if (length < 2) return zeros([batch], ScalarType.Float32, logits.device).MoveToOuterDisposeScope();
+        var (predicted, targets) = Shifted(logits, labels);
+        var tokenLoss = nn.functional.cross_entropy(predicted, targets.flatten(),
+            ignore_index: IgnoreIndex, reduction: nn.Reduction.None).view(batch, length - 1);                     // (B, T−1), 0 where ignored
+        var counts = targets.ne(IgnoreIndex).sum(dim: 1).clamp_min(1).to_type(ScalarType.Float32);                 // (B)
+        return (tokenLoss.sum(dim: 1) / counts).MoveToOuterDisposeScope();                                         // (B)
     }
 
     /// <summary>
@@ -57,6 +71,15 @@ public static class AnswerOnlyLoss
         Array.Fill(labels, IgnoreIndex);
         for (var t = promptLength; t < promptLength + responseLength; t++) labels[t] = ids[t];
         return labels;
+    }
+
+    /// <summary>The float32 logits of positions 0 … T−2 as (B·(T−1), V) and the labels they predict, positions 1 … T−1, as (B, T−1).</summary>
+    private static (Tensor Predicted, Tensor Targets) Shifted(Tensor logits, Tensor labels)
+    {
+        long batch = logits.shape[0], length = logits.shape[1], vocab = logits.shape[2];
+        var predicted = logits.narrow(1, 0, length - 1).to_type(ScalarType.Float32).reshape(batch * (length - 1), vocab); // (B·(T−1), V)
+        var targets = labels.narrow(1, 1, length - 1);                                                                    // (B, T−1)
+        return (predicted, targets);
     }
 
     private static void Check(Tensor logits, Tensor labels)
