@@ -1,6 +1,7 @@
 using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
 using LoraPar.Model.Llama;
+using LoraPar.Model.Objectives;
 using LoraPar.Model.Runtime;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Training.Data;
@@ -30,10 +31,10 @@ internal sealed class TinyLm : IDisposable
     public LoraMaskSet Masks { get; }
 
     /// <summary>"What is a+b?" → "c", for a, b in 0..4 (25 examples).</summary>
-    public IReadOnlyList<SftExample> Examples() =>
+    public IReadOnlyList<AnswerExample> Examples() =>
         (from a in Enumerable.Range(0, 5)
          from b in Enumerable.Range(0, 5)
-         select SftExample.Encode(Tokenizer, $"Q: What is {a}+{b}?\n", (a + b).ToString())).ToList();
+         select AnswerExample.Encode(Tokenizer, $"Q: What is {a}+{b}?\n", (a + b).ToString())).ToList();
 
     public Dictionary<string, Tensor> Snapshot() => Adapters.Snapshot();
 

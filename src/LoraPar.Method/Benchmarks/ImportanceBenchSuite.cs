@@ -4,6 +4,7 @@ using LoraPar.Core;
 using LoraPar.Core.Benchmarks;
 using LoraPar.Method.Importance;
 using LoraPar.Model.Llama;
+using LoraPar.Model.Objectives;
 using LoraPar.Model.Runtime;
 using LoraPar.Model.Tokenizers;
 using static TorchSharp.torch;

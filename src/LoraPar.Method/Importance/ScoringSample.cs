@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Model.Objectives;
 using static TorchSharp.torch;
 
 namespace LoraPar.Method.Importance;

@@ -2,6 +2,7 @@ using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
 using LoraPar.Core.Benchmarks;
 using LoraPar.Model.Llama;
+using LoraPar.Model.Objectives;
 using LoraPar.Model.Runtime;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Synthetic;
@@ -63,10 +64,10 @@ public sealed class TrainingBenchSuite : IBenchSuite
     }
 
     /// <summary>System-1 and System-2 train items of the default synthetic task in the GSM8K layout.</summary>
-    private static List<SftExample> Examples(CharTokenizer tokenizer)
+    private static List<AnswerExample> Examples(CharTokenizer tokenizer)
     {
         var task = DualSystemTaskGenerator.Generate(new DualSystemTaskConfig { System1 = new(64, 0), System2 = new(64, 0) });
-        return task.Train.Select(item => SftExample.Encode(tokenizer, TaskPrompt.Prompt(item.Question, PromptStyle.Gsm8k),
+        return task.Train.Select(item => AnswerExample.Encode(tokenizer, TaskPrompt.Prompt(item.Question, PromptStyle.Gsm8k),
             TaskPrompt.Completion(item, PromptStyle.Gsm8k))).ToList();
     }
 

@@ -37,7 +37,7 @@ public static class SftBatcher
         options.Packing ? Plan(lengths, options, seed, 0).Count : (lengths.Count + options.BatchSize - 1) / options.BatchSize;
 
     /// <summary>Collates the rows of <paramref name="plan"/> into right-padded tensors on <paramref name="device"/>.</summary>
-    public static SftBatch Collate(IReadOnlyList<SftExample> examples, SftBatchPlan plan, int padId, Device device)
+    public static SftBatch Collate(IReadOnlyList<AnswerExample> examples, SftBatchPlan plan, int padId, Device device)
     {
         var rows = plan.Rows.Select(row => Concatenate(examples, row)).ToList();
         var width = rows.Max(r => r.Ids.Count);
@@ -61,10 +61,10 @@ public static class SftBatcher
     }
 
     /// <summary>Response tokens <see cref="Collate"/> would count for <paramref name="plan"/>, without building tensors.</summary>
-    public static long AnswerTokens(IReadOnlyList<SftExample> examples, SftBatchPlan plan) =>
+    public static long AnswerTokens(IReadOnlyList<AnswerExample> examples, SftBatchPlan plan) =>
         plan.Rows.Sum(row => Concatenate(examples, row).Labels.Skip(1).LongCount(l => l != AnswerOnlyLoss.IgnoreIndex));
 
-    private static (IReadOnlyList<int> Ids, long[] Labels) Concatenate(IReadOnlyList<SftExample> examples, IReadOnlyList<int> row)
+    private static (IReadOnlyList<int> Ids, long[] Labels) Concatenate(IReadOnlyList<AnswerExample> examples, IReadOnlyList<int> row)
     {
         var ids = new List<int>();
         var labels = new List<long>();

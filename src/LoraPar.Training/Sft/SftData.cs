@@ -1,3 +1,4 @@
+using LoraPar.Model.Objectives;
 using LoraPar.Training.Data;
 
 namespace LoraPar.Training.Sft;
@@ -6,7 +7,7 @@ namespace LoraPar.Training.Sft;
 /// <param name="Train">The training split (stage 1: System-1 data); empty is bad input.</param>
 /// <param name="Eval">The held-out split whose answer loss is reported (may be empty).</param>
 /// <param name="PadId">The tokenizer's padding id (padding carries no label, so any valid id works).</param>
-public sealed record SftData(IReadOnlyList<SftExample> Train, IReadOnlyList<SftExample> Eval, int PadId);
+public sealed record SftData(IReadOnlyList<AnswerExample> Train, IReadOnlyList<AnswerExample> Eval, int PadId);
 
 /// <summary>The outcome of an SFT stage.</summary>
 /// <param name="Steps">Optimizer steps of the stage (all done).</param>

@@ -12,7 +12,7 @@ public static class SftEvaluator
     /// Σ answer-token loss / answer tokens over <paramref name="examples"/>, in micro-batches of <paramref name="batchSize"/>
     /// rows sorted by length; the model's train/eval mode is restored afterwards.
     /// </summary>
-    public static (double Loss, long Tokens) Loss(nn.Module<Tensor, Tensor> model, IReadOnlyList<SftExample> examples, int batchSize,
+    public static (double Loss, long Tokens) Loss(nn.Module<Tensor, Tensor> model, IReadOnlyList<AnswerExample> examples, int batchSize,
         int padId, Device device)
     {
         if (examples.Count == 0) return (double.NaN, 0);

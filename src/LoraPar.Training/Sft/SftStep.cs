@@ -24,7 +24,7 @@ internal sealed class SftStep(nn.Module<Tensor, Tensor> model, IReadOnlyDictiona
     MaskedAdamW optimizer, double maxGradNorm, int padId, Device device)
 {
     /// <summary>Runs the step over <paramref name="microBatches"/> of <paramref name="examples"/> at <paramref name="learningRate"/>.</summary>
-    public SftStepOutcome Run(IReadOnlyList<SftExample> examples, IReadOnlyList<SftBatchPlan> microBatches, double learningRate, DynamicLossScale scale)
+    public SftStepOutcome Run(IReadOnlyList<AnswerExample> examples, IReadOnlyList<SftBatchPlan> microBatches, double learningRate, DynamicLossScale scale)
     {
         var answerTokens = Math.Max(1L, microBatches.Sum(plan => SftBatcher.AnswerTokens(examples, plan)));
         optimizer.ZeroGrad();

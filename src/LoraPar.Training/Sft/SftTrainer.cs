@@ -1,6 +1,7 @@
 using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
 using LoraPar.Core;
+using LoraPar.Model.Objectives;
 using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Data;
 using LoraPar.Training.Guards;
@@ -82,17 +83,17 @@ public sealed class SftTrainer
     }
 
     /// <summary>The mean answer-token loss of the current model on <paramref name="examples"/>.</summary>
-    public double EvaluationLoss(IReadOnlyList<SftExample> examples, int padId)
+    public double EvaluationLoss(IReadOnlyList<AnswerExample> examples, int padId)
     {
         var prepared = SftDataset.Prepare(examples, options.Batching.MaxLength).Examples;
         return SftEvaluator.Loss(model, prepared, options.Batching.BatchSize, padId, adapters.Tensors.Values.First().device).Loss;
     }
 
     /// <summary>The mutable progress of one run of the step loop.</summary>
-    private sealed class Loop(IReadOnlyList<SftExample> examples, IReadOnlyList<int> lengths, int stepsPerEpoch, int total, Device device,
+    private sealed class Loop(IReadOnlyList<AnswerExample> examples, IReadOnlyList<int> lengths, int stepsPerEpoch, int total, Device device,
         int padId, string? lastCheckpoint, DynamicLossScale scale)
     {
-        public IReadOnlyList<SftExample> Examples { get; } = examples;
+        public IReadOnlyList<AnswerExample> Examples { get; } = examples;
         public IReadOnlyList<int> Lengths { get; } = lengths;
         public int StepsPerEpoch { get; } = stepsPerEpoch;
         public int Total { get; } = total;
@@ -108,7 +109,7 @@ public sealed class SftTrainer
         public (int Epoch, IReadOnlyList<SftBatchPlan> Plan)? EpochPlan { get; set; }
     }
 
-    private void RunSteps(Loop loop, int start, IReadOnlyList<SftExample> eval, CheckpointContent content, TrainingRun run,
+    private void RunSteps(Loop loop, int start, IReadOnlyList<AnswerExample> eval, CheckpointContent content, TrainingRun run,
         ITrainingMonitor monitor, MaskedAdamW optimizer, LoraMaskSet deviceMasks, CancellationToken cancel)
     {
         var schedule = new WarmupCosineSchedule(options.LearningRate, loop.Total, options.WarmupRatio);
@@ -163,7 +164,7 @@ public sealed class SftTrainer
         return loop.EpochPlan.Value.Plan.Skip(s % loop.StepsPerEpoch * accumulation).Take(accumulation).ToList();
     }
 
-    private double Evaluate(IReadOnlyList<SftExample> eval, int step, Device device, int padId, ITrainingMonitor monitor)
+    private double Evaluate(IReadOnlyList<AnswerExample> eval, int step, Device device, int padId, ITrainingMonitor monitor)
     {
         var (loss, tokens) = SftEvaluator.Loss(model, eval, options.Batching.BatchSize, padId, device);
         monitor.OnEvaluation(new EvaluationLog(StageName, step, loss, tokens));

@@ -61,6 +61,9 @@ public sealed class LoraMaskSetTests : TorchTest
         Assert.Contains("not bool masks", Assert.Throws<BadInputException>(() => LoraMaskSet.Load(path, CPU)).Message);
         File.WriteAllText(path, "garbage");
         Assert.Throws<BadInputException>(() => LoraMaskSet.Load(path, CPU));
+        var json = System.Text.Encoding.ASCII.GetBytes("{\"x.lora_A\":{\"dtype\":\"F8_E4M3\",\"shape\":[2],\"data_offsets\":[0,2]}}");
+        File.WriteAllBytes(path, [.. BitConverter.GetBytes((long)json.Length), .. json, 0, 0]);
+        Assert.Contains("unsupported dtype F8_E4M3", Assert.Throws<BadInputException>(() => LoraMaskSet.Load(path, CPU)).Message);
         File.Delete(path);
     }
 }

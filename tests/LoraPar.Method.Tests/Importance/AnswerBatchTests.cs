@@ -19,15 +19,4 @@ public sealed class AnswerBatchTests
         Assert.Equal([1L, 4, 6, 0, 1, 7, 8, 2], batch.InputIds.data<long>().ToArray());
         Assert.Equal([Ignore, Ignore, 6, Ignore, Ignore, 7, 8, 2], batch.Labels.data<long>().ToArray());
     }
-
-    [Fact]
-    public void Fitting_truncates_the_response_and_drops_examples_without_a_response_token()
-    {
-        var example = new AnswerExample([1, 2, 3], [4, 5, 6]);
-        Assert.Same(example, example.Fitted(6));
-        Assert.Equal([4], example.Fitted(4)!.ResponseIds);
-        Assert.Null(example.Fitted(3));
-        Assert.Null(new AnswerExample([1], []).Fitted(8));
-        Assert.Null(new AnswerExample([], [4]).Fitted(8));
-    }
 }

@@ -2,6 +2,7 @@ using LoraPar.Adapters;
 using LoraPar.Core;
 using LoraPar.Method.Importance;
 using LoraPar.Model.Llama;
+using LoraPar.Model.Objectives;
 using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,6 +1,7 @@
 using LoraPar.Adapters;
 using LoraPar.Method.Importance;
 using LoraPar.Model.Llama;
+using LoraPar.Model.Objectives;
 using LoraPar.Model.Tokenizers;
 
 namespace LoraPar.Method.Tests.Importance;

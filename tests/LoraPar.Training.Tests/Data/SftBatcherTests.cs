@@ -1,5 +1,5 @@
+using LoraPar.Model.Objectives;
 using LoraPar.Model.Runtime;
-using LoraPar.Model.Tokenizers;
 using LoraPar.Training.Data;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,9 +10,9 @@ public sealed class SftBatcherTests
 {
     public SftBatcherTests() => TorchRuntime.EnsureInitialized();
 
-    private static readonly SftExample A = new([1, 5, 6], [7, 2]);
-    private static readonly SftExample B = new([1, 8], [9, 10, 2]);
-    private static readonly SftExample C = new([1, 4], [2]);
+    private static readonly AnswerExample A = new([1, 5, 6], [7, 2]);
+    private static readonly AnswerExample B = new([1, 8], [9, 10, 2]);
+    private static readonly AnswerExample C = new([1, 4], [2]);
 
     [Fact]
     public void Collate_pads_right_and_labels_only_responses()
@@ -68,26 +68,5 @@ public sealed class SftBatcherTests
         Assert.All(plan.SelectMany(b => b.Rows), row => Assert.True(row.Count * 5 <= 16));
         Assert.Equal(7, plan.Sum(b => b.Rows.Count));            // 20 examples, 3 per row
         Assert.Equal(4, plan.Count);
-    }
-
-    [Fact]
-    public void Encode_separates_prompt_and_response_and_appends_eos()
-    {
-        var tokenizer = CharTokenizer.Create("ab12 :");
-        var example = SftExample.Encode(tokenizer, "a: ", "12");
-        Assert.Equal(tokenizer.Encode("a: "), example.PromptIds);
-        Assert.Equal(tokenizer.BosId, example.PromptIds[0]);
-        Assert.Equal([.. tokenizer.Encode("12", addBos: false), tokenizer.EosId], example.ResponseIds);
-    }
-
-    [Fact]
-    public void Truncation_cuts_from_the_right_and_drops_examples_without_a_response()
-    {
-        Assert.Equal(new SftExample(A.PromptIds, [7]).ResponseIds, A.Truncated(4).ResponseIds);
-        Assert.Empty(A.Truncated(3).ResponseIds);
-        var dataset = SftDataset.Prepare([A, B, C], maxLength: 3);
-        Assert.Equal(2, dataset.Examples.Count);
-        Assert.Equal(1, dataset.Dropped);
-        Assert.Equal(2, dataset.ResponseTokens);
     }
 }

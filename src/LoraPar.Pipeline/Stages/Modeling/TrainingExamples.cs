@@ -1,8 +1,7 @@
-using LoraPar.Method.Importance;
+using LoraPar.Model.Objectives;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Pipeline.Stages.Data;
 using LoraPar.Pipeline.Stages.Labels;
-using LoraPar.Training.Data;
 
 namespace LoraPar.Pipeline.Stages.Modeling;
 
@@ -14,10 +13,6 @@ public static class TrainingExamples
         context.UpstreamDirectory(StageKinds.Labels), system == 1 ? LabelsStage.System1File : LabelsStage.System2File));
 
     /// <summary>Prompt and response token ids (response ends in EOS) of every row.</summary>
-    public static IReadOnlyList<SftExample> Encode(TextTokenizer tokenizer, IEnumerable<DatasetRow> rows) =>
-        rows.Select(r => SftExample.Encode(tokenizer, r.Prompt, r.Response)).ToList();
-
-    /// <summary>The same examples in the importance scorer's shape.</summary>
-    public static IReadOnlyList<AnswerExample> ForScoring(IEnumerable<SftExample> examples) =>
-        examples.Select(e => new AnswerExample(e.PromptIds, e.ResponseIds)).ToList();
+    public static IReadOnlyList<AnswerExample> Encode(TextTokenizer tokenizer, IEnumerable<DatasetRow> rows) =>
+        rows.Select(r => AnswerExample.Encode(tokenizer, r.Prompt, r.Response)).ToList();
 }

@@ -1,5 +1,6 @@
 using LoraPar.Adapters;
 using LoraPar.Method.Importance;
+using LoraPar.Model.Objectives;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Reporting;
@@ -59,8 +60,8 @@ public sealed class ScoresStage : IStage
         var settings = context.Manifest.Importance;
         var splits = new Dictionary<DualSystem, IReadOnlyList<AnswerExample>>
         {
-            [DualSystem.System1] = TrainingExamples.ForScoring(TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 1))),
-            [DualSystem.System2] = TrainingExamples.ForScoring(TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 2))),
+            [DualSystem.System1] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 1)),
+            [DualSystem.System2] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 2)),
         };
         var options = new ImportanceScorerOptions
         {
