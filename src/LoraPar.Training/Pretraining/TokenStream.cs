@@ -57,7 +57,7 @@ public sealed class TokenStream
             throw new BadInputException($"pretrain: the corpus has {ids.Length} tokens, fewer than one window of {length}; lower sequence_length or enlarge the corpus.");
         var random = DeterministicRandom.ForStream(seed, step);
         var lastStart = ids.Length - length;
-        var startable = alignment == WindowAlignment.DocumentStart ? Array.FindLastIndex(documentStarts, s => s <= lastStart) : -1;
+        var startable = alignment == WindowAlignment.DocumentStart ? LastDocumentStartingBy(lastStart) : -1;
         var windows = new long[count * length];
         for (var row = 0; row < count; row++)
         {
@@ -65,5 +65,12 @@ public sealed class TokenStream
             for (var t = 0; t < length; t++) windows[row * length + t] = ids[start + t];
         }
         return windows;
+    }
+
+    /// <summary>The index of the last document that starts at or before <paramref name="position"/> (starts are ascending; the first is 0).</summary>
+    private int LastDocumentStartingBy(int position)
+    {
+        var found = Array.BinarySearch(documentStarts, position);
+        return found >= 0 ? found : ~found - 1;
     }
 }
