@@ -21,15 +21,8 @@ public sealed class BaseEvalStage : IStage
     public int Version => 1;
 
     /// <inheritdoc />
-    public StageDeclaration? Declare(PipelineManifest manifest)
-    {
-        var eval = manifest.Eval;
-        if (!eval.Points.Contains(EvalPoint.Base)) return null;
-        var upstream = EvalSuite.UsesDataStage(eval) ? new List<string> { StageKinds.Data } : [];
-        upstream.AddRange(StageInputs.BaseUpstream(manifest));
-        return new(upstream, [.. StageInputs.BaseReads, .. EvalSuite.SettingsReads],
-            [.. StageInputs.BaseInputs(manifest), .. EvalSuite.Inputs(eval)]);
-    }
+    public StageDeclaration? Declare(PipelineManifest manifest) =>
+        manifest.Eval.Points.Contains(EvalPoint.Base) ? EvalSuite.Declaration(manifest, [], []) : null;
 
     /// <inheritdoc />
     public void Execute(StageContext context)
@@ -37,7 +30,7 @@ public sealed class BaseEvalStage : IStage
         using var scope = torch.NewDisposeScope();
         using var base_ = BaseModel.Load(context);
         base_.Model.eval();
-        var metrics = EvalSuite.Run(context, base_, [EvalPoint.Base], _ => null);
+        var metrics = EvalSuite.Run(context, base_, [EvalPoint.Base], _ => { });
         MetricsFile.Write(context.OutputPath(MetricsFile.FileName), metrics);
     }
 }

@@ -26,17 +26,10 @@ public sealed class EvalStage : IStage
     public int Version => 2;
 
     /// <inheritdoc />
-    public StageDeclaration? Declare(PipelineManifest manifest)
-    {
-        var eval = manifest.Eval;
-        var upstream = new List<string>();
-        if (EvalSuite.UsesDataStage(eval)) upstream.Add(StageKinds.Data);
-        if (eval.Points.Contains(EvalPoint.Base)) upstream.Add(StageKinds.EvalBase);
-        upstream.AddRange(TrainedPoints(eval).Select(p => TrainedStage(manifest, p)).Distinct());
-        upstream.AddRange(StageInputs.BaseUpstream(manifest));
-        return new(upstream, [.. StageInputs.BaseReads, "method", "lora", .. EvalSuite.SettingsReads, "eval.points"],
-            [.. StageInputs.BaseInputs(manifest), .. EvalSuite.Inputs(eval)]);
-    }
+    public StageDeclaration? Declare(PipelineManifest manifest) => EvalSuite.Declaration(manifest,
+        [.. manifest.Eval.Points.Contains(EvalPoint.Base) ? [StageKinds.EvalBase] : Array.Empty<string>(),
+         .. TrainedPoints(manifest.Eval).Select(p => TrainedStage(manifest, p)).Distinct()],
+        ["method", "lora", "eval.points"]);
 
     /// <inheritdoc />
     public void Execute(StageContext context)
@@ -67,9 +60,6 @@ public sealed class EvalStage : IStage
         point == EvalPoint.Stage1 ? StageOrder.First(manifest.Method) : StageOrder.Last(manifest.Method);
 
     /// <summary>Loads the adapter trained by the stage <paramref name="point"/> names (stage 1: the recipe's first, stage 2: its last).</summary>
-    private static IDisposable? LoadTrained(StageContext context, LoraAdapterSet adapters, EvalPoint point)
-    {
+    private static void LoadTrained(StageContext context, LoraAdapterSet adapters, EvalPoint point) =>
         AdapterState.Load(adapters, Path.Combine(context.UpstreamDirectory(TrainedStage(context.Manifest, point)), AdapterState.AdapterFolder));
-        return null;
-    }
 }

@@ -27,6 +27,16 @@ public static class EvalSuite
         ["eval.benchmarks", "eval.max_new_tokens", "eval.batch_size", "eval.limit", "eval.temperature", "eval.mmlu", "eval.humaneval"];
 
     /// <summary>Whether the benchmarks include answer accuracy (GSM8K or the synthetic task), read from the data stage.</summary>
+    /// <summary>
+    /// The declaration both eval stages share — the data stage when a benchmark reads it, the base model's upstream, the base
+    /// and eval settings, the base and benchmark files — plus <paramref name="upstream"/> and <paramref name="reads"/>.
+    /// </summary>
+    public static StageDeclaration Declaration(PipelineManifest manifest, IEnumerable<string> upstream, IEnumerable<string> reads) => new(
+        [.. UsesDataStage(manifest.Eval) ? [StageKinds.Data] : Array.Empty<string>(), .. upstream, .. StageInputs.BaseUpstream(manifest)],
+        [.. StageInputs.BaseReads, .. reads, .. SettingsReads],
+        [.. StageInputs.BaseInputs(manifest), .. Inputs(manifest.Eval)]);
+
+    /// <summary>Whether a benchmark reads the data stage's eval rows.</summary>
     public static bool UsesDataStage(EvalSection eval) => eval.Benchmarks.Any(b => b is Benchmark.Gsm8k or Benchmark.Synthetic);
 
     /// <summary>The benchmark files whose bytes enter the key: MMLU test (and dev when shots are taken), HumanEval problems.</summary>
@@ -60,11 +70,11 @@ public static class EvalSuite
     }
 
     /// <summary>
-    /// Evaluates every benchmark at every point: <paramref name="enter"/> puts the model into a point's state (and returns what
-    /// leaves it). Returns the metrics of all of them.
+    /// Evaluates every benchmark at every point: <paramref name="enter"/> puts the model into a point's state (e.g. loads that
+    /// point's adapter). Returns the metrics of all of them.
     /// </summary>
     public static Dictionary<string, double> Run(StageContext context, BaseModel model, IReadOnlyList<EvalPoint> points,
-        Func<EvalPoint, IDisposable?> enter)
+        Action<EvalPoint> enter)
     {
         var benchmarks = Benchmarks(context);
         var generator = new Generator(model.Model, model.Tokenizer);
@@ -74,7 +84,7 @@ public static class EvalSuite
         var metrics = new Dictionary<string, double>();
         foreach (var point in points)
         {
-            using var state = enter(point);
+            enter(point);
             var target = new EvalTarget(generator, scorer, KebabCase.Name(point));
             foreach (var benchmark in benchmarks)
                 foreach (var (name, value) in benchmark.Evaluate(target, run)) metrics[name] = value;
