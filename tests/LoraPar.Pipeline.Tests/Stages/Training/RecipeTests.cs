@@ -34,6 +34,7 @@ public sealed class RecipeTests : IDisposable
         TorchRuntime.EnsureInitialized();
         Directory.CreateDirectory(Path.Combine(_root, "experiments"));
         File.Copy(Path.Combine(CiRun.RepositoryRoot(), "experiments", "ci.toml"), Path.Combine(_root, "experiments", "ci.toml"));
+        File.WriteAllText(Path.Combine(_root, "experiments", "tiny.toml"), Tiny);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -66,26 +67,13 @@ public sealed class RecipeTests : IDisposable
         Assert.NotEqual(Stage(loraPar, "sft").Key, sft.Key);
     }
 
+    /// <summary>Runs <paramref name="recipe"/> on top of the tiny settings (each recipe manifest extends tiny.toml).</summary>
     private RunSummary Run(string name, string recipe)
     {
         var path = Path.Combine(_root, "experiments", name + ".toml");
-        File.WriteAllText(path, $"name = \"{name}\"\n" + recipe.Split("\n[")[0] + "\n" + Merge(recipe));
+        File.WriteAllText(path, $"extends = \"tiny.toml\"\nname = \"{name}\"\n{recipe}\n");
         var service = new PipelineService(PipelineStages.CreateDefault(), new PipelineConsole(TextWriter.Null, Interactive: false), _root);
         return service.Run(new RunRequest(path), CancellationToken.None)!;
-    }
-
-    /// <summary>The tiny settings with the recipe's own tables appended (TOML forbids defining a table twice, so they are merged by hand).</summary>
-    private static string Merge(string recipe)
-    {
-        var tables = recipe.Split("\n[").Skip(1).Select(t => "[" + t).ToList();
-        var text = Tiny;
-        foreach (var table in tables)
-        {
-            var header = table[..(table.IndexOf(']') + 1)];
-            var body = table[(header.Length + 1)..];
-            text = text.Contains(header) ? text.Replace(header, header + "\n" + body) : text + "\n" + table;
-        }
-        return text;
     }
 
     private static List<string> Kinds(IEnumerable<PlannedStage> stages) => stages.Select(s => s.Kind).ToList();
