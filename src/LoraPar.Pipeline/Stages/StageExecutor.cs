@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using LoraPar.Core;
+using LoraPar.Model.Runtime;
 using LoraPar.Pipeline.Progress;
 
 namespace LoraPar.Pipeline.Stages;
@@ -55,6 +56,9 @@ public static class StageExecutor
 
     private static void RunStage(PlannedStage node, StageContext context)
     {
+        // Stages touch TorchSharp in their first line (dispose scopes, devices): its native library must be loaded the way
+        // TorchRuntime does before that, whichever stage happens to run first (with a checkpoint source it is not pretrain).
+        TorchRuntime.EnsureInitialized();
         try
         {
             node.Stage.Execute(context);
