@@ -9,9 +9,10 @@ namespace LoraPar.Method.Importance;
 /// <see cref="GradientPath.Batched"/>: the adapters are swapped for <see cref="CapturingLoraLinear"/> wrappers; per batch,
 /// one forward, one <c>autograd.grad(Σₖ Lₖ, [y of every layer])</c>, then <see cref="PerExampleLoraGradients.Compute"/>.
 /// </summary>
-internal sealed class BatchedGradientPath(LlamaForCausalLM model, LoraAdapterSet adapters, int batchSize) : IPerExampleGradientPath
+internal sealed class BatchedGradientPath(LlamaForCausalLM model, LoraAdapterSet adapters, int batchSize, LoraCaptureForm? form)
+    : IPerExampleGradientPath
 {
-    private readonly LoraCaptureSession session = new(model, adapters);
+    private readonly LoraCaptureSession session = new(model, adapters, form);
 
     public int BatchSize { get; } = batchSize;
 

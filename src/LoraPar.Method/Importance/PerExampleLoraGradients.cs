@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace LoraPar.Method.Importance;
 
@@ -40,9 +41,12 @@ public static class PerExampleLoraGradients
         CheckShapes(x, h, gy, loraB);
         using var scope = NewDisposeScope();
         var (xx, hh, gg, bb) = (Upcast(x.detach()), Upcast(h.detach()), Upcast(gy.detach()), Upcast(loraB.detach()));
-        var gradB = gg.transpose(1, 2).bmm(hh) * scale;   // (batch, out, T) @ (batch, T, r) -> (batch, out, r)
-        var gh = gg.matmul(bb);                           // (batch, T, out) @ (out, r) -> (batch, T, r): Bᵀ gy per token
-        var gradA = gh.transpose(1, 2).bmm(xx) * scale;   // (batch, r, T) @ (batch, T, in) -> (batch, r, in)
+        // The thin rank-r products are laid out the way CPU GEMM runs them fastest: the rank as the small output dimension of
+        // a "linear" (gy · (s·Bᵀ)ᵀ), and both per-example products as (r, T) @ (T, features), the wide side last.
+        var scaledBt = bb.t().mul(scale).contiguous();                               // (r, out): s·Bᵀ
+        var gh = functional.linear(gg, scaledBt);                                    // (batch, T, out) → (batch, T, r): s·Bᵀ gy per token
+        var gradA = gh.transpose(1, 2).bmm(xx);                                      // (batch, r, T) @ (batch, T, in) → (batch, r, in)
+        var gradB = hh.mul(scale).transpose(1, 2).bmm(gg).transpose(1, 2);           // (batch, r, T) @ (batch, T, out) → (batch, r, out) → (batch, out, r)
         return new LoraGradientPair(gradA.MoveToOuterDisposeScope(), gradB.MoveToOuterDisposeScope());
     }
 
