@@ -59,6 +59,25 @@ public sealed class ImportanceScorerTests
     }
 
     [Fact]
+    public void Length_sorted_batches_of_any_size_give_the_same_scores()
+    {
+        using var tiny = TinyLoraModel.Create();
+        var splits = Splits(tiny);
+        Assert.True(splits.Values.All(s => s.Select(e => e.Length).Distinct().Count() > 2), "the splits must need padding in any batch");
+        using var one = Scorer(tiny, GradientPath.Batched, batchSize: 1).Score(splits);      // no padding at all
+        foreach (var size in new[] { 2, 3, 7 })
+        {
+            using var batched = Scorer(tiny, GradientPath.Batched, batchSize: size).Score(splits);
+            foreach (var system in DualSystemNames.All)
+                foreach (var name in one.Scores.Names)
+                {
+                    var rel = RelativeError(batched.Scores[system, name], one.Scores[system, name]);
+                    Assert.True(rel <= 1e-6, $"batch size {size}, {system} {name}: rel {rel}");
+                }
+        }
+    }
+
+    [Fact]
     public void Scoring_leaves_the_adapters_the_model_outputs_and_the_training_mode_unchanged()
     {
         using var tiny = TinyLoraModel.Create();
