@@ -32,6 +32,9 @@ public sealed record LoraGradientPair(Tensor A, Tensor B) : IDisposable
 /// </list>
 /// Padding and prompt positions need no special case: their gy is zero when the loss masks them. The layer input x must be
 /// the one the LoRA branch saw (after dropout; score with dropout 0). Half-precision inputs are computed in float32.
+/// The per-example tensors are materialised on purpose: F̂ needs the square of every element of every example's gradient,
+/// and the Gram-matrix identity that avoids materialising (‖gₖ‖² = Σₜₜ′ (gyₜ·gyₜ′)(hₜ·hₜ′)) yields only a whole-tensor
+/// norm per example, at T² cost, not the element-wise squares; the products here cost T·r·(in + out) per example.
 /// </summary>
 public static class PerExampleLoraGradients
 {
