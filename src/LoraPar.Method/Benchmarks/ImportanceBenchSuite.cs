@@ -17,9 +17,13 @@ namespace LoraPar.Method.Benchmarks;
 /// per-example loop (one backward per example), alternating in the same process on the same samples. Figures: the speed-up
 /// (median times), the largest relative difference of any score tensor between the two, and the peak resident set of each
 /// side (process working set; on Linux its peak is reset before each side's first pass; CPU memory only, not GPU memory).
-/// Both sides do the same arithmetic (forward, backward through the activations); batching saves per-operation overhead, so
-/// on a CPU, where this model is compute-bound, the ratio stays well below the GPU-minded goal (measured 2026-11 on the shared
-/// 2-core host with passive OpenMP waiting: 1.6–1.9× with 2 threads, 1.6× with one).
+/// Both sides do the same arithmetic: forward plus backward through the activations, about 58 GFLOP batched (0.75 % padding
+/// after length sorting) against 60 GFLOP in the loop. The batched side saves the per-operation overhead of 128 small
+/// passes (about half of the loop's time on a CPU: a d = 16 copy of the model, with next to no arithmetic, takes 55 % of the
+/// d = 128 loop's time) and the rank-r branch (it multiplies float32 layers with the merged weight W + s·B·A, see
+/// <see cref="LoraCaptureForm"/>), and then runs near this CPU's GEMM ceiling. So on a CPU the ratio is bounded by about
+/// loop time / arithmetic time ≈ 2.5×, well below the GPU-minded goal (measured 2026-11 on the shared 2-core host:
+/// 2.1–3.2×, 2.2–2.3× while the host was quiet; 1.5–1.9× before the merged-weight capture).
 /// </summary>
 public sealed class ImportanceBenchSuite : IBenchSuite
 {

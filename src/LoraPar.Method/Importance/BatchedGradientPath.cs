@@ -6,12 +6,15 @@ using static TorchSharp.torch;
 namespace LoraPar.Method.Importance;
 
 /// <summary>
-/// <see cref="GradientPath.Batched"/>: the adapters are swapped for <see cref="CapturingLoraLinear"/> wrappers; per batch,
-/// one forward, one <c>autograd.grad(Σₖ Lₖ, [y of every layer])</c>, then <see cref="PerExampleLoraGradients.Compute"/>.
+/// <see cref="GradientPath.Batched"/>: the adapters are swapped for <see cref="CapturingLoraLinear"/> wrappers (merged weight
+/// for float32 layers, see <see cref="LoraCaptureForm"/>); per batch, one forward, one <c>autograd.grad(Σₖ Lₖ, [capture
+/// output of every layer])</c> that gives ∂L/∂y everywhere, then <see cref="PerExampleLoraGradients.Compute"/>. Batches come
+/// length-sorted (<see cref="ScoringSample.Batches"/>), so padding is a few per cent of the tokens.
 /// </summary>
-internal sealed class BatchedGradientPath(LlamaForCausalLM model, LoraAdapterSet adapters, int batchSize) : IPerExampleGradientPath
+internal sealed class BatchedGradientPath(LlamaForCausalLM model, LoraAdapterSet adapters, int batchSize, LoraCaptureForm? form)
+    : IPerExampleGradientPath
 {
-    private readonly LoraCaptureSession session = new(model, adapters);
+    private readonly LoraCaptureSession session = new(model, adapters, form);
 
     public int BatchSize { get; } = batchSize;
 

@@ -7,26 +7,35 @@ namespace LoraPar.Method.Importance;
 
 /// <summary>What one LoRA layer saw and produced in the last forward pass.</summary>
 /// <param name="Input">x (B, T, in): the branch input, in the adapter dtype (dropout-free).</param>
-/// <param name="Rank">h = x Aᵀ (B, T, r): the rank-r activations.</param>
-/// <param name="Output">y = s · h Bᵀ (B, T, out): the scaled LoRA branch output, part of the autograd graph.</param>
+/// <param name="Rank">h = x Aᵀ (B, T, r): the rank-r activations (unscaled).</param>
+/// <param name="Output">
+/// A tensor of the autograd graph whose gradient is ∂L/∂y (B, T, out), y = s · h Bᵀ the LoRA branch output: y itself
+/// (<see cref="LoraCaptureForm.SeparateBranch"/>), or the layer output base(x) + y, which has the same gradient
+/// (<see cref="LoraCaptureForm.MergedWeight"/>).
+/// </param>
 public sealed record LoraCapture(Tensor Input, Tensor Rank, Tensor Output);
 
 /// <summary>
-/// A stand-in for a <see cref="LoraLinear"/> while importance is scored: computes exactly what the LoRA layer computes
-/// without dropout, base(x) + s·(x Aᵀ)Bᵀ, from the layer's own base layer and factors, and records x, h and the branch
-/// output y of the last forward (<see cref="Last"/>) so that one backward of Σₖ Lₖ to every y gives each example's
-/// ∂Lₖ/∂A and ∂Lₖ/∂B (<see cref="PerExampleLoraGradients"/>).
-/// The factors enter as detached views of the adapter's parameters marked requires-grad (<see cref="A"/>, <see cref="B"/>):
-/// the branch output is in the graph whether or not the adapter's parameters require grad, and nothing is ever accumulated
-/// into the adapter. The wrapper holds no module in a field (TorchSharp disposes a module's module-typed fields with it), so
-/// disposing it frees only those views; captured tensors belong to the caller's dispose scope.
+/// A stand-in for a <see cref="LoraLinear"/> while importance is scored: computes what the LoRA layer computes without
+/// dropout, base(x) + s·(x Aᵀ)Bᵀ, from the layer's own base layer and factors, in one of two <see cref="LoraCaptureForm"/>s,
+/// and records x, h and a tensor carrying ∂L/∂y of the last forward (<see cref="Last"/>) so that one backward of Σₖ Lₖ gives
+/// each example's ∂Lₖ/∂A and ∂Lₖ/∂B (<see cref="PerExampleLoraGradients"/>).
+/// Nothing is ever accumulated into the adapter: the factors enter as detached views (<see cref="A"/>, <see cref="B"/>;
+/// marked requires-grad in the separate form so that the branch is in the graph even where x is not), and the merged
+/// weight is a copy. The wrapper holds no module in a field (TorchSharp disposes a module's module-typed fields with it),
+/// so disposing it frees only its own views and copies; captured tensors belong to the caller's dispose scope.
 /// </summary>
 public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
 {
     private readonly Func<Tensor, Tensor> baseForward;
+    private readonly Tensor? mergedWeight;
+    private readonly Tensor? bias;
 
-    /// <summary>Wraps <paramref name="source"/>, which must be enabled and unmerged (otherwise its branch is not computed).</summary>
-    public CapturingLoraLinear(LoraLinear source) : base(nameof(CapturingLoraLinear))
+    /// <summary>
+    /// Wraps <paramref name="source"/>, which must be enabled and unmerged (otherwise its branch is not computed), in
+    /// <paramref name="form"/> (by default the one <see cref="LoraCaptureForms.For"/> picks for the base weight's dtype).
+    /// </summary>
+    public CapturingLoraLinear(LoraLinear source, LoraCaptureForm? form = null) : base(nameof(CapturingLoraLinear))
     {
         if (source.Merged || !source.Enabled)
             throw new InvalidOperationException(
@@ -34,14 +43,24 @@ public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
         var baseLayer = source.BaseLayer;
         baseForward = x => baseLayer.call(x);
         Scaling = source.Scaling;
-        A = Leaf(source.LoraA);
-        B = Leaf(source.LoraB);
+        Form = form ?? LoraCaptureForms.For(baseLayer.weight.dtype);
+        var separate = Form == LoraCaptureForm.SeparateBranch;
+        A = View(source.LoraA, requiresGrad: separate);
+        B = View(source.LoraB, requiresGrad: separate);
+        if (!separate)
+        {
+            mergedWeight = Merge(baseLayer.weight, source.DeltaWeight());
+            bias = baseLayer.bias is { } b ? View(b, requiresGrad: false) : null;
+        }
     }
 
-    /// <summary>A view of the adapter's A (r, in) that requires grad.</summary>
+    /// <summary>How this wrapper computes the layer.</summary>
+    public LoraCaptureForm Form { get; }
+
+    /// <summary>A view of the adapter's A (r, in).</summary>
     public Tensor A { get; }
 
-    /// <summary>A view of the adapter's B (out, r) that requires grad.</summary>
+    /// <summary>A view of the adapter's B (out, r).</summary>
     public Tensor B { get; }
 
     /// <summary>The scaling s of the branch.</summary>
@@ -50,15 +69,7 @@ public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
     /// <summary>The capture of the last forward, or null before the first one or after <see cref="Clear"/>.</summary>
     public LoraCapture? Last { get; private set; }
 
-    public override Tensor forward(Tensor x)
-    {
-        var result = baseForward(x);                                             // (B, T, out)
-        var input = x.to_type(A.dtype);                                          // (B, T, in)
-        var rank = functional.linear(input, A);                                  // (B, T, in) → (B, T, r)
-        var output = functional.linear(rank, B).mul(Scaling);                    // (B, T, r) → (B, T, out)
-        Last = new LoraCapture(input, rank, output);
-        return result.add(output.to_type(result.dtype));
-    }
+    public override Tensor forward(Tensor x) => mergedWeight is null ? SeparateForward(x) : MergedForward(x, mergedWeight);
 
     /// <summary>Forgets the last capture (its tensors stay owned by the scope they were made in).</summary>
     public void Clear() => Last = null;
@@ -70,13 +81,48 @@ public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
             Last = null;
             A.Dispose();
             B.Dispose();
+            mergedWeight?.Dispose();
+            bias?.Dispose();
         }
         base.Dispose(disposing);
     }
 
-    private static Tensor Leaf(Tensor parameter)
+    private Tensor SeparateForward(Tensor x)
+    {
+        var result = baseForward(x);                                             // (B, T, out)
+        var input = x.to_type(A.dtype);                                          // (B, T, in)
+        var rank = functional.linear(input, A);                                  // (B, T, in) → (B, T, r)
+        var output = functional.linear(rank, B).mul(Scaling);                    // (B, T, r) → (B, T, out)
+        Last = new LoraCapture(input, rank, output);
+        return result.add(output.to_type(result.dtype));
+    }
+
+    private Tensor MergedForward(Tensor x, Tensor weight)
+    {
+        // Where nothing upstream requires grad (the first layer's q, k, v), a leaf copy of x puts the output in the graph;
+        // its own gradient is never requested, so autograd skips that product.
+        var entry = x.requires_grad ? x : x.detach().requires_grad_(true);
+        var output = functional.linear(entry, weight, bias);                     // (B, T, in) → (B, T, out)
+        var input = x.detach().to_type(A.dtype);                                 // (B, T, in)
+        Tensor rank;
+        using (no_grad()) rank = functional.linear(input, A);                    // (B, T, in) → (B, T, r)
+        Last = new LoraCapture(input, rank, output);
+        return output;
+    }
+
+    /// <summary>W + ΔW in W's dtype and memory layout (the base weight may be stored transposed), outside any dispose scope.</summary>
+    private static Tensor Merge(Tensor weight, Tensor delta)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var merged = empty_like(weight).copy_(weight).add_(delta);              // (out, in), strides of W
+        delta.Dispose();
+        return merged.DetachFromDisposeScope();
+    }
+
+    private static Tensor View(Tensor parameter, bool requiresGrad)
     {
         using var noGrad = no_grad();
-        return parameter.detach().requires_grad_(true).DetachFromDisposeScope();
+        return parameter.detach().requires_grad_(requiresGrad).DetachFromDisposeScope();
     }
 }

@@ -36,10 +36,14 @@ public interface IPerExampleGradientPath : IDisposable
 /// <summary>Creates the <see cref="IPerExampleGradientPath"/> of a <see cref="GradientPath"/>.</summary>
 public static class GradientPaths
 {
-    /// <summary>The strategy for <paramref name="path"/> on <paramref name="model"/> with <paramref name="adapters"/>.</summary>
-    public static IPerExampleGradientPath Create(GradientPath path, LlamaForCausalLM model, LoraAdapterSet adapters, int batchSize) => path switch
+    /// <summary>
+    /// The strategy for <paramref name="path"/> on <paramref name="model"/> with <paramref name="adapters"/>; the batched path
+    /// captures its layers in <paramref name="form"/> (by default <see cref="LoraCaptureForms.For"/> each base weight's dtype).
+    /// </summary>
+    public static IPerExampleGradientPath Create(GradientPath path, LlamaForCausalLM model, LoraAdapterSet adapters, int batchSize,
+        LoraCaptureForm? form = null) => path switch
     {
-        GradientPath.Batched => new BatchedGradientPath(model, adapters, batchSize),
+        GradientPath.Batched => new BatchedGradientPath(model, adapters, batchSize, form),
         GradientPath.PerExampleLoop => new PerExampleLoopGradientPath(model, adapters),
         _ => throw new ArgumentOutOfRangeException(nameof(path), path, "unknown gradient path"),
     };

@@ -16,8 +16,11 @@ public sealed class LoraCaptureSession : IDisposable
     private readonly List<LoraLinear> originals = [];
     private bool disposed;
 
-    /// <summary>Puts the capturing wrappers in place of the adapters of <paramref name="adapters"/> inside <paramref name="root"/>.</summary>
-    public LoraCaptureSession(Module root, LoraAdapterSet adapters)
+    /// <summary>
+    /// Puts the capturing wrappers in place of the adapters of <paramref name="adapters"/> inside <paramref name="root"/>, in
+    /// <paramref name="form"/> (by default each layer's <see cref="LoraCaptureForms.For"/> its base weight's dtype).
+    /// </summary>
+    public LoraCaptureSession(Module root, LoraAdapterSet adapters, LoraCaptureForm? form = null)
     {
         this.root = root;
         foreach (var (path, layer) in adapters.Layers)
@@ -27,7 +30,7 @@ public sealed class LoraCaptureSession : IDisposable
         {
             foreach (var (path, layer) in adapters.Layers)
             {
-                var wrapper = new CapturingLoraLinear(layer);
+                var wrapper = new CapturingLoraLinear(layer, form);
                 ModuleSurgery.Replace(root, path, wrapper);
                 layers.Add((path, wrapper));
                 originals.Add(layer);

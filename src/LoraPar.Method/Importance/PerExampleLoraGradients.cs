@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace LoraPar.Method.Importance;
 
@@ -31,6 +32,9 @@ public sealed record LoraGradientPair(Tensor A, Tensor B) : IDisposable
 /// </list>
 /// Padding and prompt positions need no special case: their gy is zero when the loss masks them. The layer input x must be
 /// the one the LoRA branch saw (after dropout; score with dropout 0). Half-precision inputs are computed in float32.
+/// The per-example tensors are materialised on purpose: F̂ needs the square of every element of every example's gradient,
+/// and the Gram-matrix identity that avoids materialising (‖gₖ‖² = Σₜₜ′ (gyₜ·gyₜ′)(hₜ·hₜ′)) yields only a whole-tensor
+/// norm per example, at T² cost, not the element-wise squares; the products here cost T·r·(in + out) per example.
 /// </summary>
 public static class PerExampleLoraGradients
 {
@@ -40,9 +44,12 @@ public static class PerExampleLoraGradients
         CheckShapes(x, h, gy, loraB);
         using var scope = NewDisposeScope();
         var (xx, hh, gg, bb) = (Upcast(x.detach()), Upcast(h.detach()), Upcast(gy.detach()), Upcast(loraB.detach()));
-        var gradB = gg.transpose(1, 2).bmm(hh) * scale;   // (batch, out, T) @ (batch, T, r) -> (batch, out, r)
-        var gh = gg.matmul(bb);                           // (batch, T, out) @ (out, r) -> (batch, T, r): Bᵀ gy per token
-        var gradA = gh.transpose(1, 2).bmm(xx) * scale;   // (batch, r, T) @ (batch, T, in) -> (batch, r, in)
+        // The thin rank-r products are laid out the way CPU GEMM runs them fastest: the rank as the small output dimension of
+        // a "linear" (gy · (s·Bᵀ)ᵀ), and both per-example products as (r, T) @ (T, features), the wide side last.
+        var scaledBt = bb.t().mul(scale).contiguous();                               // (r, out): s·Bᵀ
+        var gh = functional.linear(gg, scaledBt);                                    // (batch, T, out) → (batch, T, r): s·Bᵀ gy per token
+        var gradA = gh.transpose(1, 2).bmm(xx);                                      // (batch, r, T) @ (batch, T, in) → (batch, r, in)
+        var gradB = hh.mul(scale).transpose(1, 2).bmm(gg).transpose(1, 2);           // (batch, r, T) @ (batch, T, out) → (batch, r, out) → (batch, out, r)
         return new LoraGradientPair(gradA.MoveToOuterDisposeScope(), gradB.MoveToOuterDisposeScope());
     }
 

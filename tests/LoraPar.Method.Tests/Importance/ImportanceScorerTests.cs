@@ -17,8 +17,10 @@ public sealed class ImportanceScorerTests
         new(tiny.Model, tiny.Adapters, tiny.Tokenizer.PadId,
             new ImportanceScorerOptions { Path = path, BatchSize = batchSize, ExamplesPerSystem = perSystem, Seed = 11 });
 
-    [Fact]
-    public void Batched_per_example_gradients_equal_one_backward_per_example_with_padding()
+    [Theory]
+    [InlineData(LoraCaptureForm.MergedWeight)]
+    [InlineData(LoraCaptureForm.SeparateBranch)]
+    public void Batched_per_example_gradients_equal_one_backward_per_example_with_padding(LoraCaptureForm form)
     {
         using var tiny = TinyLoraModel.Create();
         var examples = tiny.Splits()[DualSystem.System2].Take(4).ToList();
@@ -26,7 +28,7 @@ public sealed class ImportanceScorerTests
         using var scope = NewDisposeScope();
         tiny.Model.eval();
         Dictionary<string, Tensor> batched;
-        using (var path = GradientPaths.Create(GradientPath.Batched, tiny.Model, tiny.Adapters, 4))
+        using (var path = GradientPaths.Create(GradientPath.Batched, tiny.Model, tiny.Adapters, 4, form))
             batched = path.Gradients(AnswerBatch.Collate(examples, tiny.Tokenizer.PadId, CPU));   // (4, ...shape)
         using var loop = GradientPaths.Create(GradientPath.PerExampleLoop, tiny.Model, tiny.Adapters, 1);
         for (var k = 0; k < examples.Count; k++)
@@ -54,6 +56,25 @@ public sealed class ImportanceScorerTests
                 Assert.True(rel <= 1e-5, $"{system} {name}: rel {rel}");
             }
         Assert.True(batched.Scores[DualSystem.System1, batched.Scores.Names[0]].abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void Length_sorted_batches_of_any_size_give_the_same_scores()
+    {
+        using var tiny = TinyLoraModel.Create();
+        var splits = Splits(tiny);
+        Assert.True(splits.Values.All(s => s.Select(e => e.Length).Distinct().Count() > 2), "the splits must need padding in any batch");
+        using var one = Scorer(tiny, GradientPath.Batched, batchSize: 1).Score(splits);      // no padding at all
+        foreach (var size in new[] { 2, 3, 7 })
+        {
+            using var batched = Scorer(tiny, GradientPath.Batched, batchSize: size).Score(splits);
+            foreach (var system in DualSystemNames.All)
+                foreach (var name in one.Scores.Names)
+                {
+                    var rel = RelativeError(batched.Scores[system, name], one.Scores[system, name]);
+                    Assert.True(rel <= 1e-6, $"batch size {size}, {system} {name}: rel {rel}");
+                }
+        }
     }
 
     [Fact]
@@ -89,20 +110,32 @@ public sealed class ImportanceScorerTests
         Assert.True(Logits().eq(logitsBefore).all().item<bool>());
     }
 
-    [Fact]
-    public void The_capturing_wrapper_computes_what_the_LoRA_layer_computes()
+    [Theory]
+    [InlineData(LoraCaptureForm.SeparateBranch, 0.0)]
+    [InlineData(LoraCaptureForm.MergedWeight, 1e-6)]
+    public void The_capturing_wrapper_computes_what_the_LoRA_layer_computes(LoraCaptureForm form, double tolerance)
     {
         using var tiny = TinyLoraModel.Create();
         using var scope = NewDisposeScope();
         tiny.Model.eval();
         var ids = AnswerBatch.Collate(tiny.Splits()[DualSystem.System2].Take(3).ToList(), tiny.Tokenizer.PadId, CPU).InputIds;
         var expected = tiny.Model.Forward(new CausalLMInput(ids));   // (B, T, V)
-        using var session = new LoraCaptureSession(tiny.Model, tiny.Adapters);
+        using var session = new LoraCaptureSession(tiny.Model, tiny.Adapters, form);
         var actual = tiny.Model.Forward(new CausalLMInput(ids));
-        Assert.True(actual.eq(expected).all().item<bool>());
+        Assert.True(RelativeError(actual, expected) <= tolerance, $"rel {RelativeError(actual, expected)}");
         var (path, layer) = session.Layers[0];
         Assert.Equal(path, tiny.Adapters.Layers.Keys.First());
+        Assert.Equal(form, layer.Form);
         Assert.Equal([ids.shape[0], ids.shape[1], 4L], layer.Last!.Rank.shape);   // (B, T, r)
+    }
+
+    [Fact]
+    public void Float32_layers_are_captured_with_the_merged_weight_and_half_precision_ones_with_the_separate_branch()
+    {
+        Assert.Equal(LoraCaptureForm.MergedWeight, LoraCaptureForms.For(ScalarType.Float32));
+        Assert.Equal(LoraCaptureForm.MergedWeight, LoraCaptureForms.For(ScalarType.Float64));
+        Assert.Equal(LoraCaptureForm.SeparateBranch, LoraCaptureForms.For(ScalarType.BFloat16));
+        Assert.Equal(LoraCaptureForm.SeparateBranch, LoraCaptureForms.For(ScalarType.Float16));
     }
 
     [Fact]

@@ -77,6 +77,24 @@ public sealed class PerExampleLoraGradientsTests
     }
 
     [Fact]
+    public void A_hand_computed_two_example_case()
+    {
+        // A = [1 2] (r = 1, in = 2), B = [1; −1] (out = 2, r = 1), s = 2. Example 0: x = [1 0; 0 1], gy = [1 0; 0 2], so
+        // h = (1, 2), Bᵀgy = (1, −2): ∂L₀/∂B = 2·(1·[1 0] + 2·[0 2])ᵀ = [2; 8], ∂L₀/∂A = 2·(1·[1 0] − 2·[0 1]) = [2 −4].
+        // Example 1: x = [1 1; 2 0], gy = [0 1; 0 0] (its second token is padding), so h = (3, 2), Bᵀgy = (−1, 0):
+        // ∂L₁/∂B = 2·3·[0 1]ᵀ = [0; 6], ∂L₁/∂A = 2·(−1)·[1 1] = [−2 −2].
+        using var scope = NewDisposeScope();
+        var x = tensor(new float[] { 1, 0, 0, 1, 1, 1, 2, 0 }, [2, 2, 2]);    // (batch, T, in)
+        var gy = tensor(new float[] { 1, 0, 0, 2, 0, 1, 0, 0 }, [2, 2, 2]);   // (batch, T, out)
+        var a = tensor(new float[] { 1, 2 }, [1, 2]);                         // (r, in)
+        var b = tensor(new float[] { 1, -1 }, [2, 1]);                        // (out, r)
+        var h = x.matmul(a.t());                                              // (batch, T, in) @ (in, r) → (batch, T, r)
+        using var gradients = PerExampleLoraGradients.Compute(x, h, gy, b, 2.0);
+        Assert.Equal(new float[] { 2, -4, -2, -2 }, gradients.A.contiguous().data<float>().ToArray());   // (batch, r, in)
+        Assert.Equal(new float[] { 2, 8, 0, 6 }, gradients.B.contiguous().data<float>().ToArray());      // (batch, out, r)
+    }
+
+    [Fact]
     public void Inconsistent_shapes_are_rejected_with_the_shapes_named()
     {
         using var scope = NewDisposeScope();
