@@ -28,6 +28,15 @@ public sealed class BenchReportTests
         Assert.False(root.GetProperty("figures")[1].TryGetProperty("goal", out _));
     }
 
+    [Theory]
+    [InlineData(7.91234, 7.9123)]
+    [InlineData(1.2345678e-7, 1.2346e-7)]
+    [InlineData(123456.7, 123460)]
+    [InlineData(-0.000123456, -0.00012346)]
+    [InlineData(0.0, 0.0)]
+    public void Json_values_keep_five_significant_digits(double value, double expected) =>
+        Assert.Equal(expected, BenchReport.Significant(value, 5), 12);
+
     [Fact]
     public void Table_marks_goals_met_and_missed()
     {

@@ -20,8 +20,22 @@ public sealed record BenchReport(string Suite, string ToolVersion, BenchMachine 
     /// <summary>The report as one JSON object: suite, tool_version, machine, figures[name, value, unit, better, goal].</summary>
     public string ToJson()
     {
-        var figures = Figures.Select(f => new FigureJson(f.Name, Math.Round(f.Value, 4), f.Unit, f.Better, f.Goal));
+        var figures = Figures.Select(f => new FigureJson(f.Name, Significant(f.Value, 5), f.Unit, f.Better, f.Goal));
         return JsonSerializer.Serialize(new ReportJson(Suite, ToolVersion, Machine, figures.ToList()), Json);
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> rounded to <paramref name="digits"/> significant digits: a ratio keeps 4 decimals and a
+    /// difference of 1.2e-7 stays 1.2e-7 (fixed decimals would print it as 0).
+    /// </summary>
+    public static double Significant(double value, int digits)
+    {
+        if (value == 0 || !double.IsFinite(value)) return value;
+        var magnitude = (int)Math.Floor(Math.Log10(Math.Abs(value))) + 1;
+        var decimals = digits - magnitude;
+        if (decimals is >= 0 and <= 15) return Math.Round(value, decimals);
+        var scale = Math.Pow(10, magnitude - digits);
+        return Math.Round(value / scale) * scale;
     }
 
     /// <summary>A readable table: one row per figure with its goal and whether it is met.</summary>
