@@ -59,6 +59,20 @@ public sealed class PipelineCommandsTests : CliTestFolder
         }
     }
 
+    [Theory]
+    [InlineData("quickstart.toml")]
+    [InlineData("quickstart-long.toml")]
+    [InlineData("ci.toml")]
+    public void The_embedded_manifests_pass_dry_run_validation(string name)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!Directory.Exists(Path.Combine(root, "experiments", "paper"))) root = Path.GetDirectoryName(root)!;
+        var (code, stdout, stderr) = Cli("run", "--dry-run", Path.Combine(root, "experiments", name));
+        Assert.True(code == 0, $"{name}: {stderr}");
+        Assert.Contains("pretrain", stdout);
+        Assert.Contains("would run", stdout);
+    }
+
     [Fact]
     public void Compare_without_a_baseline_is_bad_input_and_with_one_prints_the_paper_tables()
     {
