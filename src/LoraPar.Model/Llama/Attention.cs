@@ -16,6 +16,7 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
     public Module<Tensor, Tensor> v_proj;
     public Module<Tensor, Tensor> o_proj;
 
+    private readonly FusedProjection _qkv;
     private readonly int _layer;
     private readonly long _heads;
     private readonly long _kvHeads;
@@ -28,9 +29,8 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
         _kvHeads = config.NumKeyValueHeads;
         _headDim = config.HeadDim;
         long d = config.HiddenSize, q = _heads * _headDim, kv = _kvHeads * _headDim;
-        q_proj = ParameterFactory.Linear(d, q, config.AttentionBias, dtype, device);
-        k_proj = ParameterFactory.Linear(d, kv, config.AttentionBias, dtype, device);
-        v_proj = ParameterFactory.Linear(d, kv, config.AttentionBias, dtype, device);
+        _qkv = new FusedProjection(d, [q, kv, kv], config.AttentionBias, dtype, device);
+        (q_proj, k_proj, v_proj) = (_qkv.Layers[0], _qkv.Layers[1], _qkv.Layers[2]);
         o_proj = ParameterFactory.Linear(q, d, config.OutputProjectionBias, dtype, device);
         RegisterComponents();
     }
@@ -39,9 +39,10 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
     public override Tensor forward(Tensor x, AttentionContext context)
     {
         long batch = x.shape[0], length = x.shape[1], groups = _heads / _kvHeads;
-        var q = q_proj.call(x).view(batch, length, _heads, _headDim);                                // (B, T, H, D)
-        var k = k_proj.call(x).view(batch, length, _kvHeads, _headDim);                             // (B, T, H_kv, D)
-        var v = v_proj.call(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);              // (B, H_kv, T, D)
+        var (qx, kx, vx) = Project(x);
+        var q = qx.view(batch, length, _heads, _headDim);                                             // (B, T, H, D)
+        var k = kx.view(batch, length, _kvHeads, _headDim);                                           // (B, T, H_kv, D)
+        var v = vx.view(batch, length, _kvHeads, _headDim).transpose(1, 2);                           // (B, H_kv, T, D)
         q = RotaryEmbedding.Apply(q, context.Cos, context.SinSigned).transpose(1, 2);               // (B, H, T, D)
         k = RotaryEmbedding.Apply(k, context.Cos, context.SinSigned).transpose(1, 2);               // (B, H_kv, T, D)
         if (context.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);                         // (B, H_kv, S, D)
@@ -49,6 +50,16 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
         var o = functional.scaled_dot_product_attention(q, k, v, context.Mask.Mask, is_casual: context.Mask.IsCausal);
         if (groups > 1) o = o.view(batch, _heads, length, _headDim);                                // (B, H, T, D)
         return o_proj.call(o.transpose(1, 2).reshape(batch, length, _heads * _headDim));           // (B, T, d)
+    }
+
+    /// <summary>q, k and v of <paramref name="x"/>: one matmul over the shared block when it serves, else each projection's own call.</summary>
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x) =>
+        _qkv.TryProject(x, q_proj, k_proj, v_proj) is [var q, var k, var v] ? (q, k, v) : (q_proj.call(x), k_proj.call(x), v_proj.call(x));
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _qkv.Dispose();
+        base.Dispose(disposing);
     }
 
     public IReadOnlyList<ProjectionKind> Kinds { get; } = [ProjectionKind.Q, ProjectionKind.K, ProjectionKind.V, ProjectionKind.O];

@@ -11,11 +11,13 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost
     public Module<Tensor, Tensor> up_proj;
     public Module<Tensor, Tensor> down_proj;
 
+    private readonly FusedProjection _gateUp;
+
     public Mlp(LlamaConfig config, ScalarType dtype, Device device) : base("mlp")
     {
         long d = config.HiddenSize, hidden = config.IntermediateSize;
-        gate_proj = ParameterFactory.Linear(d, hidden, config.MlpBias, dtype, device);
-        up_proj = ParameterFactory.Linear(d, hidden, config.MlpBias, dtype, device);
+        _gateUp = new FusedProjection(d, [hidden, hidden], config.MlpBias, dtype, device);
+        (gate_proj, up_proj) = (_gateUp.Layers[0], _gateUp.Layers[1]);
         down_proj = ParameterFactory.Linear(hidden, d, config.MlpBias, dtype, device);
         RegisterComponents();
     }
@@ -23,9 +25,16 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost
     /// <summary>(B, T, d) → (B, T, d) through (B, T, intermediate).</summary>
     public override Tensor forward(Tensor x)
     {
-        var gated = functional.silu(gate_proj.call(x));                                   // (B, T, I)
-        var product = torch.is_grad_enabled() ? gated * up_proj.call(x) : gated.mul_(up_proj.call(x));  // (B, T, I)
+        var (gate, up) = _gateUp.TryProject(x, gate_proj, up_proj) is [var g, var u] ? (g, u) : (gate_proj.call(x), up_proj.call(x));  // (B, T, I)
+        var gated = functional.silu(gate);                                                 // (B, T, I)
+        var product = torch.is_grad_enabled() ? gated * up : gated.mul_(up);               // (B, T, I)
         return down_proj.call(product);                                                    // (B, T, d)
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _gateUp.Dispose();
+        base.Dispose(disposing);
     }
 
     public IReadOnlyList<ProjectionKind> Kinds { get; } = [ProjectionKind.Gate, ProjectionKind.Up, ProjectionKind.Down];
