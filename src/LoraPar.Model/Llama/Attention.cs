@@ -9,15 +9,15 @@ namespace LoraPar.Model.Llama;
 /// Queries of one group are folded into the query-length axis, (B, H, T, D) → (B, H_kv, G·T, D), so keys and values are
 /// never replicated. Projection fields are named as in HF checkpoints and may be swapped (see <see cref="IProjectionHost"/>).
 /// </summary>
-public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProjectionHost
+public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProjectionHost, IFusibleProjections
 {
     public Module<Tensor, Tensor> q_proj;
     public Module<Tensor, Tensor> k_proj;
     public Module<Tensor, Tensor> v_proj;
     public Module<Tensor, Tensor> o_proj;
 
-    private readonly FusedProjection _qkv;
     private readonly int _layer;
+    private FusedProjection? _qkv;
     private readonly long _heads;
     private readonly long _kvHeads;
     private readonly long _headDim;
@@ -29,8 +29,9 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
         _kvHeads = config.NumKeyValueHeads;
         _headDim = config.HeadDim;
         long d = config.HiddenSize, q = _heads * _headDim, kv = _kvHeads * _headDim;
-        _qkv = new FusedProjection(d, [q, kv, kv], config.AttentionBias, dtype, device);
-        (q_proj, k_proj, v_proj) = (_qkv.Layers[0], _qkv.Layers[1], _qkv.Layers[2]);
+        q_proj = ParameterFactory.Linear(d, q, config.AttentionBias, dtype, device);
+        k_proj = ParameterFactory.Linear(d, kv, config.AttentionBias, dtype, device);
+        v_proj = ParameterFactory.Linear(d, kv, config.AttentionBias, dtype, device);
         o_proj = ParameterFactory.Linear(q, d, config.OutputProjectionBias, dtype, device);
         RegisterComponents();
     }
@@ -52,13 +53,26 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
         return o_proj.call(o.transpose(1, 2).reshape(batch, length, _heads * _headDim));           // (B, T, d)
     }
 
-    /// <summary>q, k and v of <paramref name="x"/>: one matmul over the shared block when it serves, else each projection's own call.</summary>
+    /// <summary>q, k and v of <paramref name="x"/>: one matmul over the fused copy when it serves, else each projection's own call.</summary>
     private (Tensor Q, Tensor K, Tensor V) Project(Tensor x) =>
-        _qkv.TryProject(x, q_proj, k_proj, v_proj) is [var q, var k, var v] ? (q, k, v) : (q_proj.call(x), k_proj.call(x), v_proj.call(x));
+        _qkv?.TryProject(x, q_proj, k_proj, v_proj) is [var q, var k, var v] ? (q, k, v) : (q_proj.call(x), k_proj.call(x), v_proj.call(x));
+
+    bool IFusibleProjections.Fuse()
+    {
+        if (_qkv is not null) return false;
+        _qkv = FusedProjection.Create([q_proj, k_proj, v_proj]);
+        return _qkv is not null;
+    }
+
+    void IFusibleProjections.Unfuse()
+    {
+        _qkv?.Dispose();
+        _qkv = null;
+    }
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _qkv.Dispose();
+        if (disposing) ((IFusibleProjections)this).Unfuse();
         base.Dispose(disposing);
     }
 

@@ -49,6 +49,12 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>
     /// <summary>A KV cache sized for <paramref name="batch"/> rows of <paramref name="capacity"/> positions, on this model's device and dtype.</summary>
     public KvCache NewCache(long batch, long capacity) => new(Config, batch, capacity, DType, Device);
 
+    /// <summary>
+    /// Opens an inference session in which q/k/v and gate/up each run as one matmul over a fused copy of their weights
+    /// (see <see cref="ProjectionFusion"/>); the weights must not change until it is disposed.
+    /// </summary>
+    public ProjectionFusion FuseProjections() => new(model);
+
     /// <summary>Every projection of every layer, in layer then q k v o gate up down order.</summary>
     public IEnumerable<ProjectionSite> Projections()
     {

@@ -5,19 +5,19 @@ using static TorchSharp.torch.nn;
 namespace LoraPar.Model.Llama;
 
 /// <summary>SwiGLU feed-forward block: down(silu(gate(x)) ⊙ up(x)).</summary>
-public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost
+public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost, IFusibleProjections
 {
     public Module<Tensor, Tensor> gate_proj;
     public Module<Tensor, Tensor> up_proj;
     public Module<Tensor, Tensor> down_proj;
 
-    private readonly FusedProjection _gateUp;
+    private FusedProjection? _gateUp;
 
     public Mlp(LlamaConfig config, ScalarType dtype, Device device) : base("mlp")
     {
         long d = config.HiddenSize, hidden = config.IntermediateSize;
-        _gateUp = new FusedProjection(d, [hidden, hidden], config.MlpBias, dtype, device);
-        (gate_proj, up_proj) = (_gateUp.Layers[0], _gateUp.Layers[1]);
+        gate_proj = ParameterFactory.Linear(d, hidden, config.MlpBias, dtype, device);
+        up_proj = ParameterFactory.Linear(d, hidden, config.MlpBias, dtype, device);
         down_proj = ParameterFactory.Linear(hidden, d, config.MlpBias, dtype, device);
         RegisterComponents();
     }
@@ -25,15 +25,28 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost
     /// <summary>(B, T, d) → (B, T, d) through (B, T, intermediate).</summary>
     public override Tensor forward(Tensor x)
     {
-        var (gate, up) = _gateUp.TryProject(x, gate_proj, up_proj) is [var g, var u] ? (g, u) : (gate_proj.call(x), up_proj.call(x));  // (B, T, I)
+        var (gate, up) = _gateUp?.TryProject(x, gate_proj, up_proj) is [var g, var u] ? (g, u) : (gate_proj.call(x), up_proj.call(x));  // (B, T, I)
         var gated = functional.silu(gate);                                                 // (B, T, I)
         var product = torch.is_grad_enabled() ? gated * up : gated.mul_(up);               // (B, T, I)
         return down_proj.call(product);                                                    // (B, T, d)
     }
 
+    bool IFusibleProjections.Fuse()
+    {
+        if (_gateUp is not null) return false;
+        _gateUp = FusedProjection.Create([gate_proj, up_proj]);
+        return _gateUp is not null;
+    }
+
+    void IFusibleProjections.Unfuse()
+    {
+        _gateUp?.Dispose();
+        _gateUp = null;
+    }
+
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _gateUp.Dispose();
+        if (disposing) ((IFusibleProjections)this).Unfuse();
         base.Dispose(disposing);
     }
 

@@ -1,4 +1,3 @@
-using LoraPar.Model.Generation;
 using LoraPar.Model.Llama;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,93 +10,118 @@ public sealed class FusedProjectionTests : TorchTest
 
     private static Tensor Ids(params long[] ids) => torch.tensor(ids).view(1, ids.Length);
 
-    private static FusedProjection Filled(bool bias)
+    private static nn.Module<Tensor, Tensor>[] Projections(bool bias)
     {
-        var fused = new FusedProjection(6, [4, 2, 3], bias, ScalarType.Float32, CPU);
         using var generator = new torch.Generator(3, CPU);
         using var noGrad = torch.no_grad();
-        foreach (var layer in fused.Layers)
-            foreach (var p in layer.parameters())
-                p.copy_(torch.randn(p.shape, generator: generator));
-        return fused;
+        return new long[] { 4, 2, 3 }.Select(size =>
+        {
+            var linear = ParameterFactory.Linear(6, size, bias, ScalarType.Float32, CPU);
+            foreach (var p in linear.parameters()) p.copy_(torch.randn(p.shape, generator: generator));
+            return (nn.Module<Tensor, Tensor>)linear;
+        }).ToArray();
     }
 
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void One_matmul_over_the_block_equals_each_projection_on_its_own(bool bias)
+    public void One_matmul_over_the_fused_copy_equals_each_projection_on_its_own(bool bias)
     {
-        using var fused = Filled(bias);
+        var projections = Projections(bias);
+        using var fused = FusedProjection.Create(projections)!;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var x = torch.randn(2, 3, 6);                                                             // (B, T, in)
-        var parts = fused.TryProject(x, [.. fused.Layers]);
+        var parts = fused.TryProject(x, projections);
         Assert.NotNull(parts);
-        for (var i = 0; i < fused.Layers.Count; i++)
-            Assert.True(parts[i].allclose(fused.Layers[i].call(x), rtol: 0, atol: 1e-5), $"projection {i}");
+        for (var i = 0; i < projections.Length; i++)
+            Assert.True(parts[i].allclose(projections[i].call(x), rtol: 0, atol: 1e-5), $"projection {i}");
     }
 
     [Fact]
-    public void The_projection_weights_are_views_of_the_block_so_in_place_writes_reach_the_fused_matmul()
+    public void Only_plain_linear_projections_alike_in_bias_are_fused()
     {
-        using var fused = Filled(bias: false);
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        fused.Layers[1].weight!.fill_(0.5);                                                       // e.g. a checkpoint load or an optimizer step
-        var x = torch.ones(1, 6);
-        var parts = fused.TryProject(x, [.. fused.Layers])!;
-        Assert.True(parts[1].allclose(torch.full([1, 2], 3.0f), rtol: 0, atol: 1e-6));
-        Assert.True(parts[0].allclose(fused.Layers[0].call(x), rtol: 0, atol: 1e-5));
+        var plain = Projections(bias: false);
+        var biased = Projections(bias: true);
+        Assert.Null(FusedProjection.Create([plain[0], nn.Identity()]));
+        Assert.Null(FusedProjection.Create([plain[0], biased[1]]));
+        Assert.Null(FusedProjection.Create([]));
     }
 
     [Fact]
-    public void The_block_stands_in_only_while_the_plain_projections_serve_and_no_gradient_is_wanted()
+    public void The_copy_stands_in_only_for_its_own_projections_and_only_when_no_weight_gradient_is_wanted()
     {
-        using var fused = Filled(bias: true);
+        var projections = Projections(bias: true);
+        using var fused = FusedProjection.Create(projections)!;
         using var scope = torch.NewDisposeScope();
         var x = torch.randn(1, 6);
-        Assert.Null(fused.TryProject(x, [.. fused.Layers]));                                      // grad mode on, weights require grad
+        Assert.Null(fused.TryProject(x, projections));                                           // grad mode on, weights require grad
         using (torch.no_grad())
         {
-            Assert.NotNull(fused.TryProject(x, [.. fused.Layers]));
-            Assert.Null(fused.TryProject(x, fused.Layers[0], nn.Identity(), fused.Layers[2]));   // one projection swapped (an adapter)
-            Assert.Null(fused.TryProject(x, fused.Layers[0], fused.Layers[1]));                  // not all of them
+            Assert.NotNull(fused.TryProject(x, projections));
+            Assert.Null(fused.TryProject(x, projections[0], nn.Identity(), projections[2]));     // one swapped (e.g. an adapter)
+            Assert.Null(fused.TryProject(x, projections[0], projections[1]));                   // not all of them
         }
-        foreach (var p in fused.Layers.SelectMany(l => l.parameters())) p.requires_grad = false;                         // frozen base: no weight gradient wanted
-        Assert.NotNull(fused.TryProject(x, [.. fused.Layers]));
+        foreach (var p in projections.SelectMany(m => m.parameters())) p.requires_grad = false;  // frozen: no weight gradient wanted
+        Assert.NotNull(fused.TryProject(x, projections));
     }
 
     [Fact]
-    public void A_dtype_move_replaces_the_weights_and_the_projections_then_run_on_their_own()
-    {
-        using var fused = Filled(bias: false);
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        fused.Layers[0].to(ScalarType.Float64);
-        Assert.Null(fused.TryProject(torch.randn(1, 6), [.. fused.Layers]));
-    }
-
-    [Fact]
-    public void Without_gradients_the_model_gives_the_logits_of_its_unfused_projections()
+    public void Inside_a_fusion_session_the_model_gives_the_logits_of_its_unfused_projections()
     {
         using var model = TinyModelFactory.Create(Config with { AttentionBias = true, Family = ModelFamily.Qwen2 }, seed: 8);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var ids = Ids(3, 9, 4, 7, 11, 2);
-        var fused = model.call(ids);
-        foreach (var site in model.Projections().ToList()) model.ReplaceProjection(site.Path, new PassThrough(site.Module));
-        Assert.True(fused.allclose(model.call(ids), rtol: 0, atol: 1e-5));
+        var plain = model.call(ids);
+        using (model.FuseProjections())
+            Assert.True(model.call(ids).allclose(plain, rtol: 0, atol: 1e-5));
     }
 
     [Fact]
-    public void Fused_greedy_generation_equals_generation_through_the_unfused_projections()
+    public void A_session_fuses_only_plain_projections_and_a_nested_session_leaves_the_outer_copies_alone()
     {
         using var model = TinyModelFactory.Create(Config, seed: 9);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var ids = Ids(5, 6, 7);
+        var plain = model.call(ids);
+        model.ReplaceProjection("model.layers.0.self_attn.k_proj", new Scaled(model.model.layers[0].self_attn.k_proj, 1.0));
+        using (model.FuseProjections())
+        {
+            using (model.FuseProjections())
+                Assert.True(model.call(ids).allclose(plain, rtol: 0, atol: 1e-5));
+            Assert.True(model.call(ids).allclose(plain, rtol: 0, atol: 1e-5));                   // the outer copies survive the inner dispose
+            model.ReplaceProjection("model.layers.1.mlp.up_proj", new Scaled(model.model.layers[1].mlp.up_proj, 2.0));
+            Assert.False(model.call(ids).allclose(plain, rtol: 0, atol: 1e-4));                  // a swap inside the session is honoured
+        }
+    }
+
+    [Fact]
+    public void A_session_computes_from_its_snapshot_so_weights_must_not_change_while_it_is_open()
+    {
+        using var model = TinyModelFactory.Create(Config, seed: 11);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var ids = Ids(8, 3, 12);
+        var before = model.call(ids);
+        using (model.FuseProjections())
+        {
+            foreach (var layer in model.model.layers) ((nn.Module)layer.mlp.gate_proj).parameters().First().zero_();
+            Assert.True(model.call(ids).allclose(before, rtol: 0, atol: 1e-5));                  // the fused copy, not the live weights
+        }
+        Assert.False(model.call(ids).allclose(before, rtol: 0, atol: 1e-4));
+    }
+
+    [Fact]
+    public void Fused_greedy_generation_equals_generation_through_unfused_projections()
+    {
+        using var model = TinyModelFactory.Create(Config, seed: 12);
         var generator = new LoraPar.Model.Generation.Generator(model, new Generation.TestTokenizer(Config.VocabSize, [-1]));
-        var options = new GenerationOptions { MaxNewTokens = 10 };
+        var options = new LoraPar.Model.Generation.GenerationOptions { MaxNewTokens = 10 };
         string[] prompts = ["HELLO", "AB", "Q"];
         var fused = generator.Generate(prompts, options);
-        foreach (var site in model.Projections().ToList()) model.ReplaceProjection(site.Path, new PassThrough(site.Module));
+        foreach (var site in model.Projections().ToList()) model.ReplaceProjection(site.Path, new Scaled(site.Module, 1.0));
         var plain = generator.Generate(prompts, options);
         for (var i = 0; i < prompts.Length; i++)
         {
@@ -107,28 +131,32 @@ public sealed class FusedProjectionTests : TorchTest
     }
 
     [Fact]
-    public void Training_still_gives_every_fused_projection_its_own_gradient()
+    public void With_gradients_training_runs_through_the_projections_own_parameters()
     {
         using var model = TinyModelFactory.Create(Config, seed: 10);
         using var scope = torch.NewDisposeScope();
+        using var fusion = model.FuseProjections();
         model.call(Ids(1, 2, 3, 4)).square().mean().backward();
-        foreach (var name in new[] { "q_proj", "k_proj", "v_proj" })
-            Assert.True(model.named_parameters().Single(p => p.name == $"model.layers.1.self_attn.{name}.weight").parameter.grad is { } g && g.abs().sum().item<float>() > 0, name);
-        foreach (var name in new[] { "gate_proj", "up_proj" })
-            Assert.True(model.named_parameters().Single(p => p.name == $"model.layers.0.mlp.{name}.weight").parameter.grad is { } g && g.abs().sum().item<float>() > 0, name);
+        foreach (var name in new[] { "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "mlp.gate_proj", "mlp.up_proj" })
+        {
+            var weight = model.named_parameters().Single(p => p.name == $"model.layers.1.{name}.weight").parameter;
+            Assert.True(weight.grad is { } g && g.abs().sum().item<float>() > 0, name);
+        }
     }
 
-    /// <summary>Calls the wrapped projection unchanged; its presence turns the fused path off.</summary>
-    private sealed class PassThrough : nn.Module<Tensor, Tensor>
+    /// <summary>Multiplies the wrapped projection's output; its presence keeps that block unfused.</summary>
+    private sealed class Scaled : nn.Module<Tensor, Tensor>
     {
         public readonly nn.Module<Tensor, Tensor> inner;
+        private readonly double _factor;
 
-        public PassThrough(nn.Module<Tensor, Tensor> inner) : base("pass")
+        public Scaled(nn.Module<Tensor, Tensor> inner, double factor) : base("scaled")
         {
             this.inner = inner;
+            _factor = factor;
             RegisterComponents();
         }
 
-        public override Tensor forward(Tensor x) => inner.call(x);
+        public override Tensor forward(Tensor x) => inner.call(x) * _factor;
     }
 }

@@ -64,12 +64,9 @@ public sealed class LlamaForCausalLMTests : TorchTest
     public void Projection_weights_have_the_hf_shape_and_are_stored_transposed_for_fast_decoding()
     {
         using var model = new LlamaForCausalLM(Config);
-        long qWidth = Config.NumAttentionHeads * Config.HeadDim, kvWidth = Config.NumKeyValueHeads * Config.HeadDim;
         var q = model.model.layers[0].self_attn.q_proj.parameters().First();
-        var down = model.model.layers[0].mlp.down_proj.parameters().First();
-        Assert.Equal(new long[] { qWidth, Config.HiddenSize }, q.shape);
-        Assert.Equal(new long[] { 1, qWidth + 2 * kvWidth }, q.stride());   // a column block of the fused (d, q + 2 kv) q/k/v weight
-        Assert.Equal(new long[] { 1, Config.HiddenSize }, down.stride());
+        Assert.Equal(new long[] { Config.NumAttentionHeads * Config.HeadDim, Config.HiddenSize }, q.shape);
+        Assert.Equal(new long[] { 1, Config.NumAttentionHeads * Config.HeadDim }, q.stride());
         Assert.True(model.model.embed_tokens.weight.is_contiguous());
     }
 
