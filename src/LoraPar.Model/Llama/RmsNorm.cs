@@ -26,6 +26,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         var x32 = dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
         var inverseRms = x32.square().mean([-1], keepdim: true).add_(Eps).rsqrt_();  // (…, 1)
         var normed = x32 * inverseRms;                                                 // (…, d)
-        return (dtype == ScalarType.Float32 ? normed : normed.to(dtype)) * weight;
+        if (dtype != ScalarType.Float32) normed = normed.to(dtype);
+        return torch.is_grad_enabled() ? normed * weight : normed.mul_(weight);
     }
 }
