@@ -18,6 +18,7 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
 
     private readonly int _layer;
     private FusedProjection? _qkv;
+    private FusedProjection? _o;
     private readonly long _heads;
     private readonly long _kvHeads;
     private readonly long _headDim;
@@ -50,7 +51,8 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
         if (groups > 1) q = q.reshape(batch, _kvHeads, groups * length, _headDim);                  // (B, H_kv, G·T, D)
         var o = functional.scaled_dot_product_attention(q, k, v, context.Mask.Mask, is_casual: context.Mask.IsCausal);
         if (groups > 1) o = o.view(batch, _heads, length, _headDim);                                // (B, H, T, D)
-        return o_proj.call(o.transpose(1, 2).reshape(batch, length, _heads * _headDim));           // (B, T, d)
+        var merged = o.transpose(1, 2).reshape(batch, length, _heads * _headDim);                   // (B, T, H·D)
+        return _o?.TryProject(merged, o_proj) is [var y] ? y : o_proj.call(merged);                 // (B, T, d)
     }
 
     /// <summary>q, k and v of <paramref name="x"/>: one matmul over the fused copy when it serves, else each projection's own call.</summary>
@@ -59,15 +61,17 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
 
     bool IFusibleProjections.Fuse()
     {
-        if (_qkv is not null) return false;
+        if (_qkv is not null || _o is not null) return false;
         _qkv = FusedProjection.Create([q_proj, k_proj, v_proj]);
-        return _qkv is not null;
+        _o = FusedProjection.Create([o_proj]);
+        return _qkv is not null || _o is not null;
     }
 
     void IFusibleProjections.Unfuse()
     {
         _qkv?.Dispose();
-        _qkv = null;
+        _o?.Dispose();
+        (_qkv, _o) = (null, null);
     }
 
     protected override void Dispose(bool disposing)

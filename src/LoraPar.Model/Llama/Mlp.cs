@@ -12,6 +12,7 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost, IFusibleProje
     public Module<Tensor, Tensor> down_proj;
 
     private FusedProjection? _gateUp;
+    private FusedProjection? _down;
 
     public Mlp(LlamaConfig config, ScalarType dtype, Device device) : base("mlp")
     {
@@ -28,20 +29,22 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost, IFusibleProje
         var (gate, up) = _gateUp?.TryProject(x, gate_proj, up_proj) is [var g, var u] ? (g, u) : (gate_proj.call(x), up_proj.call(x));  // (B, T, I)
         var gated = functional.silu(gate);                                                 // (B, T, I)
         var product = torch.is_grad_enabled() ? gated * up : gated.mul_(up);               // (B, T, I)
-        return down_proj.call(product);                                                    // (B, T, d)
+        return _down?.TryProject(product, down_proj) is [var y] ? y : down_proj.call(product);  // (B, T, d)
     }
 
     bool IFusibleProjections.Fuse()
     {
-        if (_gateUp is not null) return false;
+        if (_gateUp is not null || _down is not null) return false;
         _gateUp = FusedProjection.Create([gate_proj, up_proj]);
-        return _gateUp is not null;
+        _down = FusedProjection.Create([down_proj]);
+        return _gateUp is not null || _down is not null;
     }
 
     void IFusibleProjections.Unfuse()
     {
         _gateUp?.Dispose();
-        _gateUp = null;
+        _down?.Dispose();
+        (_gateUp, _down) = (null, null);
     }
 
     protected override void Dispose(bool disposing)

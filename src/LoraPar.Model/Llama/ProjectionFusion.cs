@@ -2,21 +2,22 @@ namespace LoraPar.Model.Llama;
 
 /// <summary>
 /// An inference session over a model: while it is open, every attention block computes q, k and v, and every MLP gate and
-/// up, with one matmul over a <see cref="FusedProjection"/> copy of their weights (when they are plain linear layers and
-/// no gradient is wanted). The copies are taken when the session opens, so the weights must not change until it is
-/// disposed — open one around a generation or scoring call, never around training. Sessions nest: a block already
-/// fused by an outer session is left to it.
+/// up, with one matmul over a <see cref="FusedProjection"/> copy of their weights, and o, down and the LM head go through
+/// <see cref="FusedProjection"/> views of theirs (single rows on the CPU: <see cref="CpuMatvec"/>) — for plain linear layers,
+/// when no weight gradient is wanted. The copies are taken when the session opens, so the weights must not change until
+/// it is disposed: open one around a generation call, never around training. Sessions nest: a block already fused by an
+/// outer session is left to it.
 /// </summary>
 public sealed class ProjectionFusion : IDisposable
 {
     private readonly List<IFusibleProjections> _fused = [];
 
     /// <summary>Fuses the projections of every layer of <paramref name="model"/> not fused yet.</summary>
-    public ProjectionFusion(LlamaModel model)
+    public ProjectionFusion(LlamaForCausalLM model)
     {
-        foreach (var layer in model.layers)
-            foreach (var host in new IFusibleProjections[] { layer.self_attn, layer.mlp })
-                if (host.Fuse()) _fused.Add(host);
+        var hosts = model.model.layers.SelectMany(l => new IFusibleProjections[] { l.self_attn, l.mlp }).Append(model);
+        foreach (var host in hosts)
+            if (host.Fuse()) _fused.Add(host);
     }
 
     /// <summary>Drops the copies this session made.</summary>

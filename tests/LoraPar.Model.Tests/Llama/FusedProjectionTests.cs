@@ -131,6 +131,38 @@ public sealed class FusedProjectionTests : TorchTest
     }
 
     [Fact]
+    public void Cached_batch_one_decoding_in_a_session_gives_the_logits_of_full_recomputation()
+    {
+        using var model = TinyModelFactory.Create(Config, seed: 13);
+        using var scope = torch.NewDisposeScope();
+        using var inference = torch.inference_mode();
+        long[] tokens = [5, 17, 3, 44, 21, 8, 13, 2];
+        var full = model.call(Ids(tokens));                                                  // (1, 8, V), outside any session
+        using var fusion = model.FuseProjections();
+        using var cache = model.NewCache(1, tokens.Length);
+        model.Forward(new CausalLMInput(Ids(tokens[..3])) { Cache = cache });
+        for (var t = 3; t < tokens.Length; t++)
+        {
+            var step = model.Forward(new CausalLMInput(Ids(tokens[t])) { Cache = cache });    // (1, 1, V): one row, CpuMatvec
+            Assert.True(step.allclose(full.narrow(1, t, 1), rtol: 0, atol: 1e-4), $"position {t}");
+        }
+    }
+
+    [Fact]
+    public void Single_prompt_fused_generation_equals_generation_through_unfused_projections_and_head()
+    {
+        using var model = TinyModelFactory.Create(Config, seed: 14);
+        var generator = new LoraPar.Model.Generation.Generator(model, new Generation.TestTokenizer(Config.VocabSize, [-1]));
+        var options = new LoraPar.Model.Generation.GenerationOptions { MaxNewTokens = 12 };
+        var fused = generator.Generate(["HELLO"], options)[0];
+        foreach (var site in model.Projections().ToList()) model.ReplaceProjection(site.Path, new Scaled(site.Module, 1.0));
+        model.lm_head = new Scaled(model.lm_head, 1.0);
+        var plain = generator.Generate(["HELLO"], options)[0];
+        Assert.Equal(plain.TokenIds, fused.TokenIds);
+        Assert.Equal(plain.TokenLogProbs, fused.TokenLogProbs, new Generation.FloatTolerance(1e-4f));
+    }
+
+    [Fact]
     public void With_gradients_training_runs_through_the_projections_own_parameters()
     {
         using var model = TinyModelFactory.Create(Config, seed: 10);
