@@ -48,11 +48,23 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
         q = RotaryEmbedding.Apply(q, context.Cos, context.SinSigned).transpose(1, 2);               // (B, H, T, D)
         k = RotaryEmbedding.Apply(k, context.Cos, context.SinSigned).transpose(1, 2);               // (B, H_kv, T, D)
         if (context.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);                         // (B, H_kv, S, D)
-        if (groups > 1) q = q.reshape(batch, _kvHeads, groups * length, _headDim);                  // (B, H_kv, G·T, D)
-        var o = functional.scaled_dot_product_attention(q, k, v, context.Mask.Mask, is_casual: context.Mask.IsCausal);
-        if (groups > 1) o = o.view(batch, _heads, length, _headDim);                                // (B, H, T, D)
+        var o = Attend(q, k, v, context, groups);                                                    // (B, H, T, D)
         var merged = o.transpose(1, 2).reshape(batch, length, _heads * _headDim);                   // (B, T, H·D)
         return _o?.TryProject(merged, o_proj) is [var y] ? y : o_proj.call(merged);                 // (B, T, d)
+    }
+
+    /// <summary>
+    /// Attention outputs (B, H, T, D) of queries (B, H, T, D) over keys and values (B, H_kv, S, D): a single query at batch 1
+    /// on the CPU reads the cache directly (<see cref="SingleQueryAttention"/>), everything else goes through SDPA.
+    /// </summary>
+    private Tensor Attend(Tensor q, Tensor k, Tensor v, AttentionContext context, long groups)
+    {
+        long batch = q.shape[0], length = q.shape[2];
+        if (context.Cache is { } cache && cache.Buffers(_layer) is var (keys, values) && SingleQueryAttention.Applies(q, keys, values, context.Mask))
+            return SingleQueryAttention.Compute(q, keys, values, k.shape[2]);                       // (1, H, 1, D)
+        if (groups > 1) q = q.reshape(batch, _kvHeads, groups * length, _headDim);                  // (B, H_kv, G·T, D)
+        var o = functional.scaled_dot_product_attention(q, k, v, context.Mask.Mask, is_casual: context.Mask.IsCausal);
+        return groups > 1 ? o.view(batch, _heads, length, _headDim) : o;                            // (B, H, T, D)
     }
 
     /// <summary>q, k and v of <paramref name="x"/>: one matmul over the fused copy when it serves, else each projection's own call.</summary>

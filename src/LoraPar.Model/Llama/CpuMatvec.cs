@@ -37,6 +37,7 @@ public static class CpuMatvec
     }
 
     /// <summary>y += Σ_i x[i] · W[i, :] for W (inputs, outputs) row-major in <paramref name="w"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Accumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, int inputs, int outputs)
     {
         if (x.Length < inputs || y.Length < outputs || w.Length < (long)inputs * outputs)
@@ -56,6 +57,7 @@ public static class CpuMatvec
             for (var j = 0; j < outputs; j++) y[j] += x[i] * w[i * outputs + j];
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BlockOfEight(ReadOnlySpan<float> x, ref float w, ref float y, nuint stride, int vectorEnd)
     {
         Vector256<float> x0 = Vector256.Create(x[0]), x1 = Vector256.Create(x[1]), x2 = Vector256.Create(x[2]), x3 = Vector256.Create(x[3]),
