@@ -10,8 +10,8 @@ namespace LoraPar.Model.Generation;
 /// masked, positions counted per row), prefilled in one pass, then decoded one token per step for all rows until each
 /// row hits EOS, a stop string or <see cref="GenerationOptions.MaxNewTokens"/>. Sampling is seeded per call, so the same
 /// prompts and options give the same completions. Each completion carries the log-probability of every sampled token
-/// (see <see cref="Sampler"/>). Runs in inference mode: nothing here is differentiable. Each call fuses the plain q/k/v and
-/// gate/up projections for its duration (<see cref="ProjectionFusion"/>): at batch 1 one wide matmul streams weights faster than several narrow ones.
+/// (see <see cref="Sampler"/>). Runs in inference mode: nothing here is differentiable. A single prompt is decoded inside a
+/// <see cref="ProjectionFusion"/> session: at batch 1 each step streams every weight once, and fused projections stream faster.
 /// </summary>
 public sealed class Generator(LlamaForCausalLM model, TextTokenizer tokenizer) : ITextGenerator
 {
@@ -38,7 +38,7 @@ public sealed class Generator(LlamaForCausalLM model, TextTokenizer tokenizer) :
     {
         using var inference = torch.inference_mode();
         using var scope = torch.NewDisposeScope();
-        using var fusion = Model.FuseProjections();
+        using var fusion = prompts.Count == 1 ? Model.FuseProjections() : null;
         var device = Model.Device;
         var batch = PromptBatch.Create(prompts, Tokenizer.PadId, device);
         long rowCount = prompts.Count, width = batch.InputIds.shape[1];

@@ -51,11 +51,12 @@ public sealed class FusedProjection : IDisposable
     /// <summary>
     /// The outputs (…, out_i) of every projection for <paramref name="x"/> (…, in) from one matmul over the block (views
     /// into one (…, Σ out) tensor), or null when the block cannot stand in for <paramref name="current"/>, the modules now
-    /// serving the projections: they are not the ones it was made from, or a weight gradient is wanted.
+    /// serving the projections: they are not the ones it was made from, or a weight gradient is wanted — or a block of
+    /// several projections gets more than one input row (measured: at 8–32 rows one wide GEMM is no faster than separate ones).
     /// </summary>
     public Tensor[]? TryProject(Tensor x, params Module<Tensor, Tensor>[] current)
     {
-        if (!Serves(current)) return null;
+        if (!Serves(current) || (_sizes.Length > 1 && x.numel() != _block.shape[0])) return null;
         var differentiable = torch.is_grad_enabled() && x.requires_grad;
         var y = !differentiable && CpuMatvec.Applies(x, _block)
             ? CpuMatvec.Multiply(x, _block, _bias).view([.. x.shape[..^1], _block.shape[1]])   // (…, Σ out), one row

@@ -31,9 +31,10 @@ public sealed class FusedProjectionTests : TorchTest
         using var fused = FusedProjection.Create(projections)!;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var x = torch.randn(2, 3, 6);                                                             // (B, T, in)
+        var x = torch.randn(1, 1, 6);                                                             // (B, T, in): one row
         var parts = fused.TryProject(x, projections);
         Assert.NotNull(parts);
+        Assert.Null(fused.TryProject(torch.randn(2, 3, 6), projections));                       // several rows: separate GEMMs
         for (var i = 0; i < projections.Length; i++)
             Assert.True(parts[i].allclose(projections[i].call(x), rtol: 0, atol: 1e-5), $"projection {i}");
     }
@@ -72,7 +73,7 @@ public sealed class FusedProjectionTests : TorchTest
         using var model = TinyModelFactory.Create(Config with { AttentionBias = true, Family = ModelFamily.Qwen2 }, seed: 8);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var ids = Ids(3, 9, 4, 7, 11, 2);
+        var ids = Ids(9);                                                                      // one row: the fused path
         var plain = model.call(ids);
         using (model.FuseProjections())
             Assert.True(model.call(ids).allclose(plain, rtol: 0, atol: 1e-5));
@@ -84,7 +85,7 @@ public sealed class FusedProjectionTests : TorchTest
         using var model = TinyModelFactory.Create(Config, seed: 9);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var ids = Ids(5, 6, 7);
+        var ids = Ids(6);
         var plain = model.call(ids);
         model.ReplaceProjection("model.layers.0.self_attn.k_proj", new Scaled(model.model.layers[0].self_attn.k_proj, 1.0));
         using (model.FuseProjections())
@@ -103,7 +104,7 @@ public sealed class FusedProjectionTests : TorchTest
         using var model = TinyModelFactory.Create(Config, seed: 11);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var ids = Ids(8, 3, 12);
+        var ids = Ids(12);
         var before = model.call(ids);
         using (model.FuseProjections())
         {
