@@ -6,62 +6,63 @@ using static TorchSharp.torch.nn;
 namespace LoraPar.Model.Llama;
 
 /// <summary>
-/// The weights of linear projections that read the same input — q, k and v, or gate and up — copied side by side into one
-/// (in, Σ out) row-major block, so that one matmul computes all of them; or the weight of a single projection, viewed as
-/// (in, out) without a copy. At batch-1 decoding a matmul streams its weights, one wide block streams faster than several
-/// narrow ones, and a single input row on the CPU goes through <see cref="CpuMatvec"/>.
-/// A block of several projections is a snapshot: it is taken for one inference session (<see cref="ProjectionFusion"/>)
-/// during which the weights do not change. It stands in only for the plain projections it was made from, and only when
-/// no weight gradient is wanted; training always runs through the projections' own parameters.
+/// The weights of linear projections that read the same input — q, k and v; gate and up; or a single one (o, down, the LM
+/// head) — copied side by side into one <see cref="CpuMatvec"/>-packed block, so that one streaming matvec computes all of
+/// them for a single input row: the shape of every projection at batch-1 decoding on the CPU. The block is a snapshot,
+/// taken for one inference session (<see cref="ProjectionFusion"/>) during which the weights do not change. It stands in
+/// only for the plain projections it was copied from, only for one input row, and only when no gradient is wanted;
+/// everything else (training, batches, prefill) runs through the projections themselves.
 /// </summary>
 public sealed class FusedProjection : IDisposable
 {
     private readonly Linear[] _sources;
-    private readonly Tensor _block;
+    private readonly Tensor _packed;
     private readonly Tensor? _bias;
     private readonly long[] _sizes;
+    private readonly long _inputs;
+    private readonly long _outputs;
 
     private FusedProjection(Linear[] sources)
     {
         _sources = sources;
         _sizes = sources.Select(s => s.weight!.shape[0]).ToArray();
+        _inputs = sources[0].weight!.shape[1];
+        _outputs = _sizes.Sum();
         using var noGrad = torch.no_grad();
-        _block = sources.Length == 1
-            ? sources[0].weight!.detach().t()                                                                     // (in, out), the live weight
-            : torch.cat(sources.Select(s => s.weight!.detach().t()).ToArray(), 1);                               // (in, Σ out)
-        _bias = sources[0].bias is null ? null
-            : sources.Length == 1 ? sources[0].bias!.detach()                                                     // (out)
-            : torch.cat(sources.Select(s => s.bias!.detach()).ToArray(), 0);                                     // (Σ out)
-        _block.DetachFromDisposeScope();
-        _bias?.DetachFromDisposeScope();
+        using var scope = torch.NewDisposeScope();
+        var block = torch.cat(sources.Select(s => s.weight!.detach().t()).ToArray(), 1);                           // (in, Σ out)
+        _packed = CpuMatvec.Pack(block).DetachFromDisposeScope();                                                // (in/8, Σ out'/8, 8, 8)
+        _bias = sources[0].bias is null ? null : torch.cat(sources.Select(s => s.bias!.detach()).ToArray(), 0).DetachFromDisposeScope();  // (Σ out)
     }
 
     /// <summary>
-    /// The fused form of <paramref name="projections"/>, or null when they cannot be fused: one is not a plain
-    /// <see cref="Linear"/> (e.g. wrapped by an adapter), or some have a bias and others not.
+    /// The fused copy of <paramref name="projections"/>, or null when they cannot be fused: one is not a plain
+    /// <see cref="Linear"/> (e.g. wrapped by an adapter), their weights are not <see cref="CpuMatvec.CanPack">packable</see>
+    /// (not CPU float32), or some have a bias and others not.
     /// </summary>
     public static FusedProjection? Create(IReadOnlyList<Module<Tensor, Tensor>> projections)
     {
         if (projections.Count == 0 || projections.Any(p => p is not Linear { weight: not null })) return null;
         var linears = projections.Cast<Linear>().ToArray();
-        if (linears.Select(l => l.bias is null).Distinct().Count() > 1) return null;
+        if (linears.Select(l => l.bias is null).Distinct().Count() > 1 || linears.Select(l => l.weight!.shape[1]).Distinct().Count() > 1) return null;
+        var first = linears[0].weight!;
+        if (linears.Any(l => l.weight!.dtype != first.dtype || l.weight.device_type != first.device_type)
+            || !CpuMatvec.CanPack(first.shape[1], linears.Sum(l => l.weight!.shape[0]), first.dtype, first.device_type)) return null;
         return new FusedProjection(linears);
     }
 
     /// <summary>
-    /// The outputs (…, out_i) of every projection for <paramref name="x"/> (…, in) from one matmul over the block (views
-    /// into one (…, Σ out) tensor), or null when the block cannot stand in for <paramref name="current"/>, the modules now
-    /// serving the projections: they are not the ones it was made from, or a weight gradient is wanted — or a block of
-    /// several projections gets more than one input row (measured: at 8–32 rows one wide GEMM is no faster than separate ones).
+    /// The outputs (…, out_i) of every projection for the single input row <paramref name="x"/> (…, in), from one packed
+    /// matvec (views into one (…, Σ out) tensor), or null when the copy cannot stand in for <paramref name="current"/>, the
+    /// modules now serving the projections: they are not the ones it was copied from, <paramref name="x"/> holds more than
+    /// one row, or a gradient is wanted.
     /// </summary>
     public Tensor[]? TryProject(Tensor x, params Module<Tensor, Tensor>[] current)
     {
-        if (!Serves(current) || (_sizes.Length > 1 && x.numel() != _block.shape[0])) return null;
-        var differentiable = torch.is_grad_enabled() && x.requires_grad;
-        var y = !differentiable && CpuMatvec.Applies(x, _block)
-            ? CpuMatvec.Multiply(x, _block, _bias).view([.. x.shape[..^1], _block.shape[1]])   // (…, Σ out), one row
-            : functional.linear(x, _block.t(), _bias);                                          // (…, Σ out)
-        return _sizes.Length == 1 ? [y] : y.split(_sizes, -1);                                   // (…, out_i) each
+        if (x.numel() != _inputs || x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32 || !Serves(current)) return null;
+        if (torch.is_grad_enabled() && (x.requires_grad || _sources.SelectMany(s => s.parameters()).Any(p => p.requires_grad))) return null;
+        var y = CpuMatvec.Multiply(x, _packed, _outputs, _bias).view([.. x.shape[..^1], _outputs]);           // (…, Σ out)
+        return _sizes.Length == 1 ? [y] : y.split(_sizes, -1);                                                   // (…, out_i) each
     }
 
     private bool Serves(Module<Tensor, Tensor>[] current)
@@ -69,13 +70,13 @@ public sealed class FusedProjection : IDisposable
         if (current.Length != _sources.Length) return false;
         for (var i = 0; i < current.Length; i++)
             if (!ReferenceEquals(current[i], _sources[i])) return false;
-        return !torch.is_grad_enabled() || !_sources.SelectMany(s => s.parameters()).Any(p => p.requires_grad);
+        return true;
     }
 
-    /// <summary>Releases the block (a copy) or this object's view of the single weight.</summary>
+    /// <summary>Releases the packed copy.</summary>
     public void Dispose()
     {
-        _block.Dispose();
+        _packed.Dispose();
         _bias?.Dispose();
     }
 }

@@ -6,41 +6,59 @@ namespace LoraPar.Model.Tests.Llama;
 
 public sealed class CpuMatvecTests : TorchTest
 {
+    private static bool Available => System.Runtime.Intrinsics.X86.Fma.IsSupported && System.Runtime.Intrinsics.X86.Avx.IsSupported;
+
     [Fact]
-    public void Multiplies_a_row_by_a_row_major_in_by_out_matrix()
+    public void Packs_eight_by_eight_panels_in_input_block_then_output_block_order()
     {
-        // x = (1, 2, 3); W rows (1, 0), (0, 1), (1, 1) → y = (1 + 3, 2 + 3) = (4, 5)
-        float[] y = [10, 20];
-        CpuMatvec.Accumulate([1, 2, 3], [1, 0, 0, 1, 1, 1], y, inputs: 3, outputs: 2);
-        Assert.Equal([14f, 25f], y);
+        using var scope = torch.NewDisposeScope();
+        var w = torch.arange(16 * 16, dtype: ScalarType.Float32).view(16, 16);                 // (in, out), w[i, j] = 16 i + j
+        var packed = CpuMatvec.Pack(w);                                                           // (2, 2, 8, 8)
+        Assert.Equal(new long[] { 2, 2, 8, 8 }, packed.shape);
+        Assert.Equal(16f * 8 + 8, packed[1, 1, 0, 0].item<float>());                              // panel (rows 8–15, outputs 8–15) starts at w[8, 8]
+        Assert.Equal(16f * 9 + 10, packed[1, 1, 1, 2].item<float>());                             // then w[9, 10]
+        Assert.Equal(8f, packed[0, 1, 0, 0].item<float>());                                      // second panel of the first rows: w[0, 8]
+    }
+
+    [Fact]
+    public void Multiplies_a_row_by_a_packed_matrix()
+    {
+        // x = (1, …, 1, 2) over 8 inputs; W[i, j] = 1 if i == j else 0 for j < 8 → y = x; bias (10, …) added
+        if (!Available) return;
+        using var scope = torch.NewDisposeScope();
+        var x = torch.tensor(new float[] { 1, 1, 1, 1, 1, 1, 1, 2 });
+        var packed = CpuMatvec.Pack(torch.eye(8));
+        var y = CpuMatvec.Multiply(x, packed, 8, torch.full(8, 10f)).data<float>().ToArray();
+        Assert.Equal([11f, 11, 11, 11, 11, 11, 11, 12], y);
     }
 
     [Theory]
     [InlineData(8, 8)]
-    [InlineData(17, 11)]
+    [InlineData(16, 11)]
     [InlineData(64, 1536)]
-    [InlineData(5, 3)]
-    public void Equals_torch_matmul_with_and_without_bias_for_any_shape_including_tails(int inputs, int outputs)
+    [InlineData(32, 50)]
+    public void Equals_torch_matmul_with_and_without_bias_including_padded_outputs(int inputs, int outputs)
     {
+        if (!Available) return;
         using var scope = torch.NewDisposeScope();
         using var generator = new torch.Generator(5, CPU);
-        var x = torch.randn(1, 1, inputs, generator: generator);                          // (1, 1, in)
-        var w = torch.randn(inputs, outputs, generator: generator);                       // (in, out)
+        var x = torch.randn(1, 1, inputs, generator: generator);                                 // (1, 1, in)
+        var w = torch.randn(inputs, outputs, generator: generator);                              // (in, out)
         var b = torch.randn(outputs, generator: generator);
-        Assert.True(CpuMatvec.Applies(x, w) || !System.Runtime.Intrinsics.X86.Fma.IsSupported);
-        if (!CpuMatvec.Applies(x, w)) return;
-        Assert.True(CpuMatvec.Multiply(x, w, null).allclose(torch.matmul(x.view(1, inputs), w), rtol: 1e-5, atol: 1e-5));
-        Assert.True(CpuMatvec.Multiply(x, w, b).allclose(torch.matmul(x.view(1, inputs), w) + b, rtol: 1e-5, atol: 1e-5));
+        Assert.True(CpuMatvec.CanPack(inputs, outputs, ScalarType.Float32, DeviceType.CPU));
+        var packed = CpuMatvec.Pack(w);
+        var expected = torch.matmul(x.view(1, inputs), w);                                       // (1, out)
+        Assert.True(CpuMatvec.Multiply(x, packed, outputs, null).allclose(expected, rtol: 1e-5, atol: 1e-5));
+        Assert.True(CpuMatvec.Multiply(x, packed, outputs, b).allclose(expected + b, rtol: 1e-5, atol: 1e-5));
     }
 
     [Fact]
-    public void Applies_only_to_one_float32_row_and_a_contiguous_cpu_weight()
+    public void Packs_only_float32_cpu_weights_with_a_multiple_of_eight_inputs()
     {
-        using var scope = torch.NewDisposeScope();
-        var w = torch.randn(4, 6);
-        Assert.False(CpuMatvec.Applies(torch.randn(2, 4), w));                            // two rows
-        Assert.False(CpuMatvec.Applies(torch.randn(1, 4, dtype: ScalarType.Float64), w.to(ScalarType.Float64)));
-        Assert.False(CpuMatvec.Applies(torch.randn(1, 4), torch.randn(6, 4).t()));        // (in, out) view of an (out, in) block
-        Assert.False(CpuMatvec.Applies(torch.randn(1, 5), w));                            // wrong width
+        Assert.False(CpuMatvec.CanPack(12, 8, ScalarType.Float32, DeviceType.CPU));
+        Assert.False(CpuMatvec.CanPack(16, 8, ScalarType.BFloat16, DeviceType.CPU));
+        Assert.False(CpuMatvec.CanPack(16, 8, ScalarType.Float32, DeviceType.CUDA));
+        Assert.Equal(Available, CpuMatvec.CanPack(16, 9, ScalarType.Float32, DeviceType.CPU));
+        Assert.Equal(16, CpuMatvec.PaddedOutputs(9));
     }
 }

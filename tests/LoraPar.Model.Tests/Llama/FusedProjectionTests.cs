@@ -16,7 +16,7 @@ public sealed class FusedProjectionTests : TorchTest
         using var noGrad = torch.no_grad();
         return new long[] { 4, 2, 3 }.Select(size =>
         {
-            var linear = ParameterFactory.Linear(6, size, bias, ScalarType.Float32, CPU);
+            var linear = ParameterFactory.Linear(16, size, bias, ScalarType.Float32, CPU);
             foreach (var p in linear.parameters()) p.copy_(torch.randn(p.shape, generator: generator));
             return (nn.Module<Tensor, Tensor>)linear;
         }).ToArray();
@@ -31,22 +31,24 @@ public sealed class FusedProjectionTests : TorchTest
         using var fused = FusedProjection.Create(projections)!;
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var x = torch.randn(1, 1, 6);                                                             // (B, T, in): one row
+        var x = torch.randn(1, 1, 16);                                                            // (B, T, in): one row
         var parts = fused.TryProject(x, projections);
         Assert.NotNull(parts);
-        Assert.Null(fused.TryProject(torch.randn(2, 3, 6), projections));                       // several rows: separate GEMMs
+        Assert.Null(fused.TryProject(torch.randn(2, 3, 16), projections));                      // several rows: the projections themselves
         for (var i = 0; i < projections.Length; i++)
             Assert.True(parts[i].allclose(projections[i].call(x), rtol: 0, atol: 1e-5), $"projection {i}");
     }
 
     [Fact]
-    public void Only_plain_linear_projections_alike_in_bias_are_fused()
+    public void Only_plain_float32_cpu_linear_projections_alike_in_bias_are_fused()
     {
         var plain = Projections(bias: false);
         var biased = Projections(bias: true);
         Assert.Null(FusedProjection.Create([plain[0], nn.Identity()]));
         Assert.Null(FusedProjection.Create([plain[0], biased[1]]));
         Assert.Null(FusedProjection.Create([]));
+        Assert.Null(FusedProjection.Create([ParameterFactory.Linear(16, 8, false, ScalarType.BFloat16, CPU)]));
+        Assert.Null(FusedProjection.Create([ParameterFactory.Linear(12, 8, false, ScalarType.Float32, CPU)]));   // inputs not a multiple of 8
     }
 
     [Fact]
@@ -55,7 +57,7 @@ public sealed class FusedProjectionTests : TorchTest
         var projections = Projections(bias: true);
         using var fused = FusedProjection.Create(projections)!;
         using var scope = torch.NewDisposeScope();
-        var x = torch.randn(1, 6);
+        var x = torch.randn(1, 16);
         Assert.Null(fused.TryProject(x, projections));                                           // grad mode on, weights require grad
         using (torch.no_grad())
         {
