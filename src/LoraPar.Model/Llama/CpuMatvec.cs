@@ -32,15 +32,45 @@ public static class CpuMatvec
     public static long PaddedOutputs(long outputs) => (outputs + Block - 1) / Block * Block;
 
     /// <summary>
-    /// A packed copy of <paramref name="weight"/> (in, out): (in/8, out'/8, 8, 8) contiguous, out' = out padded with zero
-    /// columns to a multiple of 8. Check <see cref="CanPack"/> first.
+    /// A packed copy of the (in, out_i) <paramref name="blocks"/> laid side by side as one (in, Σ out_i) weight:
+    /// (in/8, out'/8, 8, 8) contiguous, out' = Σ out_i padded with zero columns to a multiple of 8. Check
+    /// <see cref="CanPack"/> first. One pass over the weights, in C# (a LibTorch permute-copy is several times slower).
     /// </summary>
-    public static Tensor Pack(Tensor weight)
+    public static Tensor Pack(IReadOnlyList<Tensor> blocks)
     {
-        using var scope = torch.NewDisposeScope();
-        long inputs = weight.shape[0], outputs = weight.shape[1], padded = PaddedOutputs(outputs);
-        var source = padded == outputs ? weight : torch.cat([weight, torch.zeros(inputs, padded - outputs, weight.dtype, weight.device)], 1);  // (in, out')
-        return source.reshape(inputs / Block, Block, padded / Block, Block).permute(0, 2, 1, 3).contiguous().MoveToOuterDisposeScope();  // (in/8, out'/8, 8, 8)
+        long inputs = blocks[0].shape[0], outputs = blocks.Sum(b => b.shape[1]), padded = PaddedOutputs(outputs);
+        var packed = torch.zeros([inputs / Block, padded / Block, Block, Block], ScalarType.Float32, blocks[0].device);  // (in/8, out'/8, 8, 8)
+        var target = Floats(packed);
+        var column = 0;
+        foreach (var block in blocks)
+        {
+            using var rows = block.is_contiguous() ? block.alias() : block.contiguous();                          // (in, out_i) row-major
+            PackColumns(Floats(rows), target, (int)inputs, (int)block.shape[1], column, (int)padded);
+            column += (int)block.shape[1];
+        }
+        return packed;
+    }
+
+    /// <summary>A packed copy of one (in, out) <paramref name="weight"/>; see <see cref="Pack(IReadOnlyList{Tensor})"/>.</summary>
+    public static Tensor Pack(Tensor weight) => Pack([weight]);
+
+    /// <summary>Writes the (inputs, width) row-major <paramref name="rows"/> into columns column… of the packed <paramref name="target"/>.</summary>
+    private static void PackColumns(ReadOnlySpan<float> rows, Span<float> target, int inputs, int width, int column, int padded)
+    {
+        var panelsPerRowBlock = padded / Block;
+        for (var i = 0; i < inputs; i++)
+        {
+            var rowBase = (i / Block) * panelsPerRowBlock * Block * Block + (i % Block) * Block;
+            var source = rows.Slice(i * width, width);
+            var j = 0;
+            while (j < width)
+            {
+                var c = column + j;
+                var run = Math.Min(Block - c % Block, width - j);                                                 // up to the panel's edge
+                source.Slice(j, run).CopyTo(target.Slice(rowBase + c / Block * Block * Block + c % Block, run));
+                j += run;
+            }
+        }
     }
 
     /// <summary>(1, out) = <paramref name="x"/> (any shape holding one row of <c>in</c> values) · the packed weight (+ <paramref name="bias"/>, (out)).</summary>

@@ -30,8 +30,7 @@ public sealed class FusedProjection : IDisposable
         _outputs = _sizes.Sum();
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var block = torch.cat(sources.Select(s => s.weight!.detach().t()).ToArray(), 1);                           // (in, Σ out)
-        _packed = CpuMatvec.Pack(block).DetachFromDisposeScope();                                                // (in/8, Σ out'/8, 8, 8)
+        _packed = CpuMatvec.Pack(sources.Select(s => s.weight!.detach().t()).ToArray()).DetachFromDisposeScope();  // (in/8, Σ out'/8, 8, 8)
         _bias = sources[0].bias is null ? null : torch.cat(sources.Select(s => s.bias!.detach()).ToArray(), 0).DetachFromDisposeScope();  // (Σ out)
     }
 

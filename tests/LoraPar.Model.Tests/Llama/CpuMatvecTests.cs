@@ -21,6 +21,18 @@ public sealed class CpuMatvecTests : TorchTest
     }
 
     [Fact]
+    public void Packing_blocks_side_by_side_equals_packing_their_concatenation()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var generator = new torch.Generator(6, CPU);
+        var a = torch.randn(16, 5, generator: generator);                                        // widths that cut panels
+        var b = torch.randn(16, 13, generator: generator);
+        var c = torch.randn(13, 16, generator: generator).t();                                   // (in, out) view, not contiguous
+        Assert.True(CpuMatvec.Pack([a, b, c]).equal(CpuMatvec.Pack(torch.cat([a, b, c], 1))).all().item<bool>());
+        Assert.Equal(new long[] { 2, 4, 8, 8 }, CpuMatvec.Pack([a, b, c]).shape);                 // 31 outputs padded to 32
+    }
+
+    [Fact]
     public void Multiplies_a_row_by_a_packed_matrix()
     {
         // x = (1, …, 1, 2) over 8 inputs; W[i, j] = 1 if i == j else 0 for j < 8 → y = x; bias (10, …) added
