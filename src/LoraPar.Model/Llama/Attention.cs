@@ -71,11 +71,11 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
     private (Tensor Q, Tensor K, Tensor V) Project(Tensor x) =>
         _qkv?.TryProject(x, q_proj, k_proj, v_proj) is [var q, var k, var v] ? (q, k, v) : (q_proj.call(x), k_proj.call(x), v_proj.call(x));
 
-    bool IFusibleProjections.Fuse()
+    bool IFusibleProjections.Fuse(int threads)
     {
         if (_qkv is not null || _o is not null) return false;
-        _qkv = FusedProjection.Create([q_proj, k_proj, v_proj]);
-        _o = FusedProjection.Create([o_proj]);
+        _qkv = FusedProjection.Create([q_proj, k_proj, v_proj], threads);
+        _o = FusedProjection.Create([o_proj], threads);
         return _qkv is not null || _o is not null;
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -73,16 +74,51 @@ public static class CpuMatvec
         }
     }
 
-    /// <summary>(1, out) = <paramref name="x"/> (any shape holding one row of <c>in</c> values) · the packed weight (+ <paramref name="bias"/>, (out)).</summary>
-    public static Tensor Multiply(Tensor x, Tensor packed, long outputs, Tensor? bias)
+    /// <summary>
+    /// (1, out) = <paramref name="x"/> (any shape holding one row of <c>in</c> values) · the packed weight (+ <paramref name="bias"/>, (out)).
+    /// With <paramref name="threads"/> &gt; 1 and a weight of at least <see cref="ParallelBytes"/>, the input blocks are split
+    /// into that many contiguous ranges, each streamed by its own thread into its own partial sum (one core alone does
+    /// not saturate memory); the partial sums are then added in a fixed order, so results depend only on the thread count.
+    /// </summary>
+    public static Tensor Multiply(Tensor x, Tensor packed, long outputs, Tensor? bias, int threads = 1)
     {
         int inputs = (int)(packed.shape[0] * Block), padded = (int)(packed.shape[1] * Block);
         if (x.numel() != inputs) throw new ArgumentException($"one row of {inputs} values expected, got shape [{string.Join(", ", x.shape)}]", nameof(x));
-        var input = x.is_contiguous() ? x : x.contiguous();
+        using var input = x.is_contiguous() ? x.alias() : x.contiguous();
         var y = torch.zeros(1, padded, ScalarType.Float32, x.device);                                           // (1, out')
         if (bias is not null) y.narrow(1, 0, outputs).copy_(bias.view(1, outputs));
-        Accumulate(Floats(input), Floats(packed), Floats(y), inputs, padded);
+        var parts = packed.numel() * sizeof(float) >= ParallelBytes ? Math.Clamp(threads, 1, inputs / Block) : 1;
+        if (parts == 1) Accumulate(Floats(input), Floats(packed), Floats(y), inputs, padded);
+        else AccumulateInParts(input, packed, y, inputs, padded, parts);
         return y.narrow(1, 0, outputs);                                                                        // (1, out)
+    }
+
+    /// <summary>Weights smaller than this (bytes) are streamed by one thread: the hand-off would cost more than it saves.</summary>
+    public const long ParallelBytes = 256 * 1024;
+
+    private static void AccumulateInParts(Tensor x, Tensor packed, Tensor y, int inputs, int padded, int parts)
+    {
+        var blocks = inputs / Block;
+        var partials = Enumerable.Range(1, parts - 1).Select(_ => ArrayPool<float>.Shared.Rent(padded)).ToArray();
+        try
+        {
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+            {
+                int first = blocks * part / parts * Block, count = blocks * (part + 1) / parts * Block - first;
+                var target = part == 0 ? Floats(y) : partials[part - 1].AsSpan(0, padded);
+                if (part > 0) target.Clear();
+                Accumulate(Floats(x).Slice(first, count), Floats(packed).Slice(first * padded, count * padded), target, count, padded);
+            });
+            var sum = Floats(y);
+            foreach (var partial in partials)
+                for (var j = 0; j < padded; j += Vector256<float>.Count)
+                    (Vector256.Create((ReadOnlySpan<float>)sum.Slice(j, Vector256<float>.Count)) + Vector256.Create(partial.AsSpan(j, Vector256<float>.Count)))
+                        .CopyTo(sum.Slice(j, Vector256<float>.Count));
+        }
+        finally
+        {
+            foreach (var partial in partials) ArrayPool<float>.Shared.Return(partial);
+        }
     }
 
     /// <summary>y += x · W for W packed as by <see cref="Pack"/> (<paramref name="inputs"/> × <paramref name="padded"/>, both multiples of 8).</summary>

@@ -21,10 +21,12 @@ public sealed class FusedProjection : IDisposable
     private readonly long[] _sizes;
     private readonly long _inputs;
     private readonly long _outputs;
+    private readonly int _threads;
 
-    private FusedProjection(Linear[] sources)
+    private FusedProjection(Linear[] sources, int threads)
     {
         _sources = sources;
+        _threads = threads;
         _sizes = sources.Select(s => s.weight!.shape[0]).ToArray();
         _inputs = sources[0].weight!.shape[1];
         _outputs = _sizes.Sum();
@@ -37,9 +39,9 @@ public sealed class FusedProjection : IDisposable
     /// <summary>
     /// The fused copy of <paramref name="projections"/>, or null when they cannot be fused: one is not a plain
     /// <see cref="Linear"/> (e.g. wrapped by an adapter), their weights are not <see cref="CpuMatvec.CanPack">packable</see>
-    /// (not CPU float32), or some have a bias and others not.
+    /// (not CPU float32), or some have a bias and others not. Large blocks are streamed by up to <paramref name="threads"/> threads.
     /// </summary>
-    public static FusedProjection? Create(IReadOnlyList<Module<Tensor, Tensor>> projections)
+    public static FusedProjection? Create(IReadOnlyList<Module<Tensor, Tensor>> projections, int threads = 1)
     {
         if (projections.Count == 0 || projections.Any(p => p is not Linear { weight: not null })) return null;
         var linears = projections.Cast<Linear>().ToArray();
@@ -47,7 +49,7 @@ public sealed class FusedProjection : IDisposable
         var first = linears[0].weight!;
         if (linears.Any(l => l.weight!.dtype != first.dtype || l.weight.device_type != first.device_type)
             || !CpuMatvec.CanPack(first.shape[1], linears.Sum(l => l.weight!.shape[0]), first.dtype, first.device_type)) return null;
-        return new FusedProjection(linears);
+        return new FusedProjection(linears, threads);
     }
 
     /// <summary>
@@ -60,7 +62,7 @@ public sealed class FusedProjection : IDisposable
     {
         if (x.numel() != _inputs || x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32 || !Serves(current)) return null;
         if (torch.is_grad_enabled() && (x.requires_grad || _sources.SelectMany(s => s.parameters()).Any(p => p.requires_grad))) return null;
-        var y = CpuMatvec.Multiply(x, _packed, _outputs, _bias).view([.. x.shape[..^1], _outputs]);           // (…, Σ out)
+        var y = CpuMatvec.Multiply(x, _packed, _outputs, _bias, _threads).view([.. x.shape[..^1], _outputs]);           // (…, Σ out)
         return _sizes.Length == 1 ? [y] : y.split(_sizes, -1);                                                   // (…, out_i) each
     }
 

@@ -55,14 +55,15 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>, IFusibleProjectio
 
     /// <summary>
     /// Opens an inference session in which q/k/v and gate/up each run as one matmul over a fused copy of their weights
-    /// (see <see cref="ProjectionFusion"/>); the weights must not change until it is disposed.
+    /// (see <see cref="ProjectionFusion"/>); the weights must not change until it is disposed. Large weights are streamed
+    /// by <paramref name="threads"/> threads (default: LibTorch's intra-op thread count).
     /// </summary>
-    public ProjectionFusion FuseProjections() => new(this);
+    public ProjectionFusion FuseProjections(int? threads = null) => new(this, threads ?? torch.get_num_threads());
 
-    bool IFusibleProjections.Fuse()
+    bool IFusibleProjections.Fuse(int threads)
     {
         if (_head is not null) return false;
-        _head = FusedProjection.Create([lm_head]);
+        _head = FusedProjection.Create([lm_head], threads);
         return _head is not null;
     }
 

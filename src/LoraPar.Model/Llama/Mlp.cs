@@ -32,11 +32,11 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost, IFusibleProje
         return _down?.TryProject(product, down_proj) is [var y] ? y : down_proj.call(product);  // (B, T, d)
     }
 
-    bool IFusibleProjections.Fuse()
+    bool IFusibleProjections.Fuse(int threads)
     {
         if (_gateUp is not null || _down is not null) return false;
-        _gateUp = FusedProjection.Create([gate_proj, up_proj]);
-        _down = FusedProjection.Create([down_proj]);
+        _gateUp = FusedProjection.Create([gate_proj, up_proj], threads);
+        _down = FusedProjection.Create([down_proj], threads);
         return _gateUp is not null || _down is not null;
     }
 

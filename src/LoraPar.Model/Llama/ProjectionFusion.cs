@@ -12,12 +12,12 @@ public sealed class ProjectionFusion : IDisposable
 {
     private readonly List<IFusibleProjections> _fused = [];
 
-    /// <summary>Fuses the projections of every layer of <paramref name="model"/> not fused yet.</summary>
-    public ProjectionFusion(LlamaForCausalLM model)
+    /// <summary>Fuses the projections of every layer of <paramref name="model"/> not fused yet; each streamed by up to <paramref name="threads"/> threads.</summary>
+    public ProjectionFusion(LlamaForCausalLM model, int threads)
     {
         var hosts = model.model.layers.SelectMany(l => new IFusibleProjections[] { l.self_attn, l.mlp }).Append(model);
         foreach (var host in hosts)
-            if (host.Fuse()) _fused.Add(host);
+            if (host.Fuse(threads)) _fused.Add(host);
     }
 
     /// <summary>Drops the copies this session made.</summary>
@@ -32,7 +32,7 @@ public sealed class ProjectionFusion : IDisposable
 internal interface IFusibleProjections
 {
     /// <summary>Takes the fused copy; false when already fused or when the projections cannot be fused (e.g. adapters).</summary>
-    bool Fuse();
+    bool Fuse(int threads);
 
     /// <summary>Drops the fused copy.</summary>
     void Unfuse();

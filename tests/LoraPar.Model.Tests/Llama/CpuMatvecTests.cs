@@ -64,6 +64,26 @@ public sealed class CpuMatvecTests : TorchTest
         Assert.True(CpuMatvec.Multiply(x, packed, outputs, b).allclose(expected + b, rtol: 1e-5, atol: 1e-5));
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Streaming_a_large_weight_in_parallel_parts_gives_the_one_thread_result(int threads)
+    {
+        if (!Available) return;
+        using var scope = torch.NewDisposeScope();
+        using var generator = new torch.Generator(7, CPU);
+        var x = torch.randn(1, 256, generator: generator);
+        var w = torch.randn(256, 300, generator: generator);                                     // 300 KB packed: above ParallelBytes
+        var b = torch.randn(300, generator: generator);
+        var packed = CpuMatvec.Pack(w);
+        Assert.True(packed.numel() * sizeof(float) >= CpuMatvec.ParallelBytes);
+        var single = CpuMatvec.Multiply(x, packed, 300, b);
+        var parallel = CpuMatvec.Multiply(x, packed, 300, b, threads);
+        Assert.True(parallel.allclose(single, rtol: 1e-5, atol: 1e-5));
+        Assert.True(parallel.allclose(torch.matmul(x, w) + b, rtol: 1e-5, atol: 1e-4));
+        Assert.True(parallel.equal(CpuMatvec.Multiply(x, packed, 300, b, threads)).all().item<bool>());   // deterministic per thread count
+    }
+
     [Fact]
     public void Packs_only_float32_cpu_weights_with_a_multiple_of_eight_inputs()
     {
