@@ -8,6 +8,7 @@ namespace LoraPar.Model.Llama;
 /// Grouped-query self-attention with rotary positions: H query heads share H_kv key/value heads (G = H / H_kv each).
 /// Queries of one group are folded into the query-length axis, (B, H, T, D) → (B, H_kv, G·T, D), so keys and values are
 /// never replicated. Projection fields are named as in HF checkpoints and may be swapped (see <see cref="IProjectionHost"/>).
+/// A single new token at batch 1 on the CPU takes <see cref="SingleQueryAttention"/> instead of the tensor route.
 /// </summary>
 public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProjectionHost, IFusibleProjections
 {
@@ -42,6 +43,8 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
     {
         long batch = x.shape[0], length = x.shape[1], groups = _heads / _kvHeads;
         var (qx, kx, vx) = Project(x);
+        if (SingleQueryAttention.Applies(qx, kx, vx, context, _layer))
+            return Output(SingleQueryAttention.Step(qx, kx, vx, context, _layer));                   // (1, 1, d)
         var q = qx.view(batch, length, _heads, _headDim);                                             // (B, T, H, D)
         var k = kx.view(batch, length, _kvHeads, _headDim);                                           // (B, T, H_kv, D)
         var v = vx.view(batch, length, _kvHeads, _headDim).transpose(1, 2);                           // (B, H_kv, T, D)
@@ -49,19 +52,16 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
         k = RotaryEmbedding.Apply(k, context.Cos, context.SinSigned).transpose(1, 2);               // (B, H_kv, T, D)
         if (context.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);                         // (B, H_kv, S, D)
         var o = Attend(q, k, v, context, groups);                                                    // (B, H, T, D)
-        var merged = o.transpose(1, 2).reshape(batch, length, _heads * _headDim);                   // (B, T, H·D)
-        return _o?.TryProject(merged, o_proj) is [var y] ? y : o_proj.call(merged);                 // (B, T, d)
+        return Output(o.transpose(1, 2).reshape(batch, length, _heads * _headDim));                 // (B, T, H·D) → (B, T, d)
     }
 
-    /// <summary>
-    /// Attention outputs (B, H, T, D) of queries (B, H, T, D) over keys and values (B, H_kv, S, D): a single query at batch 1
-    /// on the CPU reads the cache directly (<see cref="SingleQueryAttention"/>), everything else goes through SDPA.
-    /// </summary>
+    /// <summary>o_proj of the merged heads (B, T, H·D) → (B, T, d).</summary>
+    private Tensor Output(Tensor merged) => _o?.TryProject(merged, o_proj) is [var y] ? y : o_proj.call(merged);
+
+    /// <summary>Attention outputs (B, H, T, D) of queries (B, H, T, D) over keys and values (B, H_kv, S, D), through SDPA.</summary>
     private Tensor Attend(Tensor q, Tensor k, Tensor v, AttentionContext context, long groups)
     {
         long batch = q.shape[0], length = q.shape[2];
-        if (context.Cache is { } cache && cache.Buffers(_layer) is var (keys, values) && SingleQueryAttention.Applies(q, keys, values, context.Mask))
-            return SingleQueryAttention.Compute(q, keys, values, k.shape[2]);                       // (1, H, 1, D)
         if (groups > 1) q = q.reshape(batch, _kvHeads, groups * length, _headDim);                  // (B, H_kv, G·T, D)
         var o = functional.scaled_dot_product_attention(q, k, v, context.Mask.Mask, is_casual: context.Mask.IsCausal);
         return groups > 1 ? o.view(batch, _heads, length, _headDim) : o;                            // (B, H, T, D)

@@ -7,35 +7,74 @@ using static TorchSharp.torch;
 namespace LoraPar.Model.Llama;
 
 /// <summary>
-/// Attention of a single new query at batch 1 over all cached keys — the batch-1 decoding step — on the CPU in float32:
-/// o_h = softmax(q_h · K_gᵀ / √D) · V_g for each query head h of key/value group g, in one single-threaded pass. LibTorch's
-/// SDPA hands this tiny problem to its thread pool, and the hand-off costs more than the arithmetic (on the loaded 2-core
-/// benchmark machine SDPA took ~90 µs per layer, ~40 µs of it waiting for the second thread).
+/// One attention step of a single new token at batch 1 — the batch-1 decoding step — on the CPU in float32, in one
+/// single-threaded pass: rotate q and k (<see cref="RotaryEmbedding"/>'s rotate-half rule), write k and v into the KV
+/// cache's next slot, and o_h = softmax(q_h · K_gᵀ / √D) · V_g over every filled slot for each query head h of key/value
+/// group g. The tensor route costs ~20 small ops per layer plus SDPA, which hands this tiny problem to its thread pool;
+/// the hand-off alone costs more than the arithmetic.
 /// </summary>
 public static class SingleQueryAttention
 {
     /// <summary>
-    /// Whether <see cref="Compute"/> handles the query <paramref name="q"/> (1, H, 1, D) over the cache buffers
-    /// <paramref name="keys"/> and <paramref name="values"/> (1, H_kv, capacity, D) under <paramref name="mask"/>:
-    /// no mask, CPU float32, contiguous, and no gradient wanted.
+    /// Whether <see cref="Step"/> handles new queries <paramref name="q"/>, keys <paramref name="k"/> and values
+    /// <paramref name="v"/> (one row each, (1, 1, H·D) / (1, 1, H_kv·D)) under <paramref name="context"/> with its cache:
+    /// no mask, CPU float32, contiguous rows, a batch-1 cache, and no gradient wanted.
     /// </summary>
-    public static bool Applies(Tensor q, Tensor keys, Tensor values, AttentionMask mask) =>
-        mask is { Mask: null, IsCausal: false }
-        && q.device_type == DeviceType.CPU && keys.device_type == DeviceType.CPU
-        && q.dtype == ScalarType.Float32 && keys.dtype == ScalarType.Float32 && values.dtype == ScalarType.Float32
-        && q.dim() == 4 && q.shape[0] == 1 && q.shape[2] == 1 && keys.dim() == 4 && keys.shape[0] == 1
-        && keys.shape[1] > 0 && q.shape[1] % keys.shape[1] == 0 && keys.shape[3] == q.shape[3]
-        && !(torch.is_grad_enabled() && q.requires_grad)
-        && q.is_contiguous() && keys.is_contiguous() && values.is_contiguous()
-        && keys.numel() <= int.MaxValue / sizeof(float);
-
-    /// <summary>(1, H, 1, D) attention outputs of <paramref name="q"/> over the first <paramref name="length"/> cached positions; check <see cref="Applies"/> first.</summary>
-    public static Tensor Compute(Tensor q, Tensor keys, Tensor values, long length)
+    public static bool Applies(Tensor q, Tensor k, Tensor v, AttentionContext context, int layer)
     {
-        int heads = (int)q.shape[1], groups = heads / (int)keys.shape[1], dim = (int)q.shape[3];
-        var output = torch.empty(q.shape, ScalarType.Float32, q.device);                                        // (1, H, 1, D)
-        Heads(Floats(q), Floats(keys), Floats(values), Floats(output), new Shape(heads, groups, (int)length, dim, (int)(keys.shape[2] * dim)));
+        if (context.Cache is not { Batch: 1 } cache || context.Mask is not { Mask: null, IsCausal: false }) return false;
+        var (keys, values) = cache.Buffers(layer);
+        long dim = keys.shape[3], kvWidth = keys.shape[1] * dim;
+        return q.shape[0] == 1 && q.shape[1] == 1 && k.numel() == kvWidth && v.numel() == kvWidth && q.numel() % dim == 0
+            && (q.numel() / dim) % keys.shape[1] == 0 && context.Cos.numel() == dim && context.SinSigned.numel() == dim
+            && new[] { q, k, v, keys, values, context.Cos, context.SinSigned }.All(t =>
+                t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous())
+            && !(torch.is_grad_enabled() && (q.requires_grad || k.requires_grad || v.requires_grad))
+            && keys.numel() <= int.MaxValue / sizeof(float);
+    }
+
+    /// <summary>
+    /// Rotates <paramref name="q"/> and <paramref name="k"/>, appends k and v to the cache's next slot of
+    /// <paramref name="layer"/> (the caller advances the cache once every layer has), and returns the attention output
+    /// (1, 1, H·D). Check <see cref="Applies"/> first.
+    /// </summary>
+    public static Tensor Step(Tensor q, Tensor k, Tensor v, AttentionContext context, int layer)
+    {
+        var cache = context.Cache!;
+        var (keys, values) = cache.Buffers(layer);
+        var slot = cache.Length;
+        if (slot + 1 > cache.Capacity)
+            throw new InvalidOperationException($"KV cache overflow: {slot} + 1 slots exceed its capacity of {cache.Capacity}.");
+        int dim = (int)keys.shape[3], kvHeads = (int)keys.shape[1], heads = (int)(q.numel() / dim), headStride = (int)(keys.shape[2] * dim);
+        Span<float> cos = Floats(context.Cos), sin = Floats(context.SinSigned), keyBuffer = Floats(keys), valueBuffer = Floats(values);
+        var query = Floats(q).ToArray();
+        Rotate(query, cos, sin, dim);
+        for (var g = 0; g < kvHeads; g++)
+        {
+            var at = g * headStride + (int)slot * dim;
+            Floats(k).Slice(g * dim, dim).CopyTo(keyBuffer.Slice(at, dim));
+            Rotate(keyBuffer.Slice(at, dim), cos, sin, dim);
+            Floats(v).Slice(g * dim, dim).CopyTo(valueBuffer.Slice(at, dim));
+        }
+        var output = torch.empty([1, 1, heads * dim], ScalarType.Float32, q.device);                           // (1, 1, H·D)
+        Heads(query, keyBuffer, valueBuffer, Floats(output), new Shape(heads, heads / kvHeads, (int)slot + 1, dim, headStride));
         return output;
+    }
+
+    /// <summary>
+    /// Rotates every head vector of <paramref name="x"/> (heads × D) in place: x·cos + rotate_half(x)·sin, with
+    /// <paramref name="sinSigned"/> = (−sin, sin) over the two halves as <see cref="RotaryEmbedding.Angles"/> gives it.
+    /// </summary>
+    public static void Rotate(Span<float> x, ReadOnlySpan<float> cos, ReadOnlySpan<float> sinSigned, int dim)
+    {
+        var half = dim / 2;
+        for (var h = 0; h + dim <= x.Length; h += dim)
+            for (var i = 0; i < half; i++)
+            {
+                float a = x[h + i], b = x[h + half + i];
+                x[h + i] = a * cos[i] + b * sinSigned[i];
+                x[h + half + i] = b * cos[half + i] + a * sinSigned[half + i];
+            }
     }
 
     /// <summary>Sizes of one call: H query heads, G per key/value head, S keys of D values, key heads <c>HeadStride</c> floats apart.</summary>
