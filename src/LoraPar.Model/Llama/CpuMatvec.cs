@@ -75,7 +75,7 @@ public static class CpuMatvec
     }
 
     /// <summary>
-    /// (1, out) = <paramref name="x"/> (any shape holding one row of <c>in</c> values) · the packed weight (+ <paramref name="bias"/>, (out)).
+    /// (…, out) = <paramref name="x"/> (…, in) holding one row · the packed weight (+ <paramref name="bias"/>, (out)).
     /// With <paramref name="threads"/> &gt; 1 and a weight of at least <see cref="ParallelBytes"/>, the input blocks are split
     /// into that many contiguous ranges, each streamed by its own thread into its own partial sum (one core alone does
     /// not saturate memory); the partial sums are then added in a fixed order, so results depend only on the thread count.
@@ -84,13 +84,13 @@ public static class CpuMatvec
     {
         int inputs = (int)(packed.shape[0] * Block), padded = (int)(packed.shape[1] * Block);
         if (x.numel() != inputs) throw new ArgumentException($"one row of {inputs} values expected, got shape [{string.Join(", ", x.shape)}]", nameof(x));
-        using var input = x.is_contiguous() ? x.alias() : x.contiguous();
-        var y = torch.zeros(1, padded, ScalarType.Float32, x.device);                                           // (1, out')
-        if (bias is not null) y.narrow(1, 0, outputs).copy_(bias.view(1, outputs));
+        var input = x.is_contiguous() ? x : x.contiguous();
+        var y = torch.zeros([.. x.shape[..^1], padded], ScalarType.Float32, x.device);                         // (…, out')
+        if (bias is not null) y.narrow(-1, 0, outputs).copy_(bias);
         var parts = packed.numel() * sizeof(float) >= ParallelBytes ? Math.Clamp(threads, 1, inputs / Block) : 1;
         if (parts == 1) Accumulate(Floats(input), Floats(packed), Floats(y), inputs, padded);
         else AccumulateInParts(input, packed, y, inputs, padded, parts);
-        return y.narrow(1, 0, outputs);                                                                        // (1, out)
+        return padded == outputs ? y : y.narrow(-1, 0, outputs);                                               // (…, out)
     }
 
     /// <summary>Weights smaller than this (bytes) are streamed by one thread: the hand-off would cost more than it saves.</summary>

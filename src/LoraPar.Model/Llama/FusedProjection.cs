@@ -62,7 +62,7 @@ public sealed class FusedProjection : IDisposable
     {
         if (x.numel() != _inputs || x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32 || !Serves(current)) return null;
         if (torch.is_grad_enabled() && (x.requires_grad || _sources.SelectMany(s => s.parameters()).Any(p => p.requires_grad))) return null;
-        var y = CpuMatvec.Multiply(x, _packed, _outputs, _bias, _threads).view([.. x.shape[..^1], _outputs]);           // (…, Σ out)
+        var y = CpuMatvec.Multiply(x, _packed, _outputs, _bias, _threads);                                      // (…, Σ out)
         return _sizes.Length == 1 ? [y] : y.split(_sizes, -1);                                                   // (…, out_i) each
     }
 

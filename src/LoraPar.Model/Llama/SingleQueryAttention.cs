@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +12,8 @@ namespace LoraPar.Model.Llama;
 /// single-threaded pass: rotate q and k (<see cref="RotaryEmbedding"/>'s rotate-half rule), write k and v into the KV
 /// cache's next slot, and o_h = softmax(q_h · K_gᵀ / √D) · V_g over every filled slot for each query head h of key/value
 /// group g. The tensor route costs ~20 small ops per layer plus SDPA, which hands this tiny problem to its thread pool;
-/// the hand-off alone costs more than the arithmetic.
+/// the hand-off alone costs more than the arithmetic. Long caches (≥ <see cref="CpuMatvec.ParallelBytes"/> of keys and
+/// values) are read by LibTorch's intra-op thread count, whole key/value groups per thread.
 /// </summary>
 public static class SingleQueryAttention
 {
@@ -25,7 +27,7 @@ public static class SingleQueryAttention
         if (context.Cache is not { Batch: 1 } cache || context.Mask is not { Mask: null, IsCausal: false }) return false;
         var (keys, values) = cache.Buffers(layer);
         long dim = keys.shape[3], kvWidth = keys.shape[1] * dim;
-        return q.shape[0] == 1 && q.shape[1] == 1 && k.numel() == kvWidth && v.numel() == kvWidth && q.numel() % dim == 0
+        return Fma.IsSupported && dim % Vector256<float>.Count == 0 && q.shape[0] == 1 && q.shape[1] == 1 && k.numel() == kvWidth && v.numel() == kvWidth && q.numel() % dim == 0
             && (q.numel() / dim) % keys.shape[1] == 0 && context.Cos.numel() == dim && context.SinSigned.numel() == dim
             && new[] { q, k, v, keys, values, context.Cos, context.SinSigned }.All(t =>
                 t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous())
@@ -57,7 +59,15 @@ public static class SingleQueryAttention
             Floats(v).Slice(g * dim, dim).CopyTo(valueBuffer.Slice(at, dim));
         }
         var output = torch.empty([1, 1, heads * dim], ScalarType.Float32, q.device);                           // (1, 1, H·D)
-        Heads(query, keyBuffer, valueBuffer, Floats(output), new Shape(heads, heads / kvHeads, (int)slot + 1, dim, headStride));
+        var shape = new Shape(heads, heads / kvHeads, (int)slot + 1, dim, headStride);
+        var parts = 2L * kvHeads * shape.Length * dim * sizeof(float) >= CpuMatvec.ParallelBytes ? Math.Clamp(torch.get_num_threads(), 1, kvHeads) : 1;
+        if (parts == 1) Heads(query, keyBuffer, valueBuffer, Floats(output), shape);
+        else
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+            {
+                int from = kvHeads * part / parts * shape.Groups, to = kvHeads * (part + 1) / parts * shape.Groups;     // whole key/value groups
+                Heads(query, Floats(keys), Floats(values), Floats(output), shape, from, to - from);
+            });
         return output;
     }
 
@@ -81,48 +91,58 @@ public static class SingleQueryAttention
     public readonly record struct Shape(int Heads, int Groups, int Length, int Dim, int HeadStride);
 
     /// <summary>o_h = softmax(q_h · K_{h/G}ᵀ / √D) · V_{h/G} for every head (q, o: (H, D); k, v: heads of (S, D) rows).</summary>
+    public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape) =>
+        Heads(q, k, v, output, shape, 0, shape.Heads);
+
+    /// <summary>Heads <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 of <see cref="Heads(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Shape)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape)
+    public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape, int first, int count)
     {
+        if (q.Length < shape.Heads * shape.Dim || output.Length < shape.Heads * shape.Dim || shape.Dim % Vector256<float>.Count != 0
+            || k.Length < (shape.Heads / shape.Groups - 1) * shape.HeadStride + shape.Length * shape.Dim || v.Length < k.Length)
+            throw new ArgumentException($"attention spans do not fit {shape}");
         var scale = 1f / MathF.Sqrt(shape.Dim);
         var weights = shape.Length <= 4096 ? stackalloc float[shape.Length] : new float[shape.Length];
-        for (var h = 0; h < shape.Heads; h++)
+        ref var keys = ref MemoryMarshal.GetReference(k);
+        ref var values = ref MemoryMarshal.GetReference(v);
+        for (var h = first; h < first + count; h++)
         {
-            var kv = h / shape.Groups * shape.HeadStride;
-            var query = q.Slice(h * shape.Dim, shape.Dim);
+            var kv = (nuint)(h / shape.Groups * shape.HeadStride);
+            ref var query = ref MemoryMarshal.GetReference(q.Slice(h * shape.Dim, shape.Dim));
             var max = float.NegativeInfinity;
             for (var s = 0; s < shape.Length; s++)
             {
-                weights[s] = Dot(query, k.Slice(kv + s * shape.Dim, shape.Dim)) * scale;
+                weights[s] = Dot(ref query, ref Unsafe.Add(ref keys, kv + (nuint)(s * shape.Dim)), shape.Dim) * scale;
                 max = MathF.Max(max, weights[s]);
             }
             var total = 0f;
             for (var s = 0; s < shape.Length; s++) total += weights[s] = MathF.Exp(weights[s] - max);
-            var o = output.Slice(h * shape.Dim, shape.Dim);
-            o.Clear();
-            for (var s = 0; s < shape.Length; s++) AddScaled(o, v.Slice(kv + s * shape.Dim, shape.Dim), weights[s] / total);
+            ref var o = ref MemoryMarshal.GetReference(output.Slice(h * shape.Dim, shape.Dim));
+            output.Slice(h * shape.Dim, shape.Dim).Clear();
+            var inverse = 1f / total;
+            for (var s = 0; s < shape.Length; s++)
+                AddScaled(ref o, ref Unsafe.Add(ref values, kv + (nuint)(s * shape.Dim)), weights[s] * inverse, shape.Dim);
         }
     }
 
-    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    private static float Dot(ref float a, ref float b, int length)
     {
-        var sum = Vector256<float>.Zero;
-        var i = 0;
-        for (; i + Vector256<float>.Count <= a.Length; i += Vector256<float>.Count)
-            sum += Vector256.Create(a.Slice(i, Vector256<float>.Count)) * Vector256.Create(b.Slice(i, Vector256<float>.Count));
-        var result = Vector256.Sum(sum);
-        for (; i < a.Length; i++) result += a[i] * b[i];
-        return result;
+        Vector256<float> even = Vector256<float>.Zero, odd = Vector256<float>.Zero;
+        nuint i = 0;
+        for (; i + 16 <= (nuint)length; i += 16)
+        {
+            even = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), even);
+            odd = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), odd);
+        }
+        if (i < (nuint)length) even = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), even);
+        return Vector256.Sum(even + odd);
     }
 
-    private static void AddScaled(Span<float> o, ReadOnlySpan<float> x, float weight)
+    private static void AddScaled(ref float o, ref float x, float weight, int length)
     {
         var w = Vector256.Create(weight);
-        var i = 0;
-        for (; i + Vector256<float>.Count <= o.Length; i += Vector256<float>.Count)
-            (Vector256.Create((ReadOnlySpan<float>)o.Slice(i, Vector256<float>.Count)) + w * Vector256.Create(x.Slice(i, Vector256<float>.Count)))
-                .CopyTo(o.Slice(i, Vector256<float>.Count));
-        for (; i < o.Length; i++) o[i] += weight * x[i];
+        for (nuint i = 0; i < (nuint)length; i += 8)
+            Fma.MultiplyAdd(w, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref o, i)).StoreUnsafe(ref o, i);
     }
 
     private static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);

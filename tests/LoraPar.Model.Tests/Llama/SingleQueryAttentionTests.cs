@@ -11,12 +11,14 @@ public sealed class SingleQueryAttentionTests : TorchTest
     [Fact]
     public void Weights_values_by_the_softmax_of_scaled_dot_products()
     {
-        // one head, D = 4 (scale 1/2): q·k = (0, 2) → scaled (0, 1) → softmax (1, e)/(1 + e); o = (v0 + e·v1)/(1 + e)
-        float[] q = [1, 1, 0, 0], k = [0, 0, 1, 1, 1, 1, 0, 0], v = [1, 0, 0, 0, 0, 1, 0, 0];
-        var o = new float[4];
-        SingleQueryAttention.Heads(q, k, v, o, new SingleQueryAttention.Shape(Heads: 1, Groups: 1, Length: 2, Dim: 4, HeadStride: 8));
+        // one head, D = 8 (scale 1/√8): q·k = (0, √8) → scaled (0, 1) → softmax (1, e)/(1 + e); o = (v0 + e·v1)/(1 + e)
+        var r = MathF.Sqrt(8) / 2;
+        float[] q = [r, r, 0, 0, 0, 0, 0, 0], k = [0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0];
+        float[] v = [1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0];
+        var o = new float[8];
+        SingleQueryAttention.Heads(q, k, v, o, new SingleQueryAttention.Shape(Heads: 1, Groups: 1, Length: 2, Dim: 8, HeadStride: 16));
         var e = MathF.E;
-        Assert.Equal([1 / (1 + e), e / (1 + e), 0, 0], o, new FloatNear(1e-6f));
+        Assert.Equal([1 / (1 + e), e / (1 + e), 0, 0, 0, 0, 0, 0], o, new FloatNear(1e-6f));
     }
 
     [Fact]
@@ -55,6 +57,27 @@ public sealed class SingleQueryAttentionTests : TorchTest
             var b = model.Forward(new CausalLMInput(Ids(tokens[t])) { Cache = tensorRoute });                       // gradients on: SDPA
             Assert.True(a.allclose(b.detach(), rtol: 0, atol: 1e-5), $"position {t}");
         }
+    }
+
+    [Fact]
+    public void A_long_cache_read_in_parallel_parts_gives_the_attention_of_sdpa()
+    {
+        var config = TinyModelFactory.Config(vocabSize: 40, hidden: 64, heads: 4, kvHeads: 2, maxPositions: 4096);  // D = 16
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        using var generator = new torch.Generator(8, CPU);
+        using var cache = new KvCache(config, 1, 2100, ScalarType.Float32, CPU);
+        var (keys, values) = cache.Buffers(0);
+        keys.copy_(torch.randn(keys.shape, generator: generator));
+        values.copy_(torch.randn(values.shape, generator: generator));
+        cache.Advance(2000);                                                                      // 2 × 2 × 2001 × 16 floats: 512 KB
+        Tensor q = torch.randn(1, 1, 64, generator: generator), k = torch.randn(1, 1, 32, generator: generator), v = torch.randn(1, 1, 32, generator: generator);
+        var context = new AttentionContext(torch.ones(1, 1, 1, 16), torch.zeros(1, 1, 1, 16), NoMask, cache);  // rotation by angle 0
+        var output = SingleQueryAttention.Step(q, k, v, context, 0);                              // (1, 1, H·D)
+        Assert.True(keys[0, .., 2000].allclose(k.view(2, 16)) && values[0, .., 2000].allclose(v.view(2, 16)));   // written to slot 2000
+        var expected = nn.functional.scaled_dot_product_attention(q.view(1, 4, 1, 16),
+            keys.narrow(2, 0, 2001).repeat_interleave(2, 1), values.narrow(2, 0, 2001).repeat_interleave(2, 1));  // (1, H, 1, D)
+        Assert.True(output.allclose(expected.view(1, 1, 64), rtol: 0, atol: 1e-5));
     }
 
     [Fact]
