@@ -9,7 +9,7 @@ namespace LoraPar.Model.Llama;
 
 /// <summary>
 /// One attention step of a single new token at batch 1 — the batch-1 decoding step — on the CPU in float32, in one
-/// single-threaded pass: rotate q and k (<see cref="RotaryEmbedding"/>'s rotate-half rule), write k and v into the KV
+/// pass of C#: rotate q and k (<see cref="RotaryEmbedding"/>'s rotate-half rule), write k and v into the KV
 /// cache's next slot, and o_h = softmax(q_h · K_gᵀ / √D) · V_g over every filled slot for each query head h of key/value
 /// group g. The tensor route costs ~20 small ops per layer plus SDPA, which hands this tiny problem to its thread pool;
 /// the hand-off alone costs more than the arithmetic. Long caches (≥ <see cref="CpuMatvec.ParallelBytes"/> of keys and
@@ -27,8 +27,8 @@ public static class SingleQueryAttention
         if (context.Cache is not { Batch: 1 } cache || context.Mask is not { Mask: null, IsCausal: false }) return false;
         var (keys, values) = cache.Buffers(layer);
         long dim = keys.shape[3], kvWidth = keys.shape[1] * dim;
-        return Fma.IsSupported && dim % Vector256<float>.Count == 0 && q.shape[0] == 1 && q.shape[1] == 1 && k.numel() == kvWidth && v.numel() == kvWidth && q.numel() % dim == 0
-            && (q.numel() / dim) % keys.shape[1] == 0 && context.Cos.numel() == dim && context.SinSigned.numel() == dim
+        return Fma.IsSupported && dim % Vector256<float>.Count == 0 && q.shape[0] == 1 && q.shape[1] == 1
+            && k.numel() == kvWidth && v.numel() == kvWidth && q.numel() % dim == 0 && (q.numel() / dim) % keys.shape[1] == 0 && context.Cos.numel() == dim && context.SinSigned.numel() == dim
             && new[] { q, k, v, keys, values, context.Cos, context.SinSigned }.All(t =>
                 t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous())
             && !(torch.is_grad_enabled() && (q.requires_grad || k.requires_grad || v.requires_grad))
@@ -59,16 +59,26 @@ public static class SingleQueryAttention
             Floats(v).Slice(g * dim, dim).CopyTo(valueBuffer.Slice(at, dim));
         }
         var output = torch.empty([1, 1, heads * dim], ScalarType.Float32, q.device);                           // (1, 1, H·D)
-        var shape = new Shape(heads, heads / kvHeads, (int)slot + 1, dim, headStride);
-        var parts = 2L * kvHeads * shape.Length * dim * sizeof(float) >= CpuMatvec.ParallelBytes ? Math.Clamp(torch.get_num_threads(), 1, kvHeads) : 1;
-        if (parts == 1) Heads(query, keyBuffer, valueBuffer, Floats(output), shape);
-        else
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-            {
-                int from = kvHeads * part / parts * shape.Groups, to = kvHeads * (part + 1) / parts * shape.Groups;     // whole key/value groups
-                Heads(query, Floats(keys), Floats(values), Floats(output), shape, from, to - from);
-            });
+        Attend(query, keys, values, output, new Shape(heads, heads / kvHeads, (int)slot + 1, dim, headStride));
         return output;
+    }
+
+    /// <summary>All heads, split into whole key/value groups over LibTorch's intra-op threads when the cache is long.</summary>
+    private static void Attend(float[] query, Tensor keys, Tensor values, Tensor output, Shape shape)
+    {
+        var kvHeads = shape.Heads / shape.Groups;
+        var bytes = 2L * kvHeads * shape.Length * shape.Dim * sizeof(float);
+        var parts = bytes >= CpuMatvec.ParallelBytes ? Math.Clamp(torch.get_num_threads(), 1, kvHeads) : 1;
+        if (parts == 1)
+        {
+            Heads(query, Floats(keys), Floats(values), Floats(output), shape);
+            return;
+        }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            int from = kvHeads * part / parts * shape.Groups, to = kvHeads * (part + 1) / parts * shape.Groups;
+            Heads(query, Floats(keys), Floats(values), Floats(output), shape, from, to - from);
+        });
     }
 
     /// <summary>
