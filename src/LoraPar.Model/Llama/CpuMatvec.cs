@@ -40,7 +40,9 @@ public static class CpuMatvec
     public static Tensor Pack(IReadOnlyList<Tensor> blocks)
     {
         long inputs = blocks[0].shape[0], outputs = blocks.Sum(b => b.shape[1]), padded = PaddedOutputs(outputs);
-        var packed = torch.zeros([inputs / Block, padded / Block, Block, Block], ScalarType.Float32, blocks[0].device);  // (in/8, out'/8, 8, 8)
+        long[] shape = [inputs / Block, padded / Block, Block, Block];
+        var packed = padded == outputs ? torch.empty(shape, ScalarType.Float32, blocks[0].device)                // every element written below
+            : torch.zeros(shape, ScalarType.Float32, blocks[0].device);                                         // (in/8, out'/8, 8, 8)
         var target = Floats(packed);
         var column = 0;
         foreach (var block in blocks)

@@ -117,23 +117,6 @@ public sealed class FusedProjectionTests : TorchTest
     }
 
     [Fact]
-    public void Fused_greedy_generation_equals_generation_through_unfused_projections()
-    {
-        using var model = TinyModelFactory.Create(Config, seed: 12);
-        var generator = new LoraPar.Model.Generation.Generator(model, new Generation.TestTokenizer(Config.VocabSize, [-1]));
-        var options = new LoraPar.Model.Generation.GenerationOptions { MaxNewTokens = 10 };
-        string[] prompts = ["HELLO", "AB", "Q"];
-        var fused = generator.Generate(prompts, options);
-        foreach (var site in model.Projections().ToList()) model.ReplaceProjection(site.Path, new Scaled(site.Module, 1.0));
-        var plain = generator.Generate(prompts, options);
-        for (var i = 0; i < prompts.Length; i++)
-        {
-            Assert.Equal(plain[i].TokenIds, fused[i].TokenIds);
-            Assert.Equal(plain[i].TokenLogProbs, fused[i].TokenLogProbs, new Generation.FloatTolerance(1e-4f));
-        }
-    }
-
-    [Fact]
     public void Cached_batch_one_decoding_in_a_session_gives_the_logits_of_full_recomputation()
     {
         using var model = TinyModelFactory.Create(Config, seed: 13);
@@ -156,13 +139,29 @@ public sealed class FusedProjectionTests : TorchTest
     {
         using var model = TinyModelFactory.Create(Config, seed: 14);
         var generator = new LoraPar.Model.Generation.Generator(model, new Generation.TestTokenizer(Config.VocabSize, [-1]));
-        var options = new LoraPar.Model.Generation.GenerationOptions { MaxNewTokens = 12 };
+        var options = new LoraPar.Model.Generation.GenerationOptions { MaxNewTokens = LoraPar.Model.Generation.Generator.FusionMinimumTokens + 4 };
         var fused = generator.Generate(["HELLO"], options)[0];
         foreach (var site in model.Projections().ToList()) model.ReplaceProjection(site.Path, new Scaled(site.Module, 1.0));
         model.lm_head = new Scaled(model.lm_head, 1.0);
         var plain = generator.Generate(["HELLO"], options)[0];
         Assert.Equal(plain.TokenIds, fused.TokenIds);
         Assert.Equal(plain.TokenLogProbs, fused.TokenLogProbs, new Generation.FloatTolerance(1e-4f));
+    }
+
+    [Fact]
+    public void Batched_left_padded_greedy_decoding_equals_single_prompts_decoded_in_fusion_sessions()
+    {
+        using var model = TinyModelFactory.Create(Config, seed: 15);
+        var generator = new LoraPar.Model.Generation.Generator(model, new Generation.TestTokenizer(Config.VocabSize, [-1]));
+        var options = new LoraPar.Model.Generation.GenerationOptions { MaxNewTokens = LoraPar.Model.Generation.Generator.FusionMinimumTokens + 4 };
+        string[] prompts = ["HELLO", "AB", "GENERATION IS FUN"];
+        var batched = generator.Generate(prompts, options);                                       // batch 3: tensor route
+        for (var i = 0; i < prompts.Length; i++)
+        {
+            var single = generator.Generate([prompts[i]], options)[0];                            // batch 1: packed weights, C# attention
+            Assert.Equal(batched[i].TokenIds, single.TokenIds);
+            Assert.Equal(batched[i].TokenLogProbs, single.TokenLogProbs, new Generation.FloatTolerance(1e-4f));
+        }
     }
 
     [Fact]
