@@ -97,6 +97,6 @@ public sealed class ModelBenchSuite : IBenchSuite
         int[] MatmulSizes, int BandwidthMegabytes)
     {
         public static BenchPlan Full { get; } = new(4, 256, 16, 256, 128, 3, 2, [1024, 1536, 2048], 512);
-        public static BenchPlan Quick { get; } = new(2, 32, 4, 8, 4, 1, 1, [128], 16);
+        public static BenchPlan Quick { get; } = new(2, 32, 4, 32, 4, 1, 2, [128], 16);
     }
 }

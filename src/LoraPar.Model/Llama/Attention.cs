@@ -8,8 +8,9 @@ namespace LoraPar.Model.Llama;
 /// Grouped-query self-attention with rotary positions: H query heads share H_kv key/value heads (G = H / H_kv each).
 /// Queries of one group are folded into the query-length axis, (B, H, T, D) → (B, H_kv, G·T, D), so keys and values are
 /// never replicated. Projection fields are named as in HF checkpoints and may be swapped (see <see cref="IProjectionHost"/>).
+/// A single new token at batch 1 on the CPU takes <see cref="SingleQueryAttention"/> instead of the tensor route.
 /// </summary>
-public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProjectionHost
+public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProjectionHost, IFusibleProjections
 {
     public Module<Tensor, Tensor> q_proj;
     public Module<Tensor, Tensor> k_proj;
@@ -17,6 +18,8 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
     public Module<Tensor, Tensor> o_proj;
 
     private readonly int _layer;
+    private FusedProjection? _qkv;
+    private FusedProjection? _o;
     private readonly long _heads;
     private readonly long _kvHeads;
     private readonly long _headDim;
@@ -39,16 +42,54 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
     public override Tensor forward(Tensor x, AttentionContext context)
     {
         long batch = x.shape[0], length = x.shape[1], groups = _heads / _kvHeads;
-        var q = q_proj.call(x).view(batch, length, _heads, _headDim);                                // (B, T, H, D)
-        var k = k_proj.call(x).view(batch, length, _kvHeads, _headDim);                             // (B, T, H_kv, D)
-        var v = v_proj.call(x).view(batch, length, _kvHeads, _headDim).transpose(1, 2);              // (B, H_kv, T, D)
+        var (qx, kx, vx) = Project(x);
+        if (SingleQueryAttention.Applies(qx, kx, vx, context, _layer))
+            return Output(SingleQueryAttention.Step(qx, kx, vx, context, _layer));                   // (1, 1, d)
+        var q = qx.view(batch, length, _heads, _headDim);                                             // (B, T, H, D)
+        var k = kx.view(batch, length, _kvHeads, _headDim);                                           // (B, T, H_kv, D)
+        var v = vx.view(batch, length, _kvHeads, _headDim).transpose(1, 2);                           // (B, H_kv, T, D)
         q = RotaryEmbedding.Apply(q, context.Cos, context.SinSigned).transpose(1, 2);               // (B, H, T, D)
         k = RotaryEmbedding.Apply(k, context.Cos, context.SinSigned).transpose(1, 2);               // (B, H_kv, T, D)
         if (context.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);                         // (B, H_kv, S, D)
+        var o = Attend(q, k, v, context, groups);                                                    // (B, H, T, D)
+        return Output(o.transpose(1, 2).reshape(batch, length, _heads * _headDim));                 // (B, T, H·D) → (B, T, d)
+    }
+
+    /// <summary>o_proj of the merged heads (B, T, H·D) → (B, T, d).</summary>
+    private Tensor Output(Tensor merged) => _o?.TryProject(merged, o_proj) is [var y] ? y : o_proj.call(merged);
+
+    /// <summary>Attention outputs (B, H, T, D) of queries (B, H, T, D) over keys and values (B, H_kv, S, D), through SDPA.</summary>
+    private Tensor Attend(Tensor q, Tensor k, Tensor v, AttentionContext context, long groups)
+    {
+        long batch = q.shape[0], length = q.shape[2];
         if (groups > 1) q = q.reshape(batch, _kvHeads, groups * length, _headDim);                  // (B, H_kv, G·T, D)
         var o = functional.scaled_dot_product_attention(q, k, v, context.Mask.Mask, is_casual: context.Mask.IsCausal);
-        if (groups > 1) o = o.view(batch, _heads, length, _headDim);                                // (B, H, T, D)
-        return o_proj.call(o.transpose(1, 2).reshape(batch, length, _heads * _headDim));           // (B, T, d)
+        return groups > 1 ? o.view(batch, _heads, length, _headDim) : o;                            // (B, H, T, D)
+    }
+
+    /// <summary>q, k and v of <paramref name="x"/>: one matmul over the fused copy when it serves, else each projection's own call.</summary>
+    private (Tensor Q, Tensor K, Tensor V) Project(Tensor x) =>
+        _qkv?.TryProject(x, q_proj, k_proj, v_proj) is [var q, var k, var v] ? (q, k, v) : (q_proj.call(x), k_proj.call(x), v_proj.call(x));
+
+    bool IFusibleProjections.Fuse(int threads)
+    {
+        if (_qkv is not null || _o is not null) return false;
+        _qkv = FusedProjection.Create([q_proj, k_proj, v_proj], threads);
+        _o = FusedProjection.Create([o_proj], threads);
+        return _qkv is not null || _o is not null;
+    }
+
+    void IFusibleProjections.Unfuse()
+    {
+        _qkv?.Dispose();
+        _o?.Dispose();
+        (_qkv, _o) = (null, null);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ((IFusibleProjections)this).Unfuse();
+        base.Dispose(disposing);
     }
 
     public IReadOnlyList<ProjectionKind> Kinds { get; } = [ProjectionKind.Q, ProjectionKind.K, ProjectionKind.V, ProjectionKind.O];

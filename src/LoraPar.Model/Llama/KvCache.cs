@@ -42,6 +42,9 @@ public sealed class KvCache : IDisposable
         return (_keys[layer].narrow(2, 0, Length + count), _values[layer].narrow(2, 0, Length + count));  // (B, H_kv, S, D)
     }
 
+    /// <summary>The whole (B, H_kv, capacity, D) key and value buffers of <paramref name="layer"/>; slots past the filled ones hold stale data.</summary>
+    public (Tensor Keys, Tensor Values) Buffers(int layer) => (_keys[layer], _values[layer]);
+
     /// <summary>Marks <paramref name="count"/> more slots as filled, once every layer has appended them.</summary>
     public void Advance(long count) => Length += count;
 

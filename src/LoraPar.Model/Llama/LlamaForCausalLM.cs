@@ -13,10 +13,12 @@ public sealed record ProjectionSite(string Path, int Layer, ProjectionKind Kind,
 /// (<c>HfCheckpoint</c>) or an initialiser (<see cref="WeightInitializer"/>). Knows nothing of adapters: those swap
 /// projections through <see cref="ReplaceProjection"/>.
 /// </summary>
-public sealed class LlamaForCausalLM : Module<Tensor, Tensor>
+public sealed class LlamaForCausalLM : Module<Tensor, Tensor>, IFusibleProjections
 {
     public readonly LlamaModel model;
     public Module<Tensor, Tensor> lm_head;
+
+    private FusedProjection? _head;
 
     /// <summary>The config the model was built from.</summary>
     public LlamaConfig Config { get; }
@@ -41,13 +43,41 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>
     public ScalarType DType => model.embed_tokens.weight.dtype;
 
     /// <summary>Logits (B, T, V) of a causal pass over <paramref name="inputIds"/> (B, T) without padding or cache.</summary>
-    public override Tensor forward(Tensor inputIds) => lm_head.call(model.forward(inputIds));
+    public override Tensor forward(Tensor inputIds) => Head(model.forward(inputIds));
 
     /// <summary>Logits (B, T, V), or (B, 1, V) with <see cref="CausalLMInput.LastPositionOnly"/>.</summary>
-    public Tensor Forward(CausalLMInput input) => lm_head.call(model.Forward(input));
+    public Tensor Forward(CausalLMInput input) => Head(model.Forward(input));
+
+    private Tensor Head(Tensor hidden) => _head?.TryProject(hidden, lm_head) is [var logits] ? logits : lm_head.call(hidden);  // (B, T, V)
 
     /// <summary>A KV cache sized for <paramref name="batch"/> rows of <paramref name="capacity"/> positions, on this model's device and dtype.</summary>
     public KvCache NewCache(long batch, long capacity) => new(Config, batch, capacity, DType, Device);
+
+    /// <summary>
+    /// Opens an inference session in which q/k/v and gate/up each run as one matmul over a fused copy of their weights
+    /// (see <see cref="ProjectionFusion"/>); the weights must not change until it is disposed. Large weights are streamed
+    /// by <paramref name="threads"/> threads (default: LibTorch's intra-op thread count).
+    /// </summary>
+    public ProjectionFusion FuseProjections(int? threads = null) => new(this, threads ?? torch.get_num_threads());
+
+    bool IFusibleProjections.Fuse(int threads)
+    {
+        if (_head is not null) return false;
+        _head = FusedProjection.Create([lm_head], threads);
+        return _head is not null;
+    }
+
+    void IFusibleProjections.Unfuse()
+    {
+        _head?.Dispose();
+        _head = null;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ((IFusibleProjections)this).Unfuse();
+        base.Dispose(disposing);
+    }
 
     /// <summary>Every projection of every layer, in layer then q k v o gate up down order.</summary>
     public IEnumerable<ProjectionSite> Projections()

@@ -5,11 +5,14 @@ using static TorchSharp.torch.nn;
 namespace LoraPar.Model.Llama;
 
 /// <summary>SwiGLU feed-forward block: down(silu(gate(x)) ⊙ up(x)).</summary>
-public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost
+public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost, IFusibleProjections
 {
     public Module<Tensor, Tensor> gate_proj;
     public Module<Tensor, Tensor> up_proj;
     public Module<Tensor, Tensor> down_proj;
+
+    private FusedProjection? _gateUp;
+    private FusedProjection? _down;
 
     public Mlp(LlamaConfig config, ScalarType dtype, Device device) : base("mlp")
     {
@@ -23,9 +26,31 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost
     /// <summary>(B, T, d) → (B, T, d) through (B, T, intermediate).</summary>
     public override Tensor forward(Tensor x)
     {
-        var gated = functional.silu(gate_proj.call(x));                                   // (B, T, I)
-        var product = torch.is_grad_enabled() ? gated * up_proj.call(x) : gated.mul_(up_proj.call(x));  // (B, T, I)
-        return down_proj.call(product);                                                    // (B, T, d)
+        var (gate, up) = _gateUp?.TryProject(x, gate_proj, up_proj) is [var g, var u] ? (g, u) : (gate_proj.call(x), up_proj.call(x));  // (B, T, I)
+        var gated = functional.silu(gate);                                                 // (B, T, I)
+        var product = torch.is_grad_enabled() ? gated * up : gated.mul_(up);               // (B, T, I)
+        return _down?.TryProject(product, down_proj) is [var y] ? y : down_proj.call(product);  // (B, T, d)
+    }
+
+    bool IFusibleProjections.Fuse(int threads)
+    {
+        if (_gateUp is not null || _down is not null) return false;
+        _gateUp = FusedProjection.Create([gate_proj, up_proj], threads);
+        _down = FusedProjection.Create([down_proj], threads);
+        return _gateUp is not null || _down is not null;
+    }
+
+    void IFusibleProjections.Unfuse()
+    {
+        _gateUp?.Dispose();
+        _down?.Dispose();
+        (_gateUp, _down) = (null, null);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ((IFusibleProjections)this).Unfuse();
+        base.Dispose(disposing);
     }
 
     public IReadOnlyList<ProjectionKind> Kinds { get; } = [ProjectionKind.Gate, ProjectionKind.Up, ProjectionKind.Down];

@@ -6,12 +6,12 @@ namespace LoraPar.Model.Llama;
 /// <summary>
 /// Rotary position embedding (RoPE) in the HF "rotate half" layout: the head vector is split into halves (x₁, x₂) and
 /// rotated as (x₁ cos − x₂ sin, x₂ cos + x₁ sin), angle = position · inv_freq, with inv_freq from rope_theta and
-/// optional rope_scaling. Angles are computed in float32 per forward pass and cast to the activations' dtype.
+/// optional rope_scaling. Angles are computed in float32 per forward pass (a few ops on (B, T, D)) and cast to the activations' dtype.
 /// </summary>
 public sealed class RotaryEmbedding
 {
     private readonly float[] _inverseFrequencies;
-    private Tensor? _onDevice;
+    private (Tensor Frequencies, Tensor Signs)? _onDevice;
 
     public RotaryEmbedding(LlamaConfig config) =>
         _inverseFrequencies = InverseFrequencies(config).Select(f => (float)f).ToArray();
@@ -50,25 +50,31 @@ public sealed class RotaryEmbedding
     /// </summary>
     public (Tensor Cos, Tensor SinSigned) Angles(Tensor positionIds, ScalarType dtype)
     {
-        var angles = positionIds.to(ScalarType.Float32).unsqueeze(-1) * InverseFrequencyTensor(positionIds.device);  // (B, T, D/2)
-        var sin = angles.sin();                                                                         // (B, T, D/2)
-        var halfCos = angles.cos();                                                                     // (B, T, D/2)
-        var cos = torch.cat([halfCos, halfCos], -1);                                                    // (B, T, D)
-        var sinSigned = torch.cat([sin.neg(), sin], -1);                                                // (B, T, D)
-        return (cos.to(dtype).unsqueeze(2), sinSigned.to(dtype).unsqueeze(2));                          // (B, T, 1, D)
+        var (frequencies, signs) = Constants(positionIds.device);
+        var angles = positionIds.to(ScalarType.Float32).unsqueeze(-1) * frequencies;                  // (B, T, D): each half = position · inv_freq
+        var cos = angles.cos();                                                                         // (B, T, D)
+        var sinSigned = angles.sin_().mul_(signs);                                                      // (B, T, D)
+        return (InType(cos, dtype).unsqueeze(2), InType(sinSigned, dtype).unsqueeze(2));               // (B, T, 1, D)
     }
 
     /// <summary>Rotates <paramref name="x"/> (B, T, H, D): x·cos + roll(x, D/2)·sinSigned = x·cos + rotate_half(x)·sin.</summary>
     public static Tensor Apply(Tensor x, Tensor cos, Tensor sinSigned) =>
         x.mul(cos).addcmul_(x.roll(x.shape[^1] / 2, -1), sinSigned, 1);                                // (B, T, H, D)
 
-    private Tensor InverseFrequencyTensor(Device device)
+    private static Tensor InType(Tensor t, ScalarType dtype) => t.dtype == dtype ? t : t.to(dtype);
+
+    /// <summary>The frequencies repeated over both halves (D) and the signs (−1 on the first half, +1 on the second), on <paramref name="device"/>.</summary>
+    private (Tensor Frequencies, Tensor Signs) Constants(Device device)
     {
-        if (_onDevice is null || _onDevice.device.type != device.type || _onDevice.device.index != device.index)
+        if (_onDevice is null || _onDevice.Value.Frequencies.device.type != device.type || _onDevice.Value.Frequencies.device.index != device.index)
         {
-            _onDevice?.Dispose();
-            _onDevice = torch.tensor(_inverseFrequencies, device: device).DetachFromDisposeScope();  // (D/2)
+            _onDevice?.Frequencies.Dispose();
+            _onDevice?.Signs.Dispose();
+            var half = _inverseFrequencies.Length;
+            var frequencies = torch.tensor(_inverseFrequencies.Concat(_inverseFrequencies).ToArray(), device: device).DetachFromDisposeScope();  // (D)
+            var signs = torch.tensor(Enumerable.Range(0, 2 * half).Select(i => i < half ? -1f : 1f).ToArray(), device: device).DetachFromDisposeScope();  // (D)
+            _onDevice = (frequencies, signs);
         }
-        return _onDevice;
+        return _onDevice.Value;
     }
 }
