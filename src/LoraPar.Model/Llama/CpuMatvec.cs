@@ -59,6 +59,7 @@ public static class CpuMatvec
     public static Tensor Pack(Tensor weight) => Pack([weight]);
 
     /// <summary>Writes the (inputs, width) row-major <paramref name="rows"/> into columns column… of the packed <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackColumns(ReadOnlySpan<float> rows, Span<float> target, int inputs, int width, int column, int padded)
     {
         var panelsPerRowBlock = padded / Block;

@@ -85,6 +85,7 @@ public static class SingleQueryAttention
     /// Rotates every head vector of <paramref name="x"/> (heads × D) in place: x·cos + rotate_half(x)·sin, with
     /// <paramref name="sinSigned"/> = (−sin, sin) over the two halves as <see cref="RotaryEmbedding.Angles"/> gives it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rotate(Span<float> x, ReadOnlySpan<float> cos, ReadOnlySpan<float> sinSigned, int dim)
     {
         var half = dim / 2;
@@ -124,6 +125,7 @@ public static class SingleQueryAttention
     }
 
     /// <summary>scores[s] = q · K[s] for the (S, D) rows of <paramref name="keys"/>, four keys at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scores(ref float q, ref float keys, Span<float> scores, int dim)
     {
         var s = 0;
@@ -151,6 +153,7 @@ public static class SingleQueryAttention
     }
 
     /// <summary>scores ← softmax(scores · <paramref name="scale"/>), in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Softmax(Span<float> scores, float scale)
     {
         var max = float.NegativeInfinity;
@@ -162,6 +165,7 @@ public static class SingleQueryAttention
     }
 
     /// <summary>o = Σ_s weights[s] · V[s] over the (S, D) rows of <paramref name="values"/>, 32 outputs at a time kept in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WeightedSum(ReadOnlySpan<float> weights, ref float values, Span<float> output)
     {
         var dim = output.Length;
