@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
@@ -37,6 +38,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     /// y = x / sqrt(mean(x²) + ε) · w for one float32 row (the batch-1 decoding case), in one pass over
     /// <paramref name="x"/> instead of six tensor ops.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void NormalizeRow(ReadOnlySpan<float> x, ReadOnlySpan<float> w, Span<float> y, double eps)
     {
         var squares = Vector256<float>.Zero;

@@ -85,6 +85,7 @@ public static class SingleQueryAttention
     /// Rotates every head vector of <paramref name="x"/> (heads × D) in place: x·cos + rotate_half(x)·sin, with
     /// <paramref name="sinSigned"/> = (−sin, sin) over the two halves as <see cref="RotaryEmbedding.Angles"/> gives it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Rotate(Span<float> x, ReadOnlySpan<float> cos, ReadOnlySpan<float> sinSigned, int dim)
     {
         var half = dim / 2;
@@ -111,48 +112,85 @@ public static class SingleQueryAttention
         if (q.Length < shape.Heads * shape.Dim || output.Length < shape.Heads * shape.Dim || shape.Dim % Vector256<float>.Count != 0
             || k.Length < (shape.Heads / shape.Groups - 1) * shape.HeadStride + shape.Length * shape.Dim || v.Length < k.Length)
             throw new ArgumentException($"attention spans do not fit {shape}");
-        var scale = 1f / MathF.Sqrt(shape.Dim);
         var weights = shape.Length <= 4096 ? stackalloc float[shape.Length] : new float[shape.Length];
         ref var keys = ref MemoryMarshal.GetReference(k);
         ref var values = ref MemoryMarshal.GetReference(v);
         for (var h = first; h < first + count; h++)
         {
             var kv = (nuint)(h / shape.Groups * shape.HeadStride);
-            ref var query = ref MemoryMarshal.GetReference(q.Slice(h * shape.Dim, shape.Dim));
-            var max = float.NegativeInfinity;
-            for (var s = 0; s < shape.Length; s++)
-            {
-                weights[s] = Dot(ref query, ref Unsafe.Add(ref keys, kv + (nuint)(s * shape.Dim)), shape.Dim) * scale;
-                max = MathF.Max(max, weights[s]);
-            }
-            var total = 0f;
-            for (var s = 0; s < shape.Length; s++) total += weights[s] = MathF.Exp(weights[s] - max);
-            ref var o = ref MemoryMarshal.GetReference(output.Slice(h * shape.Dim, shape.Dim));
-            output.Slice(h * shape.Dim, shape.Dim).Clear();
-            var inverse = 1f / total;
-            for (var s = 0; s < shape.Length; s++)
-                AddScaled(ref o, ref Unsafe.Add(ref values, kv + (nuint)(s * shape.Dim)), weights[s] * inverse, shape.Dim);
+            Scores(ref MemoryMarshal.GetReference(q.Slice(h * shape.Dim, shape.Dim)), ref Unsafe.Add(ref keys, kv), weights, shape.Dim);
+            Softmax(weights, 1f / MathF.Sqrt(shape.Dim));
+            WeightedSum(weights, ref Unsafe.Add(ref values, kv), output.Slice(h * shape.Dim, shape.Dim));
         }
     }
 
-    private static float Dot(ref float a, ref float b, int length)
+    /// <summary>scores[s] = q · K[s] for the (S, D) rows of <paramref name="keys"/>, four keys at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scores(ref float q, ref float keys, Span<float> scores, int dim)
     {
-        Vector256<float> even = Vector256<float>.Zero, odd = Vector256<float>.Zero;
-        nuint i = 0;
-        for (; i + 16 <= (nuint)length; i += 16)
+        var s = 0;
+        for (; s + 4 <= scores.Length; s += 4)
         {
-            even = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), even);
-            odd = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, i + 8), Vector256.LoadUnsafe(ref b, i + 8), odd);
+            Vector256<float> a = Vector256<float>.Zero, b = a, c = a, d = a;
+            ref var k0 = ref Unsafe.Add(ref keys, (nuint)(s * dim));
+            for (nuint i = 0; i < (nuint)dim; i += 8)
+            {
+                var query = Vector256.LoadUnsafe(ref q, i);
+                a = Fma.MultiplyAdd(query, Vector256.LoadUnsafe(ref k0, i), a);
+                b = Fma.MultiplyAdd(query, Vector256.LoadUnsafe(ref k0, i + (nuint)dim), b);
+                c = Fma.MultiplyAdd(query, Vector256.LoadUnsafe(ref k0, i + (nuint)(2 * dim)), c);
+                d = Fma.MultiplyAdd(query, Vector256.LoadUnsafe(ref k0, i + (nuint)(3 * dim)), d);
+            }
+            (scores[s], scores[s + 1], scores[s + 2], scores[s + 3]) = (Vector256.Sum(a), Vector256.Sum(b), Vector256.Sum(c), Vector256.Sum(d));
         }
-        if (i < (nuint)length) even = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref a, i), Vector256.LoadUnsafe(ref b, i), even);
-        return Vector256.Sum(even + odd);
+        for (; s < scores.Length; s++)
+        {
+            var a = Vector256<float>.Zero;
+            ref var key = ref Unsafe.Add(ref keys, (nuint)(s * dim));
+            for (nuint i = 0; i < (nuint)dim; i += 8) a = Fma.MultiplyAdd(Vector256.LoadUnsafe(ref q, i), Vector256.LoadUnsafe(ref key, i), a);
+            scores[s] = Vector256.Sum(a);
+        }
     }
 
-    private static void AddScaled(ref float o, ref float x, float weight, int length)
+    /// <summary>scores ← softmax(scores · <paramref name="scale"/>), in place.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Softmax(Span<float> scores, float scale)
     {
-        var w = Vector256.Create(weight);
-        for (nuint i = 0; i < (nuint)length; i += 8)
-            Fma.MultiplyAdd(w, Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref o, i)).StoreUnsafe(ref o, i);
+        var max = float.NegativeInfinity;
+        foreach (var x in scores) max = MathF.Max(max, x);
+        var total = 0f;
+        for (var s = 0; s < scores.Length; s++) total += scores[s] = MathF.Exp((scores[s] - max) * scale);
+        var inverse = 1f / total;
+        for (var s = 0; s < scores.Length; s++) scores[s] *= inverse;
+    }
+
+    /// <summary>o = Σ_s weights[s] · V[s] over the (S, D) rows of <paramref name="values"/>, 32 outputs at a time kept in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightedSum(ReadOnlySpan<float> weights, ref float values, Span<float> output)
+    {
+        var dim = output.Length;
+        ref var o = ref MemoryMarshal.GetReference(output);
+        var chunk = dim % 32 == 0 ? 32 : 8;
+        for (var c = 0; c < dim; c += chunk)
+        {
+            Vector256<float> a = Vector256<float>.Zero, b = a, e = a, f = a;
+            ref var column = ref Unsafe.Add(ref values, (nuint)c);
+            for (var s = 0; s < weights.Length; s++)
+            {
+                var w = Vector256.Create(weights[s]);
+                ref var row = ref Unsafe.Add(ref column, (nuint)(s * dim));
+                a = Fma.MultiplyAdd(w, Vector256.LoadUnsafe(ref row), a);
+                if (chunk == 8) continue;
+                b = Fma.MultiplyAdd(w, Vector256.LoadUnsafe(ref row, 8), b);
+                e = Fma.MultiplyAdd(w, Vector256.LoadUnsafe(ref row, 16), e);
+                f = Fma.MultiplyAdd(w, Vector256.LoadUnsafe(ref row, 24), f);
+            }
+            a.StoreUnsafe(ref o, (nuint)c);
+            if (chunk == 8) continue;
+            b.StoreUnsafe(ref o, (nuint)(c + 8));
+            e.StoreUnsafe(ref o, (nuint)(c + 16));
+            f.StoreUnsafe(ref o, (nuint)(c + 24));
+        }
     }
 
     private static Span<float> Floats(Tensor t) => MemoryMarshal.Cast<byte, float>(t.bytes);

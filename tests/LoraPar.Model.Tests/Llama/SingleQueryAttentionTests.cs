@@ -36,12 +36,13 @@ public sealed class SingleQueryAttentionTests : TorchTest
     }
 
     [Theory]
-    [InlineData(4, 4)]
-    [InlineData(4, 2)]
-    [InlineData(4, 1)]
-    public void Cached_single_token_steps_equal_the_tensor_route(int heads, int kvHeads)
+    [InlineData(4, 4, 32)]
+    [InlineData(4, 2, 32)]
+    [InlineData(4, 1, 32)]
+    [InlineData(2, 1, 128)]                                                                      // D = 64: 32-wide register chunks
+    public void Cached_single_token_steps_equal_the_tensor_route(int heads, int kvHeads, int hidden)
     {
-        var config = TinyModelFactory.Config(vocabSize: 40, hidden: 32, heads: heads, kvHeads: kvHeads);
+        var config = TinyModelFactory.Config(vocabSize: 40, hidden: hidden, heads: heads, kvHeads: kvHeads);
         using var model = TinyModelFactory.Create(config, seed: 17);
         using var scope = torch.NewDisposeScope();
         long[] tokens = [4, 9, 13, 2, 30, 7, 21];
