@@ -18,8 +18,7 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
     public Module<Tensor, Tensor> o_proj;
 
     private readonly int _layer;
-    private FusedProjection? _qkv;
-    private FusedProjection? _o;
+    private readonly FusionSlots _fusion = new();   // [0] q/k/v, [1] o
     private readonly long _heads;
     private readonly long _kvHeads;
     private readonly long _headDim;
@@ -56,7 +55,7 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
     }
 
     /// <summary>o_proj of the merged heads (B, T, H·D) → (B, T, d).</summary>
-    private Tensor Output(Tensor merged) => _o?.TryProject(merged, o_proj) is [var y] ? y : o_proj.call(merged);
+    private Tensor Output(Tensor merged) => _fusion[1]?.TryProject(merged, o_proj) is [var y] ? y : o_proj.call(merged);
 
     /// <summary>Attention outputs (B, H, T, D) of queries (B, H, T, D) over keys and values (B, H_kv, S, D), through SDPA.</summary>
     private Tensor Attend(Tensor q, Tensor k, Tensor v, AttentionContext context, long groups)
@@ -69,26 +68,15 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
 
     /// <summary>q, k and v of <paramref name="x"/>: one matmul over the fused copy when it serves, else each projection's own call.</summary>
     private (Tensor Q, Tensor K, Tensor V) Project(Tensor x) =>
-        _qkv?.TryProject(x, q_proj, k_proj, v_proj) is [var q, var k, var v] ? (q, k, v) : (q_proj.call(x), k_proj.call(x), v_proj.call(x));
+        _fusion[0]?.TryProject(x, q_proj, k_proj, v_proj) is [var q, var k, var v] ? (q, k, v) : (q_proj.call(x), k_proj.call(x), v_proj.call(x));
 
-    bool IFusibleProjections.Fuse(int threads)
-    {
-        if (_qkv is not null || _o is not null) return false;
-        _qkv = FusedProjection.Create([q_proj, k_proj, v_proj], threads);
-        _o = FusedProjection.Create([o_proj], threads);
-        return _qkv is not null || _o is not null;
-    }
+    bool IFusibleProjections.Fuse(int threads) => _fusion.Open(threads, [q_proj, k_proj, v_proj], [o_proj]);
 
-    void IFusibleProjections.Unfuse()
-    {
-        _qkv?.Dispose();
-        _o?.Dispose();
-        (_qkv, _o) = (null, null);
-    }
+    void IFusibleProjections.Unfuse() => _fusion.Dispose();
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) ((IFusibleProjections)this).Unfuse();
+        if (disposing) _fusion.Dispose();
         base.Dispose(disposing);
     }
 

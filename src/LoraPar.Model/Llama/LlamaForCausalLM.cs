@@ -18,7 +18,7 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>, IFusibleProjectio
     public readonly LlamaModel model;
     public Module<Tensor, Tensor> lm_head;
 
-    private FusedProjection? _head;
+    private readonly FusionSlots _fusion = new();   // [0] lm_head
 
     /// <summary>The config the model was built from.</summary>
     public LlamaConfig Config { get; }
@@ -48,7 +48,7 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>, IFusibleProjectio
     /// <summary>Logits (B, T, V), or (B, 1, V) with <see cref="CausalLMInput.LastPositionOnly"/>.</summary>
     public Tensor Forward(CausalLMInput input) => Head(model.Forward(input));
 
-    private Tensor Head(Tensor hidden) => _head?.TryProject(hidden, lm_head) is [var logits] ? logits : lm_head.call(hidden);  // (B, T, V)
+    private Tensor Head(Tensor hidden) => _fusion[0]?.TryProject(hidden, lm_head) is [var logits] ? logits : lm_head.call(hidden);  // (B, T, V)
 
     /// <summary>A KV cache sized for <paramref name="batch"/> rows of <paramref name="capacity"/> positions, on this model's device and dtype.</summary>
     public KvCache NewCache(long batch, long capacity) => new(Config, batch, capacity, DType, Device);
@@ -60,22 +60,13 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>, IFusibleProjectio
     /// </summary>
     public ProjectionFusion FuseProjections(int? threads = null) => new(this, threads ?? torch.get_num_threads());
 
-    bool IFusibleProjections.Fuse(int threads)
-    {
-        if (_head is not null) return false;
-        _head = FusedProjection.Create([lm_head], threads);
-        return _head is not null;
-    }
+    bool IFusibleProjections.Fuse(int threads) => _fusion.Open(threads, [lm_head]);
 
-    void IFusibleProjections.Unfuse()
-    {
-        _head?.Dispose();
-        _head = null;
-    }
+    void IFusibleProjections.Unfuse() => _fusion.Dispose();
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) ((IFusibleProjections)this).Unfuse();
+        if (disposing) _fusion.Dispose();
         base.Dispose(disposing);
     }
 

@@ -11,8 +11,7 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost, IFusibleProje
     public Module<Tensor, Tensor> up_proj;
     public Module<Tensor, Tensor> down_proj;
 
-    private FusedProjection? _gateUp;
-    private FusedProjection? _down;
+    private readonly FusionSlots _fusion = new();   // [0] gate/up, [1] down
 
     public Mlp(LlamaConfig config, ScalarType dtype, Device device) : base("mlp")
     {
@@ -26,30 +25,19 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost, IFusibleProje
     /// <summary>(B, T, d) → (B, T, d) through (B, T, intermediate).</summary>
     public override Tensor forward(Tensor x)
     {
-        var (gate, up) = _gateUp?.TryProject(x, gate_proj, up_proj) is [var g, var u] ? (g, u) : (gate_proj.call(x), up_proj.call(x));  // (B, T, I)
+        var (gate, up) = _fusion[0]?.TryProject(x, gate_proj, up_proj) is [var g, var u] ? (g, u) : (gate_proj.call(x), up_proj.call(x));  // (B, T, I)
         var gated = functional.silu(gate);                                                 // (B, T, I)
         var product = torch.is_grad_enabled() ? gated * up : gated.mul_(up);               // (B, T, I)
-        return _down?.TryProject(product, down_proj) is [var y] ? y : down_proj.call(product);  // (B, T, d)
+        return _fusion[1]?.TryProject(product, down_proj) is [var y] ? y : down_proj.call(product);  // (B, T, d)
     }
 
-    bool IFusibleProjections.Fuse(int threads)
-    {
-        if (_gateUp is not null || _down is not null) return false;
-        _gateUp = FusedProjection.Create([gate_proj, up_proj], threads);
-        _down = FusedProjection.Create([down_proj], threads);
-        return _gateUp is not null || _down is not null;
-    }
+    bool IFusibleProjections.Fuse(int threads) => _fusion.Open(threads, [gate_proj, up_proj], [down_proj]);
 
-    void IFusibleProjections.Unfuse()
-    {
-        _gateUp?.Dispose();
-        _down?.Dispose();
-        (_gateUp, _down) = (null, null);
-    }
+    void IFusibleProjections.Unfuse() => _fusion.Dispose();
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) ((IFusibleProjections)this).Unfuse();
+        if (disposing) _fusion.Dispose();
         base.Dispose(disposing);
     }
 

@@ -89,13 +89,13 @@ public sealed class FusedProjectionTests : TorchTest
         using var noGrad = torch.no_grad();
         var ids = Ids(6);
         var plain = model.call(ids);
-        model.ReplaceProjection("model.layers.0.self_attn.k_proj", new Scaled(model.model.layers[0].self_attn.k_proj, 1.0));
+        model.ReplaceProjection("model.layers.0.self_attn.k_proj", new ScaledProjection(model.model.layers[0].self_attn.k_proj, 1.0));
         using (model.FuseProjections())
         {
             using (model.FuseProjections())
                 Assert.True(model.call(ids).allclose(plain, rtol: 0, atol: 1e-5));
             Assert.True(model.call(ids).allclose(plain, rtol: 0, atol: 1e-5));                   // the outer copies survive the inner dispose
-            model.ReplaceProjection("model.layers.1.mlp.up_proj", new Scaled(model.model.layers[1].mlp.up_proj, 2.0));
+            model.ReplaceProjection("model.layers.1.mlp.up_proj", new ScaledProjection(model.model.layers[1].mlp.up_proj, 2.0));
             Assert.False(model.call(ids).allclose(plain, rtol: 0, atol: 1e-4));                  // a swap inside the session is honoured
         }
     }
@@ -141,8 +141,8 @@ public sealed class FusedProjectionTests : TorchTest
         var generator = new LoraPar.Model.Generation.Generator(model, new Generation.TestTokenizer(Config.VocabSize, [-1]));
         var options = new LoraPar.Model.Generation.GenerationOptions { MaxNewTokens = LoraPar.Model.Generation.Generator.FusionMinimumTokens + 4 };
         var fused = generator.Generate(["HELLO"], options)[0];
-        foreach (var site in model.Projections().ToList()) model.ReplaceProjection(site.Path, new Scaled(site.Module, 1.0));
-        model.lm_head = new Scaled(model.lm_head, 1.0);
+        foreach (var site in model.Projections().ToList()) model.ReplaceProjection(site.Path, new ScaledProjection(site.Module, 1.0));
+        model.lm_head = new ScaledProjection(model.lm_head, 1.0);
         var plain = generator.Generate(["HELLO"], options)[0];
         Assert.Equal(plain.TokenIds, fused.TokenIds);
         Assert.Equal(plain.TokenLogProbs, fused.TokenLogProbs, new Generation.FloatTolerance(1e-4f));
@@ -176,21 +176,5 @@ public sealed class FusedProjectionTests : TorchTest
             var weight = model.named_parameters().Single(p => p.name == $"model.layers.1.{name}.weight").parameter;
             Assert.True(weight.grad is { } g && g.abs().sum().item<float>() > 0, name);
         }
-    }
-
-    /// <summary>Multiplies the wrapped projection's output; its presence keeps that block unfused.</summary>
-    private sealed class Scaled : nn.Module<Tensor, Tensor>
-    {
-        public readonly nn.Module<Tensor, Tensor> inner;
-        private readonly double _factor;
-
-        public Scaled(nn.Module<Tensor, Tensor> inner, double factor) : base("scaled")
-        {
-            this.inner = inner;
-            _factor = factor;
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor x) => inner.call(x) * _factor;
     }
 }

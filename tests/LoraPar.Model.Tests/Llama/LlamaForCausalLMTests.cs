@@ -114,7 +114,7 @@ public sealed class LlamaForCausalLMTests : TorchTest
         var ids = Ids(4, 5, 6);
         var before = model.call(ids);
         var original = model.Projections().Single(p => p.Path == "model.layers.1.mlp.up_proj").Module;
-        var doubled = new Scaled(original, 2.0);
+        var doubled = new ScaledProjection(original, 2.0);
         model.ReplaceProjection("model.layers.1.mlp.up_proj", doubled);
         Assert.Same(doubled, model.model.layers[1].mlp.up_proj);
         Assert.Contains(model.named_parameters(), p => p.name == "model.layers.1.mlp.up_proj.inner.weight");
@@ -135,20 +135,5 @@ public sealed class LlamaForCausalLMTests : TorchTest
         var b = half.call(ids).to(ScalarType.Float32);
         Assert.Equal(dtype, half.DType);
         Assert.True((a - b).abs().max().item<float>() < 0.05f * a.abs().max().item<float>() + 0.02f);
-    }
-
-    private sealed class Scaled : nn.Module<Tensor, Tensor>
-    {
-        public readonly nn.Module<Tensor, Tensor> inner;
-        private readonly double _factor;
-
-        public Scaled(nn.Module<Tensor, Tensor> inner, double factor) : base("scaled")
-        {
-            this.inner = inner;
-            _factor = factor;
-            RegisterComponents();
-        }
-
-        public override Tensor forward(Tensor x) => inner.call(x) * _factor;
     }
 }
