@@ -110,6 +110,26 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         return baseLayer.weight.detach().add(delta);
     }
 
+    /// <summary>
+    /// Merges as <see cref="Merge"/> does and returns a copy of the base weight from before, so <see cref="RestoreBase"/> can
+    /// undo the merge bit for bit (<see cref="Unmerge"/> subtracts ΔW again, which leaves rounding behind).
+    /// </summary>
+    internal Tensor MergeKeepingBase()
+    {
+        using var noGrad = no_grad();
+        var original = baseLayer.weight.detach().clone();
+        Merge();
+        return original;
+    }
+
+    /// <summary>Puts back the base weight <see cref="MergeKeepingBase"/> returned; forward uses the adapter path again.</summary>
+    internal void RestoreBase(Tensor original)
+    {
+        using var noGrad = no_grad();
+        baseLayer.weight.copy_(original);
+        Merged = false;
+    }
+
     /// <summary>Adds ΔW into the base weight in place; forward then skips the adapter path. The adapter must be enabled.</summary>
     public void Merge()
     {

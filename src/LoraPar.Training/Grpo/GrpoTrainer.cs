@@ -89,7 +89,7 @@ public sealed class GrpoTrainer
         var wasTraining = model.training;
         try
         {
-            var collector = new RolloutCollector(model, tokenizer, reward, reference, options);
+            var collector = new RolloutCollector(model, tokenizer, adapters, reward, reference, options);
             var step = new GrpoStep(model, adapters.Tensors, deviceMasks, optimizer, options);
             RunSteps(loop, start, collector, step, content, run, monitor, cancel);
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LoraPar.Adapters;
 using LoraPar.Model.Generation;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Tokenizers;
@@ -51,10 +52,12 @@ internal sealed class Rollout(int index, IReadOnlyList<RolloutMicroBatch> microB
 
 /// <summary>
 /// Samples rollouts: G completions per prompt with the KV-cache <see cref="Model.Generation.Generator"/> (eval mode, seeded per rollout and
-/// micro-batch, so a resumed run samples the same completions), rewards per function, group advantages over the whole
-/// rollout, then — once per rollout — the old log-probs (μ &gt; 1) and the reference log-probs (β ≠ 0) by teacher forcing.
+/// micro-batch, so a resumed run samples the same completions; float32 adapters merged into the base weights while sampling,
+/// see <see cref="MergedInference"/>), rewards per function, group advantages over the whole rollout, then — once per
+/// rollout — the old log-probs (μ &gt; 1) and the reference log-probs (β ≠ 0) by teacher forcing.
 /// </summary>
-internal sealed class RolloutCollector(LlamaForCausalLM model, TextTokenizer tokenizer, IGrpoReward reward, ReferencePolicy? reference, GrpoOptions options)
+internal sealed class RolloutCollector(LlamaForCausalLM model, TextTokenizer tokenizer, LoraAdapterSet adapters, IGrpoReward reward,
+    ReferencePolicy? reference, GrpoOptions options)
 {
     private const long SamplingSalt = 0x6772_706F_726F_6C6CL;          // "grpoRoll": keeps the sampling stream apart from other seeded streams
     private readonly Model.Generation.Generator generator = new(model, tokenizer);
@@ -71,13 +74,14 @@ internal sealed class RolloutCollector(LlamaForCausalLM model, TextTokenizer tok
         var promptIds = new List<IReadOnlyList<int>>();
         var generated = new List<GeneratedText>();
         model.eval();
-        for (var micro = 0; micro < chunks.Count; micro++)
-        {
-            var rows = chunks[micro].Select(p => PromptIds(buildPrompt(p.Question)))
-                .SelectMany(ids => Enumerable.Repeat(ids, options.NumGenerations)).ToList();             // prompt-major, G rows each
-            promptIds.AddRange(rows);
-            generated.AddRange(generator.GenerateIds(rows, Sampling(SamplingSeed(options.Seed, index, micro, options.GradientAccumulationSteps))));
-        }
+        using (MergedInference.Open(adapters))
+            for (var micro = 0; micro < chunks.Count; micro++)
+            {
+                var rows = chunks[micro].Select(p => PromptIds(buildPrompt(p.Question)))
+                    .SelectMany(ids => Enumerable.Repeat(ids, options.NumGenerations)).ToList();         // prompt-major, G rows each
+                promptIds.AddRange(rows);
+                generated.AddRange(generator.GenerateIds(rows, Sampling(SamplingSeed(options.Seed, index, micro, options.GradientAccumulationSteps))));
+            }
         var golds = prompts.SelectMany(p => Enumerable.Repeat(p.Gold, options.NumGenerations)).ToList();
         var scores = reward.Score(generated.Select(g => g.Text).ToList(), golds);
         var advantages = GroupAdvantages.Compute(scores.Total, options.NumGenerations, options.ScaleRewards);

@@ -49,6 +49,23 @@ public sealed class GrpoTrainerTests(Xunit.Abstractions.ITestOutputHelper output
     }
 
     [Fact]
+    public void Base_weights_are_bit_identical_after_the_stage_although_rollouts_sample_from_merged_weights()
+    {
+        using var lm = new TinyLm();
+        using var dir = new TempFolder();
+        using var mask = ToyGrpo.Stage2Mask(lm);
+        Assert.True(LoraPar.Adapters.MergedInference.Applies(lm.Adapters));           // float32: every rollout merges and restores
+        var lora = lm.Adapters.Tensors.Keys.ToHashSet();
+        var before = lm.Model.named_parameters().Where(p => !lora.Contains(p.name)).ToDictionary(p => p.name, p => p.parameter.detach().contiguous().clone());
+        var options = ToyGrpo.Options(steps: 4);
+        new GrpoTrainer(lm.Model, lm.Tokenizer, lm.Adapters, mask, options, ToyGrpo.Reward(options)).Train(ToyGrpo.Data(), new TrainingRun(dir.Path, "tiny"));
+        Assert.True(before.Count > 0);
+        foreach (var (name, now) in lm.Model.named_parameters().Where(p => !lora.Contains(p.name)))
+            Assert.True(before[name].bytes.ToArray().AsSpan().SequenceEqual(now.detach().contiguous().bytes.ToArray()), $"{name} changed");
+        Assert.All(lm.Adapters.Layers.Values, l => Assert.False(l.Merged));
+    }
+
+    [Fact]
     public void Prompts_come_only_from_the_given_split_each_once_per_epoch()
     {
         using var lm = new TinyLm();

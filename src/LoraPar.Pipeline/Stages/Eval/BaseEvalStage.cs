@@ -30,7 +30,7 @@ public sealed class BaseEvalStage : IStage
         using var scope = torch.NewDisposeScope();
         using var base_ = BaseModel.Load(context);
         base_.Model.eval();
-        var metrics = EvalSuite.Run(context, base_, [EvalPoint.Base], _ => { });
+        var metrics = EvalSuite.Run(context, base_, [EvalPoint.Base], _ => null);
         MetricsFile.Write(context.OutputPath(MetricsFile.FileName), metrics);
     }
 }

@@ -23,7 +23,7 @@ public sealed class EvalStage : IStage
     public string Kind => StageKinds.Eval;
 
     /// <inheritdoc />
-    public int Version => 2;
+    public int Version => 3;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => EvalSuite.Declaration(manifest,
@@ -51,15 +51,27 @@ public sealed class EvalStage : IStage
             var trained = EvalSuite.Run(context, base_, points, point => LoadTrained(context, adapters, point));
             foreach (var (name, value) in trained) metrics[name] = value;
         }
+        foreach (var (name, value) in AnswerChanges.Metrics(EvalSuite.AnswerSetNames, PointFolders(context, points))) metrics[name] = value;
         MetricsFile.Write(context.OutputPath(MetricsFile.FileName), metrics);
     }
+
+    /// <summary>Where each evaluated point's per-question results lie, in order: the base in the shared eval-base artifact.</summary>
+    private static IReadOnlyList<(EvalPoint, string)> PointFolders(StageContext context, IReadOnlyList<EvalPoint> trained) =>
+        [.. context.Manifest.Eval.Points.Contains(EvalPoint.Base) ? [(EvalPoint.Base, context.UpstreamDirectory(StageKinds.EvalBase))] : Array.Empty<(EvalPoint, string)>(),
+         .. trained.Order().Select(p => (p, context.OutputDirectory))];
 
     private static IReadOnlyList<EvalPoint> TrainedPoints(EvalSection eval) => eval.Points.Where(p => p != EvalPoint.Base).Distinct().ToList();
 
     private static string TrainedStage(PipelineManifest manifest, EvalPoint point) =>
         point == EvalPoint.Stage1 ? StageOrder.First(manifest.Method) : StageOrder.Last(manifest.Method);
 
-    /// <summary>Loads the adapter trained by the stage <paramref name="point"/> names (stage 1: the recipe's first, stage 2: its last).</summary>
-    private static void LoadTrained(StageContext context, LoraAdapterSet adapters, EvalPoint point) =>
+    /// <summary>
+    /// Loads the adapter trained by the stage <paramref name="point"/> names (stage 1: the recipe's first, stage 2: its last)
+    /// and merges it into the base weights while that point is evaluated (float32 only; see <see cref="MergedInference"/>).
+    /// </summary>
+    private static MergedInference? LoadTrained(StageContext context, LoraAdapterSet adapters, EvalPoint point)
+    {
         AdapterState.Load(adapters, Path.Combine(context.UpstreamDirectory(TrainedStage(context.Manifest, point)), AdapterState.AdapterFolder));
+        return MergedInference.Open(adapters);
+    }
 }

@@ -71,10 +71,11 @@ public static class EvalSuite
 
     /// <summary>
     /// Evaluates every benchmark at every point: <paramref name="enter"/> puts the model into a point's state (e.g. loads that
-    /// point's adapter). Returns the metrics of all of them.
+    /// point's adapter and merges it) and returns what undoes that state after the point's benchmarks, if anything. Returns
+    /// the metrics of all of them.
     /// </summary>
     public static Dictionary<string, double> Run(StageContext context, BaseModel model, IReadOnlyList<EvalPoint> points,
-        Action<EvalPoint> enter)
+        Func<EvalPoint, IDisposable?> enter)
     {
         var benchmarks = Benchmarks(context);
         var generator = new Generator(model.Model, model.Tokenizer);
@@ -84,13 +85,20 @@ public static class EvalSuite
         var metrics = new Dictionary<string, double>();
         foreach (var point in points)
         {
-            enter(point);
+            using var state = enter(point);
             var target = new EvalTarget(generator, scorer, KebabCase.Name(point));
             foreach (var benchmark in benchmarks)
                 foreach (var (name, value) in benchmark.Evaluate(target, run)) metrics[name] = value;
         }
         return metrics;
     }
+
+    /// <summary>The names of the answer sets <see cref="AnswerAccuracy"/> grades: the synthetic task per system, or GSM8K-format data.</summary>
+    public static IReadOnlyList<string> AnswerSetNames { get; } = [SyntheticSystem1, SyntheticSystem2, Gsm8kSet];
+
+    private const string SyntheticSystem1 = "synthetic_s1";
+    private const string SyntheticSystem2 = "synthetic_s2";
+    private const string Gsm8kSet = "gsm8k";
 
     private static IReadOnlyList<IEvalBenchmark> AnswerSets(StageContext context)
     {
@@ -104,9 +112,9 @@ public static class EvalSuite
         if (context.Manifest.Data.Dataset == DatasetKind.Synthetic)
             return
             [
-                Set("synthetic_s1", DataStage.EvalSystem1File, r => TaskPrompt.Prompt(r.Question, PromptStyle.Gsm8k)),
-                Set("synthetic_s2", DataStage.EvalSystem2File, r => TaskPrompt.Prompt(r.Question, PromptStyle.ReasoningTags)),
+                Set(SyntheticSystem1, DataStage.EvalSystem1File, r => TaskPrompt.Prompt(r.Question, PromptStyle.Gsm8k)),
+                Set(SyntheticSystem2, DataStage.EvalSystem2File, r => TaskPrompt.Prompt(r.Question, PromptStyle.ReasoningTags)),
             ];
-        return [Set("gsm8k", DataStage.EvalFile, r => r.Prompt)];
+        return [Set(Gsm8kSet, DataStage.EvalFile, r => r.Prompt)];
     }
 }

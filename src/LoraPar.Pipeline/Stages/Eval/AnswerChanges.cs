@@ -1,0 +1,46 @@
+using System.Text.Json;
+using LoraPar.Evaluation.Metrics;
+using LoraPar.Evaluation.Runs;
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
+
+namespace LoraPar.Pipeline.Stages.Eval;
+
+/// <summary>
+/// The paired change of each answer set from one eval point to the next (base → stage 1 → stage 2) over the same questions,
+/// as metrics of the later point: <c>{set}_gained_{point}</c>, <c>{set}_lost_{point}</c> and <c>{set}_change_p_{point}</c>
+/// (McNemar's exact p-value, <see cref="PairedChange"/>), graded strictly as the accuracy is.
+/// </summary>
+public static class AnswerChanges
+{
+    /// <summary>
+    /// The changes between consecutive points of <paramref name="points"/> (in order, each with the folder holding its
+    /// <c>{set}_{point}.jsonl</c>) for every set of <paramref name="sets"/> whose two files exist.
+    /// </summary>
+    public static Dictionary<string, double> Metrics(IReadOnlyList<string> sets, IReadOnlyList<(EvalPoint Point, string Folder)> points)
+    {
+        var metrics = new Dictionary<string, double>();
+        for (var i = 1; i < points.Count; i++)
+            foreach (var set in sets)
+            {
+                var (before, after) = (Graded(set, points[i - 1]), Graded(set, points[i]));
+                if (before is null || after is null) continue;
+                var change = PairedChange.Of(before, after);
+                var point = KebabCase.Name(points[i].Point);
+                metrics[$"{set}_gained_{point}"] = change.Gained;
+                metrics[$"{set}_lost_{point}"] = change.Lost;
+                metrics[$"{set}_change_p_{point}"] = change.PValue;
+            }
+        return metrics;
+    }
+
+    /// <summary>Strict correctness by question id, or null when the point has no results file for the set.</summary>
+    private static Dictionary<string, bool>? Graded(string set, (EvalPoint Point, string Folder) at)
+    {
+        var path = Path.Combine(at.Folder, EvalRun.FileName(set, KebabCase.Name(at.Point)));
+        if (!File.Exists(path)) return null;
+        return File.ReadLines(path).Where(line => line.Length > 0)
+            .Select(line => JsonSerializer.Deserialize<AnswerRecord>(line, ResultLog<AnswerRecord>.JsonOptions)!)
+            .ToDictionary(r => r.Id, r => r.Strict);
+    }
+}

@@ -1,0 +1,35 @@
+using LoraPar.Evaluation.Runs;
+using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Stages.Eval;
+
+namespace LoraPar.Pipeline.Tests.Stages.Eval;
+
+public sealed class AnswerChangesTests
+{
+    private static void Results(string folder, string file, params (string Id, bool Strict)[] rows)
+    {
+        using var log = ResultLog<AnswerRecord>.Open(Path.Combine(folder, file));
+        foreach (var (id, strict) in rows) log.Append(new AnswerRecord(id, "1", strict ? "#### 1" : "#### 2", strict, strict));
+    }
+
+    [Fact]
+    public void Consecutive_points_give_gained_lost_and_the_exact_p_value_of_the_later_point()
+    {
+        using var ws = new Workspace();
+        var (shared, own) = (ws.PathOf("eval-base"), ws.PathOf("eval"));
+        Results(shared, "synthetic_s2_base.jsonl", ("q1", false), ("q2", false), ("q3", true), ("q4", false));
+        Results(own, "synthetic_s2_stage1.jsonl", ("q1", true), ("q2", false), ("q3", true), ("q4", false));
+        Results(own, "synthetic_s2_stage2.jsonl", ("q1", true), ("q2", true), ("q3", false), ("q4", true));
+
+        var metrics = AnswerChanges.Metrics(["synthetic_s1", "synthetic_s2"], [(EvalPoint.Base, shared), (EvalPoint.Stage1, own), (EvalPoint.Stage2, own)]);
+
+        Assert.Equal(1, metrics["synthetic_s2_gained_stage1"]);
+        Assert.Equal(0, metrics["synthetic_s2_lost_stage1"]);
+        Assert.Equal(1.0, metrics["synthetic_s2_change_p_stage1"]);
+        Assert.Equal(2, metrics["synthetic_s2_gained_stage2"]);
+        Assert.Equal(1, metrics["synthetic_s2_lost_stage2"]);
+        Assert.Equal(1.0, metrics["synthetic_s2_change_p_stage2"]);                 // 2·(1 + 3)/8, capped
+        Assert.DoesNotContain(metrics.Keys, k => k.StartsWith("synthetic_s1", StringComparison.Ordinal));  // no files, no metrics
+        Assert.Equal(6, metrics.Count);
+    }
+}
