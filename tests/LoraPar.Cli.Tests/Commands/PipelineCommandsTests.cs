@@ -61,7 +61,6 @@ public sealed class PipelineCommandsTests : CliTestFolder
 
     [Theory]
     [InlineData("quickstart.toml")]
-    [InlineData("quickstart-long.toml")]
     [InlineData("ci.toml")]
     public void The_embedded_manifests_pass_dry_run_validation(string name)
     {
