@@ -31,6 +31,8 @@ public static partial class SweepReport
         var title = plan.Manifest.Report.Title.Length > 0 ? plan.Manifest.Report.Title : plan.Manifest.Name;
         text.AppendLine($"# {title}: {runs.Count} runs").AppendLine();
         text.Append(SweepTable.Render(runs));
+        var verdict = ControlComparison.Render(ControlComparison.Rows(plan, store, runs));
+        if (verdict.Length > 0) text.AppendLine().Append(verdict);
         var grids = Grids(runs);
         if (plan.Manifest.Report.Figures && grids.Count > 0)
         {

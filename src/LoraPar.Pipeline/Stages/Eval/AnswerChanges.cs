@@ -35,7 +35,7 @@ public static class AnswerChanges
     }
 
     /// <summary>Strict correctness by question id, or null when the point has no results file for the set.</summary>
-    private static Dictionary<string, bool>? Graded(string set, (EvalPoint Point, string Folder) at)
+    public static Dictionary<string, bool>? Graded(string set, (EvalPoint Point, string Folder) at)
     {
         var path = Path.Combine(at.Folder, EvalRun.FileName(set, KebabCase.Name(at.Point)));
         if (!File.Exists(path)) return null;
