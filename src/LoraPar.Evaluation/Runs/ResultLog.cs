@@ -57,6 +57,25 @@ public sealed class ResultLog<T> : IDisposable where T : IEvalRecord
         }
     }
 
+    /// <summary>
+    /// The records of a finished results file (e.g. one published in an artifact), read without opening it for writing; a
+    /// line that is not a record is bad input naming its file and line.
+    /// </summary>
+    public static Dictionary<string, T> ReadAll(string path)
+    {
+        var records = new Dictionary<string, T>(StringComparer.Ordinal);
+        var lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            var record = Parse(Encoding.UTF8.GetBytes(line), out var error);
+            if (record is not null) records[record.Id] = record;
+            else if (!string.IsNullOrWhiteSpace(line))
+                throw new BadInputException($"{path}:{lineNumber}: not a result record ({error}); re-run the stage that wrote it");
+        }
+        return records;
+    }
+
     /// <summary>Appends <paramref name="record"/> as one line and flushes it; an id already present is an error.</summary>
     public void Append(T record)
     {

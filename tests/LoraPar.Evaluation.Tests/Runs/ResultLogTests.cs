@@ -54,6 +54,20 @@ public sealed class ResultLogTests : IDisposable
     }
 
     [Fact]
+    public void ReadAll_reads_a_finished_file_without_changing_it_and_names_a_bad_line()
+    {
+        const string text = "{\"id\":\"a\",\"value\":1}\n\n{\"id\":\"b\",\"value\":2}";
+        var path = _temp.Write("log.jsonl", text);
+        var records = ResultLog<Row>.ReadAll(path);
+        Assert.Equal([new Row("a", 1), new Row("b", 2)], records.Values.OrderBy(r => r.Id));
+        Assert.Equal(text, File.ReadAllText(path));                        // no newline appended, nothing repaired
+
+        var bad = _temp.Write("bad.jsonl", "{\"id\":\"a\",\"value\":1}\nnot json\n");
+        var error = Assert.Throws<BadInputException>(() => ResultLog<Row>.ReadAll(bad));
+        Assert.StartsWith($"{bad}:2:", error.Message);
+    }
+
+    [Fact]
     public void Appending_an_id_twice_is_refused()
     {
         using var log = ResultLog<Row>.Open(_temp.File("log.jsonl"));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using LoraPar.Evaluation.Metrics;
 using LoraPar.Evaluation.Runs;
 using LoraPar.Pipeline.Manifest;
@@ -20,27 +19,31 @@ public static class AnswerChanges
     public static Dictionary<string, double> Metrics(IReadOnlyList<string> sets, IReadOnlyList<(EvalPoint Point, string Folder)> points)
     {
         var metrics = new Dictionary<string, double>();
-        for (var i = 1; i < points.Count; i++)
-            foreach (var set in sets)
+        foreach (var set in sets)
+        {
+            var before = points.Count > 0 ? Graded(set, points[0]) : null;
+            for (var i = 1; i < points.Count; i++)
             {
-                var (before, after) = (Graded(set, points[i - 1]), Graded(set, points[i]));
-                if (before is null || after is null) continue;
-                var change = PairedChange.Of(before, after);
-                var point = KebabCase.Name(points[i].Point);
-                metrics[$"{set}_gained_{point}"] = change.Gained;
-                metrics[$"{set}_lost_{point}"] = change.Lost;
-                metrics[$"{set}_change_p_{point}"] = change.PValue;
+                var after = Graded(set, points[i]);                     // each point's file is read once
+                if (before is not null && after is not null) Add(metrics, set, points[i].Point, PairedChange.Of(before, after));
+                before = after;
             }
+        }
         return metrics;
+    }
+
+    private static void Add(Dictionary<string, double> metrics, string set, EvalPoint at, PairedChange change)
+    {
+        var point = KebabCase.Name(at);
+        metrics[$"{set}_gained_{point}"] = change.Gained;
+        metrics[$"{set}_lost_{point}"] = change.Lost;
+        metrics[$"{set}_change_p_{point}"] = change.PValue;
     }
 
     /// <summary>Strict correctness by question id, or null when the point has no results file for the set.</summary>
     public static Dictionary<string, bool>? Graded(string set, (EvalPoint Point, string Folder) at)
     {
         var path = Path.Combine(at.Folder, EvalRun.FileName(set, KebabCase.Name(at.Point)));
-        if (!File.Exists(path)) return null;
-        return File.ReadLines(path).Where(line => line.Length > 0)
-            .Select(line => JsonSerializer.Deserialize<AnswerRecord>(line, ResultLog<AnswerRecord>.JsonOptions)!)
-            .ToDictionary(r => r.Id, r => r.Strict);
+        return File.Exists(path) ? ResultLog<AnswerRecord>.ReadAll(path).ToDictionary(kv => kv.Key, kv => kv.Value.Strict) : null;
     }
 }
