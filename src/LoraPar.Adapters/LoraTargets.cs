@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Core.Settings;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
 
@@ -20,7 +21,7 @@ public enum LoraTargetKind
 /// <c>qkv</c> = q/k/v_proj, <c>gud</c> = gate/up/down_proj, <c>qkvgud</c> (the paper's) = both, <c>o</c> = o_proj,
 /// <c>all-linear</c> = every Linear except the output head <c>lm_head</c> (as PEFT), or an explicit list.
 /// </summary>
-public sealed record LoraTargets
+public sealed record LoraTargets : ISettingText
 {
     private LoraTargets(LoraTargetKind kind, IReadOnlyList<string> shortNames)
     {
@@ -62,6 +63,29 @@ public sealed record LoraTargets
         "all-linear" => AllLinear,
         _ => throw new BadInputException($"unknown LoRA target preset '{preset}': use qkv, gud, qkvgud, o, all-linear, or a list of module names"),
     };
+
+    /// <summary>
+    /// A manifest's <c>targets</c>: one preset name (<c>"qkvgud"</c>), or module short names as a list or comma-separated
+    /// (<c>["q_proj", "o_proj"]</c>, <c>"q_proj,o_proj"</c>).
+    /// </summary>
+    public static LoraTargets FromSetting(IReadOnlyList<string> names)
+    {
+        var parts = names.SelectMany(n => n.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList();
+        if (parts.Count == 1 && IsPreset(parts[0])) return Parse(parts[0]);
+        var unknown = parts.Where(p => !LlamaLinears.Contains(p)).ToList();
+        if (unknown.Count > 0)
+            throw new BadInputException($"unknown target '{string.Join(", ", unknown)}': use a preset (qkv, gud, qkvgud, o, all-linear) "
+                                        + $"or LLaMA module names ({string.Join(", ", LlamaLinears)})");
+        return Explicit(parts);
+    }
+
+    /// <summary>The adapter-able Linear modules of a LLaMA-family decoder layer.</summary>
+    public static IReadOnlyList<string> LlamaLinears { get; } = ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"];
+
+    /// <inheritdoc />
+    public string SettingText => Name;
+
+    private static bool IsPreset(string name) => name.ToLowerInvariant() is "qkv" or "gud" or "qkvgud" or "o" or "all-linear";
 
     /// <summary>The preset that selects exactly <paramref name="shortNames"/>, else an explicit list (used when reading PEFT configs).</summary>
     public static LoraTargets FromNames(IEnumerable<string> shortNames)

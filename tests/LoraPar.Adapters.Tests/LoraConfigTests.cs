@@ -10,30 +10,41 @@ public sealed class LoraConfigTests : TorchTest
     public void Scaling_is_alpha_over_r_or_over_root_r()
     {
         Assert.Equal(8.0, new LoraConfig { R = 8, Alpha = 64 }.Scaling);
-        Assert.Equal(16.0, new LoraConfig { R = 16, Alpha = 64, UseRsLora = true }.Scaling);
+        Assert.Equal(16.0, new LoraConfig { R = 16, Alpha = 64, UseRslora = true }.Scaling);
     }
 
     [Fact]
     public void Invalid_values_are_all_reported_at_once()
     {
-        var bad = new LoraConfig { R = 0, Alpha = -1, Dropout = 1, PissaNiter = 2, Init = LoraInit.Lora };
+        var bad = new LoraConfig { R = 0, Alpha = -1, Dropout = 1, PissaNiter = 2, Init = LoraInit.Kaiming };
         var e = Assert.Throws<BadInputException>(() => bad.Validated());
-        Assert.Contains("r = 0", e.Message);
-        Assert.Contains("lora_alpha = -1", e.Message);
-        Assert.Contains("lora_dropout = 1", e.Message);
-        Assert.Contains("pissa_niter is only meaningful", e.Message);
+        Assert.Contains("lora.r: 0", e.Message);
+        Assert.Contains("lora.alpha: -1", e.Message);
+        Assert.Contains("lora.dropout: 1", e.Message);
+        Assert.Contains("lora.pissa_niter: only meaningful", e.Message);
     }
 
     [Theory]
-    [InlineData("lora", LoraInit.Lora)]
-    [InlineData("gaussian-both", LoraInit.GaussianBoth)]
-    [InlineData("PiSSA", LoraInit.Pissa)]
-    [InlineData("olora", LoraInit.Olora)]
-    public void Init_names_parse(string name, LoraInit expected) => Assert.Equal(expected, LoraInitNames.Parse(name));
+    [InlineData(LoraInit.Kaiming, "kaiming")]
+    [InlineData(LoraInit.GaussianBoth, "gaussian-both")]
+    [InlineData(LoraInit.Pissa, "pissa")]
+    [InlineData(LoraInit.Olora, "olora")]
+    public void Init_names_are_the_manifest_spellings(LoraInit init, string expected) => Assert.Equal(expected, init.Name());
+
+    [Theory]
+    [InlineData("qkvgud", "qkvgud")]
+    [InlineData("q_proj,v_proj", "q_proj,v_proj")]
+    [InlineData("all-linear", "all-linear")]
+    public void Targets_read_from_a_manifest_value_print_back_the_same(string written, string expected) =>
+        Assert.Equal(expected, LoraTargets.FromSetting([written]).SettingText);
 
     [Fact]
-    public void Unknown_init_lists_the_choices() =>
-        Assert.Contains("lora, gaussian-both, pissa, olora", Assert.Throws<BadInputException>(() => LoraInitNames.Parse("loftq")).Message);
+    public void Targets_as_a_list_of_module_names_are_an_explicit_selection()
+    {
+        var targets = LoraTargets.FromSetting(["o_proj", "q_proj"]);
+        Assert.Equal((LoraTargetKind.Explicit, "o_proj,q_proj"), (targets.Kind, targets.SettingText));
+        Assert.Same(LoraTargets.Qkv, LoraTargets.FromSetting(["QKV"]));
+    }
 
     [Fact]
     public void Presets_select_the_paper_short_names()

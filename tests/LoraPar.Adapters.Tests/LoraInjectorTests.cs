@@ -77,8 +77,8 @@ public sealed class LoraInjectorTests : TorchTest
     {
         using var m1 = ToyLlama.Small();
         using var m2 = ToyLlama.Small();
-        var a1 = LoraInjector.Inject(m1, new LoraConfig { Init = LoraInit.Lora }, seed: 42);
-        var a2 = LoraInjector.Inject(m2, new LoraConfig { Init = LoraInit.Lora }, seed: 42);
+        var a1 = LoraInjector.Inject(m1, new LoraConfig { Init = LoraInit.Kaiming }, seed: 42);
+        var a2 = LoraInjector.Inject(m2, new LoraConfig { Init = LoraInit.Kaiming }, seed: 42);
         Assert.All(a1.Tensors, kv => Assert.True(Same(kv.Value, a2.Tensors[kv.Key])));
     }
 

@@ -25,7 +25,7 @@ public static class LoraInitializer
         using var noGrad = no_grad();
         var factors = config.Init switch
         {
-            LoraInit.Lora => Kaiming(weight, config.R, generator),
+            LoraInit.Kaiming => Kaiming(weight, config.R, generator),
             LoraInit.GaussianBoth => GaussianBoth(weight, config.R, config.Sigma, generator),
             LoraInit.Pissa => Pissa(weight, config, generator, where),
             LoraInit.Olora => Olora(weight, config, where),

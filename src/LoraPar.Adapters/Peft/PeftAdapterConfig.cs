@@ -8,7 +8,7 @@ namespace LoraPar.Adapters.Peft;
 /// PEFT's <c>adapter_config.json</c> for a LoRA adapter on a causal LM, mapped to and from <see cref="LoraConfig"/>.
 /// <c>init_lora_weights</c> is written as PEFT spells it: <c>true</c> for lora, <c>"pissa"</c> / <c>"pissa_niter_n"</c>,
 /// <c>"olora"</c>; gaussian-both has no PEFT name and is written as <c>true</c> (PEFT builds the layers, then loads the
-/// saved factors over them), so it reads back as <see cref="LoraInit.Lora"/>.
+/// saved factors over them), so it reads back as <see cref="LoraInit.Kaiming"/>.
 /// </summary>
 public static class PeftAdapterConfig
 {
@@ -36,7 +36,7 @@ public static class PeftAdapterConfig
             ["target_modules"] = new JsonArray(targetModules.Order(StringComparer.Ordinal).Select(t => (JsonNode?)t).ToArray()),
             ["task_type"] = "CAUSAL_LM",
             ["use_dora"] = false,
-            ["use_rslora"] = config.UseRsLora,
+            ["use_rslora"] = config.UseRslora,
         };
         return json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 2 });
     }
@@ -67,7 +67,7 @@ public static class PeftAdapterConfig
             R = Get(root, path, "r", n => n.GetValue<int>()),
             Alpha = Get(root, path, "lora_alpha", n => n.GetValue<double>()),
             Dropout = root["lora_dropout"]?.GetValue<double>() ?? 0,
-            UseRsLora = root["use_rslora"]?.GetValue<bool>() ?? false,
+            UseRslora = root["use_rslora"]?.GetValue<bool>() ?? false,
             Init = init,
             PissaNiter = niter,
             Targets = targets.Count == 1 && targets[0] == "all-linear" ? LoraTargets.AllLinear : LoraTargets.FromNames(targets),
@@ -88,9 +88,9 @@ public static class PeftAdapterConfig
 
     private static (LoraInit, int?) ParseInit(JsonNode? node, string path)
     {
-        if (node is null || node.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return (LoraInit.Lora, null);
+        if (node is null || node.GetValueKind() is JsonValueKind.True or JsonValueKind.False) return (LoraInit.Kaiming, null);
         var text = node.GetValue<string>();
-        if (text is "gaussian" or "eva" or "orthogonal") return (LoraInit.Lora, null);   // base weights untouched: the saved factors are the adapter
+        if (text is "gaussian" or "eva" or "orthogonal") return (LoraInit.Kaiming, null);   // base weights untouched: the saved factors are the adapter
         if (text == "pissa") return (LoraInit.Pissa, null);
         if (text == "olora") return (LoraInit.Olora, null);
         if (text.StartsWith("pissa_niter_", StringComparison.Ordinal) && int.TryParse(text["pissa_niter_".Length..], out var n)) return (LoraInit.Pissa, n);

@@ -34,8 +34,8 @@ public static class PissaToLora
         var converted = config with
         {
             R = 2 * config.R,
-            Alpha = config.UseRsLora ? config.Alpha * Math.Sqrt(2) : config.Alpha * 2,
-            Init = LoraInit.Lora,
+            Alpha = config.UseRslora ? config.Alpha * Math.Sqrt(2) : config.Alpha * 2,
+            Init = LoraInit.Kaiming,
             PissaNiter = null,
         };
         return (result, converted);

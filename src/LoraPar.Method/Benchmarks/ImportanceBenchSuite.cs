@@ -48,7 +48,7 @@ public sealed class ImportanceBenchSuite : IBenchSuite
             $"({splits.Values.SelectMany(s => s).Average(e => e.Length):F0} tokens on average), device {device.type}");
 
         ImportanceScorer Scorer(GradientPath path) => new(model, adapters, tokenizer.PadId,
-            new ImportanceScorerOptions { ExamplesPerSystem = perSystem, BatchSize = 8, Seed = 19, Path = path });
+            new ImportanceScorerOptions { SamplesPerSystem = perSystem, BatchSize = 8, Seed = 19, GradientPath = path });
         var (batched, loop) = (Scorer(GradientPath.Batched), Scorer(GradientPath.PerExampleLoop));
 
         var resetWorks = PeakResidentMemory.Reset();

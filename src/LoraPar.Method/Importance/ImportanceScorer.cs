@@ -38,7 +38,7 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
         IProgress<ScoringProgress>? progress = null, CancellationToken cancel = default)
     {
         var samples = DualSystemNames.All.ToDictionary(s => s, s => ScoringSample.Draw(
-            s, splits.TryGetValue(s, out var split) ? split : [], options.ExamplesPerSystem, options.MaxLength, options.Seed));
+            s, splits.TryGetValue(s, out var split) ? split : [], options.SamplesPerSystem, options.MaxLength, options.Seed));
         var before = adapters.Snapshot();
         try
         {
@@ -69,7 +69,7 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
         var total = samples.Values.Sum(s => s.Examples.Count);
         var done = 0;
         using var modes = new ScoringModes(model);
-        using var path = GradientPaths.Create(options.Path, model, adapters, options.BatchSize);
+        using var path = GradientPaths.Create(options.GradientPath, model, adapters, options.BatchSize);
         foreach (var system in DualSystemNames.All)
             foreach (var examples in samples[system].Batches(path.BatchSize))
             {

@@ -89,7 +89,7 @@ public sealed class DualSystemPartition : IDisposable
 
     private static PartitionSets Choose(PartitionOptions options, ImportanceRanking s1, ImportanceRanking s2)
     {
-        switch (options.Strategy)
+        switch (options.Selection)
         {
             case MaskStrategy.Full:
                 return PartitionSets.All(s1.Count, s1.Order.device);

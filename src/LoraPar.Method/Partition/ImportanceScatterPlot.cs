@@ -59,7 +59,7 @@ public static class ImportanceScatterPlot
         AtomicFile.WriteAllBytes(path, Render(partition, maxPoints));
 
     internal static string Describe(PartitionOptions o) => string.Create(CultureInfo.InvariantCulture,
-        $"θ = {o.Theta}, α = {o.Alpha}, β = {o.Beta}, {o.Strategy.ToString().ToLowerInvariant()} masks");
+        $"θ = {o.Theta}, α = {o.Alpha}, β = {o.Beta}, {o.Selection.ToString().ToLowerInvariant()} masks");
 
     private static IEnumerable<(PointClass, Color, string, long)> Classes(PartitionCounts c) =>
     [

@@ -37,7 +37,7 @@ public sealed record PartitionStatistics(
                                         Round(p.Stage1Percent), Round(p.Stage2Percent)))
             .ToList();
         return new PartitionStatistics(
-            o.Strategy, o.Theta, o.Alpha, o.Beta, o.Seed, n, partition.Layout.Segments.Count,
+            o.Selection, o.Theta, o.Alpha, o.Beta, o.Seed, n, partition.Layout.Segments.Count,
             new Dictionary<string, CountShare>
             {
                 [DualSystem.System1.KeyPrefix()] = Share(c.System1, n),

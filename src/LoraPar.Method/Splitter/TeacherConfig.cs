@@ -6,7 +6,7 @@ namespace LoraPar.Method.Splitter;
 public enum TeacherKind
 {
     /// <summary>An LLM behind any OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server…).</summary>
-    [JsonStringEnumMemberName("openai")] OpenAi,
+    [JsonStringEnumMemberName("openai")] Openai,
 
     /// <summary>A checkpoint loaded in-process; it votes for the answer with the higher log-likelihood after the prompt.</summary>
     [JsonStringEnumMemberName("local")] Local,
@@ -44,7 +44,7 @@ public sealed record OpenAiTeacherConfig(string Name, Uri BaseUrl, string Model)
     public int MaxTokens { get; init; } = 16;
 
     /// <inheritdoc />
-    public override TeacherKind Kind => TeacherKind.OpenAi;
+    public override TeacherKind Kind => TeacherKind.Openai;
 
     /// <inheritdoc />
     public override string Location => BaseUrl.ToString();

@@ -5,8 +5,13 @@ namespace LoraPar.Model.Runtime;
 /// <summary>Where tensors live: <c>auto</c> picks CUDA when a device is visible, else the CPU.</summary>
 public enum DeviceChoice
 {
+    /// <summary>CUDA when available, else the CPU.</summary>
     Auto,
+
+    /// <summary>The CPU.</summary>
     Cpu,
+
+    /// <summary>CUDA (an error where none is visible).</summary>
     Cuda,
 }
 

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LoraPar.Core.Settings;
+using LoraPar.Pipeline.Manifest.Toml;
 
 namespace LoraPar.Pipeline.Manifest;
 
@@ -95,6 +97,7 @@ public static class ManifestJson
         double d => JsonValue.Create(d),
         Enum e => JsonValue.Create(KebabCase.From(e.ToString())),
         ManifestPath p => includePaths ? JsonValue.Create(p.Raw) : null,
+        ISettingText t => JsonValue.Create(t.SettingText),
         IEnumerable list => new JsonArray(list.Cast<object?>().Select(x => Convert(x, includePaths)).ToArray()),
         _ => ConvertRecord(value, includePaths),
     };
@@ -102,14 +105,20 @@ public static class ManifestJson
     private static JsonObject ConvertRecord(object record, bool includePaths)
     {
         var obj = new JsonObject();
-        var properties = record.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0);
-        foreach (var property in properties)
-        {
-            var node = Convert(property.GetValue(record), includePaths);
-            if (node is not null) obj[JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name)] = node;
-        }
+        AddProperties(obj, record, includePaths);
         return obj;
+    }
+
+    /// <summary>Adds a record's settable properties; an inline nested record's keys go in the same object, as in TOML.</summary>
+    private static void AddProperties(JsonObject obj, object record, bool includePaths)
+    {
+        foreach (var property in SettingsBinder.SettableProperties(record.GetType()))
+        {
+            var value = property.GetValue(record);
+            if (SettingsBinder.IsInline(property) && value is not null) { AddProperties(obj, value, includePaths); continue; }
+            var node = Convert(value, includePaths);
+            if (node is not null) obj[SettingsBinder.KeyOf(property)] = node;
+        }
     }
 
     private static JsonNode? Navigate(JsonObject root, IEnumerable<string> parts)
@@ -124,11 +133,21 @@ public static class ManifestJson
         var type = manifest.GetType();
         foreach (var part in parts)
         {
-            var property = type.GetProperties().FirstOrDefault(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name) == part);
+            var property = FindProperty(type, part);
             if (property is null) return false;
             type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
         }
         return true;
+    }
+
+    private static PropertyInfo? FindProperty(Type type, string key)
+    {
+        foreach (var property in SettingsBinder.SettableProperties(type))
+        {
+            if (SettingsBinder.KeyOf(property) == key) return property;
+            if (SettingsBinder.IsInline(property) && FindProperty(property.PropertyType, key) is { } inner) return inner;
+        }
+        return null;
     }
 
     private static void Remove(JsonObject root, string path)

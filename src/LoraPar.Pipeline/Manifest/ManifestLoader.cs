@@ -1,4 +1,9 @@
 using System.Text.RegularExpressions;
+using LoraPar.Adapters;
+using LoraPar.Method.Importance;
+using LoraPar.Method.Partition;
+using LoraPar.Training.Grpo;
+using LoraPar.Training.Sft;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Manifest.Toml;
 
@@ -64,18 +69,18 @@ public static partial class ManifestLoader
             LogLevel = r.Enum("log_level", d.LogLevel),
             Progress = r.Enum("progress", d.Progress),
             Model = ModelSection.Read(r.Section("model")),
-            Tokenizer = TokenizerSection.Read(r.Section("tokenizer")),
             Data = DataSection.Read(r.Section("data")),
             Splitter = SplitterSection.Read(r.Section("splitter")),
-            Lora = LoraSection.Read(r.Section("lora")),
-            Importance = ImportanceSection.Read(r.Section("importance")),
-            Partition = PartitionSection.Read(r.Section("partition")),
-            Sft = SftSection.Read(r.Section("sft")),
-            Rl = RlSection.Read(r.Section("rl")),
+            Lora = SettingsBinder.Bind<LoraConfig>(r.Section("lora")),
+            Importance = SettingsBinder.Bind<ImportanceScorerOptions>(r.Section("importance")),
+            Partition = SettingsBinder.Bind<PartitionOptions>(r.Section("partition")),
+            Sft = SettingsBinder.Bind<SftOptions>(r.Section("sft")),
+            Rl = SettingsBinder.Bind<GrpoOptions>(r.Section("rl")),
             Eval = EvalSection.Read(r.Section("eval")),
             Report = ReportSection.Read(r.Section("report")),
             Sweep = SweepSection.Read(r.Section("sweep")),
         };
+        ManifestRules.Check(manifest, r, () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
         r.Finish();
         return manifest;
     }

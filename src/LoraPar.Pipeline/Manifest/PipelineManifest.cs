@@ -1,4 +1,10 @@
+using LoraPar.Adapters;
+using LoraPar.Method.Importance;
+using LoraPar.Method.Partition;
+using LoraPar.Model.Runtime;
 using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Training.Grpo;
+using LoraPar.Training.Sft;
 
 namespace LoraPar.Pipeline.Manifest;
 
@@ -15,7 +21,7 @@ public sealed record PipelineManifest
     public long Seed { get; init; } = 42;
 
     /// <summary>Compute device.</summary>
-    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+    public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
     /// <summary>Training recipe.</summary>
     public TrainingMethod Method { get; init; } = TrainingMethod.LoraPar;
@@ -32,29 +38,26 @@ public sealed record PipelineManifest
     /// <summary><c>[model]</c>.</summary>
     public ModelSection Model { get; init; } = new();
 
-    /// <summary><c>[tokenizer]</c>.</summary>
-    public TokenizerSection Tokenizer { get; init; } = new();
-
     /// <summary><c>[data]</c>.</summary>
     public DataSection Data { get; init; } = new();
 
     /// <summary><c>[splitter]</c>.</summary>
     public SplitterSection Splitter { get; init; } = new();
 
-    /// <summary><c>[lora]</c>.</summary>
-    public LoraSection Lora { get; init; } = new();
+    /// <summary><c>[lora]</c>: the adapter (PEFT's names: r, alpha, dropout, targets, init).</summary>
+    public LoraConfig Lora { get; init; } = new();
 
-    /// <summary><c>[importance]</c>.</summary>
-    public ImportanceSection Importance { get; init; } = new();
+    /// <summary><c>[importance]</c>: importance scoring (its seed is <see cref="Seed"/>).</summary>
+    public ImportanceScorerOptions Importance { get; init; } = new();
 
-    /// <summary><c>[partition]</c>.</summary>
-    public PartitionSection Partition { get; init; } = new();
+    /// <summary><c>[partition]</c>: θ, α, β and the selection (its seed is <see cref="Seed"/>).</summary>
+    public PartitionOptions Partition { get; init; } = new();
 
-    /// <summary><c>[sft]</c>.</summary>
-    public SftSection Sft { get; init; } = new();
+    /// <summary><c>[sft]</c>: stage 1 (its seed is <see cref="Seed"/>).</summary>
+    public SftOptions Sft { get; init; } = new();
 
-    /// <summary><c>[rl]</c>.</summary>
-    public RlSection Rl { get; init; } = new();
+    /// <summary><c>[rl]</c>: stage 2, GRPO (its seed is <see cref="Seed"/>).</summary>
+    public GrpoOptions Rl { get; init; } = new();
 
     /// <summary><c>[eval]</c>.</summary>
     public EvalSection Eval { get; init; } = new();

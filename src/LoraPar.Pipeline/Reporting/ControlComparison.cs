@@ -1,5 +1,6 @@
 using System.Text;
 using LoraPar.Evaluation.Metrics;
+using LoraPar.Method.Partition;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Stages;
@@ -21,7 +22,7 @@ public static class ControlComparison
     private const string SelectionPath = "partition.selection";
 
     /// <summary>One answer set's comparison of LoRA-PAR with one control.</summary>
-    public sealed record Row(string Set, string Point, MaskSelection Control, double Ours, double Theirs, PairedChange Change)
+    public sealed record Row(string Set, string Point, MaskStrategy Control, double Ours, double Theirs, PairedChange Change)
     {
         /// <summary>The verdict in words.</summary>
         public string Verdict => Change.PValue < Level
@@ -43,11 +44,11 @@ public static class ControlComparison
     /// The comparisons at <paramref name="point"/> between the importance run and every other run of
     /// <paramref name="folders"/> (each selection's eval folder, holding <c>{set}_{point}.jsonl</c>).
     /// </summary>
-    public static IReadOnlyList<Row> Rows(IReadOnlyDictionary<MaskSelection, string> folders, EvalPoint point)
+    public static IReadOnlyList<Row> Rows(IReadOnlyDictionary<MaskStrategy, string> folders, EvalPoint point)
     {
-        if (!folders.TryGetValue(MaskSelection.Importance, out var ours)) return [];
+        if (!folders.TryGetValue(MaskStrategy.Importance, out var ours)) return [];
         var rows = new List<Row>();
-        foreach (var (control, theirs) in folders.Where(f => f.Key != MaskSelection.Importance).OrderBy(f => f.Key))
+        foreach (var (control, theirs) in folders.Where(f => f.Key != MaskStrategy.Importance).OrderBy(f => f.Key))
             foreach (var set in EvalSuite.AnswerSetNames)
             {
                 var (a, b) = (AnswerChanges.Graded(set, (point, ours)), AnswerChanges.Graded(set, (point, theirs)));

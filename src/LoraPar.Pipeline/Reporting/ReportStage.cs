@@ -39,7 +39,7 @@ public sealed class ReportStage : IStage
         var text = new StringBuilder();
         text.Append("# ").AppendLine(manifest.Report.Title.Length > 0 ? manifest.Report.Title : manifest.Name).AppendLine();
         text.AppendLine($"Method `{KebabCase.Name(manifest.Method)}`, θ = {manifest.Partition.Theta}, α = {manifest.Partition.Alpha}, "
-            + $"β = {manifest.Partition.Beta}, LoRA {KebabCase.Name(manifest.Lora.Targets).ToUpperInvariant()} r = {manifest.Lora.Rank}, "
+            + $"β = {manifest.Partition.Beta}, LoRA {manifest.Lora.Targets.SettingText.ToUpperInvariant()} r = {manifest.Lora.R}, "
             + $"init `{KebabCase.Name(manifest.Lora.Init)}`, seed {manifest.Seed}.").AppendLine();
         text.AppendLine("## Metrics").AppendLine();
         text.Append(metrics.Count == 0

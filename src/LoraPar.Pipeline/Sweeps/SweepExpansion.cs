@@ -38,7 +38,7 @@ public static class SweepExpansion
             s.Selection.Select(v => Value(KebabCase.Name(v), m => m with { Partition = m.Partition with { Selection = v } })).ToList());
         yield return new("init", "lora.init", s.Init.Select(v => Value(KebabCase.Name(v), m => m with { Lora = m.Lora with { Init = v } })).ToList());
         yield return new("modules", "lora.targets",
-            s.Modules.Select(v => Value(KebabCase.Name(v), m => m with { Lora = m.Lora with { Targets = v } })).ToList());
+            s.Modules.Select(v => Value(v.SettingText, m => m with { Lora = m.Lora with { Targets = v } })).ToList());
         yield return new("method", "method", s.Method.Select(v => Value(KebabCase.Name(v), m => m with { Method = v })).ToList());
     }
 

@@ -1,7 +1,9 @@
+using LoraPar.Core.Settings;
+
 namespace LoraPar.Training.Data;
 
 /// <summary>How examples are grouped into micro-batches (immutable; the SFT options carry one).</summary>
-public sealed record BatchingOptions
+public sealed record BatchingOptions : ISettings
 {
     /// <summary>Rows per micro-batch (the authors: 1).</summary>
     public int BatchSize { get; init; } = 1;
@@ -25,13 +27,13 @@ public sealed record BatchingOptions
     /// <summary>The longest row in tokens (the authors: 512).</summary>
     public int MaxLength { get; init; } = 512;
 
-    /// <summary>Every problem with these values, one message each (empty when valid).</summary>
-    public IReadOnlyList<string> Problems()
+    /// <inheritdoc />
+    public IReadOnlyList<SettingProblem> Problems()
     {
-        var problems = new List<string>();
-        if (BatchSize < 1) problems.Add($"batch_size = {BatchSize}: must be at least 1");
-        if (MegaBatchMultiplier < 1) problems.Add($"mega_batch_multiplier = {MegaBatchMultiplier}: must be at least 1");
-        if (MaxLength < 2) problems.Add($"max_length = {MaxLength}: must be at least 2 (a prompt token and an answer token)");
-        return problems;
+        var p = new List<SettingProblem>();
+        p.Require(BatchSize >= 1, "batch_size", $"{BatchSize}: must be at least 1");
+        p.Require(MegaBatchMultiplier >= 1, "mega_batch_multiplier", $"{MegaBatchMultiplier}: must be at least 1");
+        p.Require(MaxLength >= 2, "max_length", $"{MaxLength}: must be at least 2 (a prompt token and an answer token)");
+        return p;
     }
 }

@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Core.Settings;
 using LoraPar.Training.Grpo.Rewards;
 using LoraPar.Training.Precision;
 
@@ -14,7 +15,7 @@ namespace LoraPar.Training.Grpo;
 /// One optimizer step uses <see cref="PromptsPerBatch"/> × <see cref="GradientAccumulationSteps"/> prompts, each with
 /// <see cref="NumGenerations"/> completions; with μ = <see cref="NumIterations"/> &gt; 1 each rollout feeds μ steps.
 /// </summary>
-public sealed record GrpoOptions
+public sealed record GrpoOptions : ISettings
 {
     /// <summary>Peak learning rate.</summary>
     public double LearningRate { get; init; } = 5e-6;
@@ -67,13 +68,14 @@ public sealed record GrpoOptions
     /// <summary>μ: optimizer steps taken on each rollout, against the log-probs of the policy that sampled it.</summary>
     public int NumIterations { get; init; } = 1;
 
-    /// <summary>ε, ε_high, β_KL and the loss aggregation.</summary>
+    /// <summary>ε, ε_high, β_KL and the loss aggregation (keys written directly in <c>[rl]</c>).</summary>
+    [InlineSettings]
     public PolicyLossOptions Loss { get; init; } = new();
 
     /// <summary>How group-centred rewards become advantages.</summary>
     public ScaleRewards ScaleRewards { get; init; } = ScaleRewards.Group;
 
-    /// <summary>Weights of the summed reward functions (used when the caller passes no reward of its own).</summary>
+    /// <summary>Weights of the summed reward functions (<c>[rl.rewards]</c>; used when the caller passes no reward of its own).</summary>
     public RewardWeights Rewards { get; init; } = new();
 
     /// <summary>Passes over the prompts (ignored when <see cref="MaxSteps"/> is set).</summary>
@@ -92,6 +94,7 @@ public sealed record GrpoOptions
     public int KeepCheckpoints { get; init; } = 2;
 
     /// <summary>Seed of the prompt order (with the epoch), the sampling (with the rollout) and dropout (with the step).</summary>
+    [FromRun]
     public long Seed { get; init; } = 42;
 
     /// <summary>Base-model precision: float32 on the CPU; bf16 or fp16 (with dynamic loss scaling) on CUDA.</summary>
@@ -100,45 +103,40 @@ public sealed record GrpoOptions
     /// <summary>Prompts consumed by one rollout: <see cref="PromptsPerBatch"/> × <see cref="GradientAccumulationSteps"/>.</summary>
     public int PromptsPerRollout => PromptsPerBatch * GradientAccumulationSteps;
 
-    /// <summary>Every problem with these values, each as "key: message" (empty when valid).</summary>
-    public IReadOnlyList<string> Problems()
+    /// <inheritdoc />
+    public IReadOnlyList<SettingProblem> Problems()
     {
-        var problems = new List<string>();
-        void Require(bool ok, string message) { if (!ok) problems.Add(message); }
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate = {LearningRate}: must be a positive number");
-        Require(WarmupRatio >= 0 && WarmupRatio <= 1, $"warmup_ratio = {WarmupRatio}: must lie in [0, 1]");
-        Require(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1, $"adam betas ({Beta1}, {Beta2}): each must lie in [0, 1)");
-        Require(AdamEpsilon > 0, $"adam_epsilon = {AdamEpsilon}: must be positive");
-        Require(WeightDecay >= 0 && WeightDecay < 1, $"weight_decay = {WeightDecay}: must lie in [0, 1)");
-        Require(MaxGradNorm >= 0 && double.IsFinite(MaxGradNorm), $"max_grad_norm = {MaxGradNorm}: must be 0 (off) or positive");
-        Require(NumGenerations >= 2, $"num_generations = {NumGenerations}: GRPO compares completions of one prompt, so at least 2");
-        Require(PromptsPerBatch >= 1, $"prompts_per_batch = {PromptsPerBatch}: must be at least 1");
-        Require(GradientAccumulationSteps >= 1, $"gradient_accumulation_steps = {GradientAccumulationSteps}: must be at least 1");
-        Require(MaxPromptLength >= 1, $"max_prompt_length = {MaxPromptLength}: must be at least 1");
-        Require(MaxCompletionLength >= 1, $"max_completion_length = {MaxCompletionLength}: must be at least 1");
-        Require(Temperature > 0 && double.IsFinite(Temperature), $"temperature = {Temperature}: GRPO samples, so it must be positive");
-        Require(TopP > 0 && TopP <= 1, $"top_p = {TopP}: must lie in (0, 1]");
-        Require(TopK >= 0, $"top_k = {TopK}: must be 0 (off) or positive");
-        Require(NumIterations >= 1, $"num_iterations = {NumIterations}: must be at least 1");
-        Require(Loss.Epsilon >= 0 && Loss.Epsilon < 1, $"epsilon = {Loss.Epsilon}: must lie in [0, 1)");
-        Require(Loss.UpperEpsilon >= 0, $"epsilon_high = {Loss.EpsilonHigh}: must be non-negative");
-        Require(Loss.Beta >= 0 && double.IsFinite(Loss.Beta), $"beta = {Loss.Beta}: the KL weight must be 0 (off) or positive");
-        Require(Epochs >= 1, $"epochs = {Epochs}: must be at least 1");
-        Require(MaxSteps is null || MaxSteps >= 1 && MaxSteps % NumIterations == 0,
-            $"max_steps = {MaxSteps}: must be a positive multiple of num_iterations ({NumIterations}) when set");
-        Require(LogEvery >= 1, $"log_every = {LogEvery}: must be at least 1");
-        Require(CheckpointEvery >= 0 && CheckpointEvery % NumIterations == 0,
-            $"checkpoint_every = {CheckpointEvery}: must be 0 (end only) or a multiple of num_iterations ({NumIterations})");
-        Require(KeepCheckpoints >= 1, $"keep_checkpoints = {KeepCheckpoints}: must be at least 1");
-        return problems;
+        var p = new List<SettingProblem>();
+        p.Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", $"{LearningRate}: must be a positive number");
+        p.Require(SettingsValidation.Within(WarmupRatio, 0, 1), "warmup_ratio", $"{WarmupRatio}: must lie in [0, 1]");
+        p.Require(Beta1 >= 0 && Beta1 < 1, "beta1", $"{Beta1}: must lie in [0, 1)");
+        p.Require(Beta2 >= 0 && Beta2 < 1, "beta2", $"{Beta2}: must lie in [0, 1)");
+        p.Require(AdamEpsilon > 0 && double.IsFinite(AdamEpsilon), "adam_epsilon", $"{AdamEpsilon}: must be positive");
+        p.Require(WeightDecay >= 0 && WeightDecay < 1, "weight_decay", $"{WeightDecay}: must lie in [0, 1)");
+        p.Require(MaxGradNorm >= 0 && double.IsFinite(MaxGradNorm), "max_grad_norm", $"{MaxGradNorm}: must be 0 (off) or positive");
+        p.Require(NumGenerations >= 2, "num_generations", $"{NumGenerations}: GRPO compares completions of one prompt, so at least 2");
+        p.Require(PromptsPerBatch >= 1, "prompts_per_batch", $"{PromptsPerBatch}: must be at least 1");
+        p.Require(GradientAccumulationSteps >= 1, "gradient_accumulation_steps", $"{GradientAccumulationSteps}: must be at least 1");
+        p.Require(MaxPromptLength >= 1, "max_prompt_length", $"{MaxPromptLength}: must be at least 1");
+        p.Require(MaxCompletionLength >= 1, "max_completion_length", $"{MaxCompletionLength}: must be at least 1");
+        p.Require(Temperature > 0 && double.IsFinite(Temperature), "temperature", $"{Temperature}: GRPO samples, so it must be a positive number");
+        p.Require(TopP > 0 && TopP <= 1, "top_p", $"{TopP}: must lie in (0, 1]");
+        p.Require(TopK >= 0, "top_k", $"{TopK}: must be 0 (off) or positive");
+        p.Require(NumIterations >= 1, "num_iterations", $"{NumIterations}: must be at least 1");
+        p.AddRange(Loss.Problems());
+        p.AddRange(SettingsValidation.Nested("rewards", Rewards));
+        p.Require(Epochs >= 1, "epochs", $"{Epochs}: must be at least 1");
+        p.Require(MaxSteps is null || MaxSteps >= 1 && MaxSteps % NumIterations == 0, "max_steps",
+            $"{MaxSteps}: must be a positive multiple of num_iterations ({NumIterations}) when set");
+        p.Require(LogEvery >= 1, "log_every", $"{LogEvery}: must be at least 1");
+        p.Require(CheckpointEvery >= 0 && CheckpointEvery % NumIterations == 0, "checkpoint_every",
+            $"{CheckpointEvery}: must be 0 (end only) or a multiple of num_iterations ({NumIterations})");
+        p.Require(KeepCheckpoints >= 1, "keep_checkpoints", $"{KeepCheckpoints}: must be at least 1");
+        return p;
     }
 
-    /// <summary>Throws a <see cref="BadInputException"/> listing every problem, if any.</summary>
-    public GrpoOptions Validated()
-    {
-        var problems = Problems();
-        return problems.Count == 0 ? this : throw new BadInputException("invalid GRPO settings:\n  " + string.Join("\n  ", problems));
-    }
+    /// <summary>This instance, or a <see cref="BadInputException"/> listing every problem.</summary>
+    public GrpoOptions Validated() => this.Validated("rl");
 
     /// <summary>Rollouts per epoch over <paramref name="prompts"/> prompts: ⌈prompts / prompts per rollout⌉.</summary>
     public int RolloutsPerEpoch(int prompts) => (prompts + PromptsPerRollout - 1) / PromptsPerRollout;

@@ -22,7 +22,7 @@ internal sealed record GrpoStepOutcome(double Loss, double GradNorm, bool Update
 /// <summary>
 /// One optimizer step of masked GRPO over a rollout: for each micro-batch, teacher-forced log-probs of the completions with
 /// gradient (train mode), the clipped policy loss with the k3 penalty against the reference, backward with the loss divided
-/// as <see cref="PolicyLossOptions.Aggregation"/> says over the step's micro-batches (times the fp16 loss scale, divided
+/// as <see cref="PolicyLossOptions.LossType"/> says over the step's micro-batches (times the fp16 loss scale, divided
 /// out again before the norm); then the gradient norm over the active elements, clipping, and the masked AdamW update.
 /// The weights are untouched when anything is not finite.
 /// </summary>

@@ -27,7 +27,7 @@ public sealed record PolicyLossResult(Tensor Loss, double ClipFraction, double L
 /// ρ_it = exp(log π_θ − log π_old)
 /// l_it = −min(ρ_it · A_i, clip(ρ_it, 1 − ε, 1 + ε_high) · A_i) + β · k3_it,   k3 = exp(ref − logp) − (ref − logp) − 1
 /// </code>
-/// then reduced over the completion mask by <see cref="PolicyLossOptions.Aggregation"/> (see <see cref="LossAggregation"/>).
+/// then reduced over the completion mask by <see cref="PolicyLossOptions.LossType"/> (see <see cref="LossAggregation"/>).
 /// </summary>
 public static class PolicyLoss
 {
@@ -49,7 +49,7 @@ public static class PolicyLoss
             kl = KlPenalty.K3(reference, logp);                                        // (B, T)
             if (options.Beta != 0.0) perToken = perToken + options.Beta * kl;
         }
-        var loss = LossAggregator.Aggregate(perToken, mask, options.Aggregation, scale);
+        var loss = LossAggregator.Aggregate(perToken, mask, options.LossType, scale);
         var d = Diagnose(ratio, advantages, kl, mask, options);
         return new PolicyLossResult(loss.MoveToOuterDisposeScope(), d.Clip, d.Low, d.High, d.Kl, d.Ratio);
     }

@@ -1,7 +1,9 @@
+using LoraPar.Core.Settings;
+
 namespace LoraPar.Training.Grpo;
 
-/// <summary>Hyper-parameters of the clipped GRPO objective.</summary>
-public sealed record PolicyLossOptions
+/// <summary>Hyper-parameters of the clipped GRPO objective (TRL's <c>GRPOConfig</c> names: epsilon, epsilon_high, beta, loss_type).</summary>
+public sealed record PolicyLossOptions : ISettings
 {
     /// <summary>ε: the ratio is clipped below at 1 − ε (TRL's default 0.2).</summary>
     public double Epsilon { get; init; } = 0.2;
@@ -13,8 +15,18 @@ public sealed record PolicyLossOptions
     public double Beta { get; init; } = 0.04;
 
     /// <summary>How the per-token loss is reduced.</summary>
-    public LossAggregation Aggregation { get; init; } = LossAggregation.Grpo;
+    public LossAggregation LossType { get; init; } = LossAggregation.Grpo;
 
     /// <summary>The upper clipping bound's ε.</summary>
     public double UpperEpsilon => EpsilonHigh ?? Epsilon;
+
+    /// <inheritdoc />
+    public IReadOnlyList<SettingProblem> Problems()
+    {
+        var p = new List<SettingProblem>();
+        p.Require(Epsilon >= 0 && Epsilon < 1, "epsilon", $"{Epsilon}: must lie in [0, 1)");
+        p.Require(UpperEpsilon >= 0 && double.IsFinite(UpperEpsilon), "epsilon_high", $"{EpsilonHigh}: must be a non-negative number");
+        p.Require(Beta >= 0 && double.IsFinite(Beta), "beta", $"{Beta}: the KL weight must be 0 (off) or positive");
+        return p;
+    }
 }

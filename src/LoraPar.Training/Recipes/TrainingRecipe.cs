@@ -45,7 +45,7 @@ public sealed record TrainingRecipe(string Name, LoraInit Init, MaskSource Masks
         [RecipeStage.Sft(StageData.System1, StageMask.All), RecipeStage.Rl(StageData.System2, StageMask.All)]);
 
     /// <summary>Table 4's LoRA baseline: two SFT epochs on all data.</summary>
-    public static TrainingRecipe Lora { get; } = TwoEpochSft("lora", LoraInit.Lora);
+    public static TrainingRecipe Lora { get; } = TwoEpochSft("lora", LoraInit.Kaiming);
 
     /// <summary>Table 4's OLoRA baseline: two SFT epochs on all data.</summary>
     public static TrainingRecipe Olora { get; } = TwoEpochSft("olora", LoraInit.Olora);
@@ -82,7 +82,7 @@ public sealed record TrainingRecipe(string Name, LoraInit Init, MaskSource Masks
             Require(Masks == MaskSource.Full || stage.Mask != StageMask.All,
                 $"stages[{i}] {stage}: mask = all ignores the {Masks.ToString().ToLowerInvariant()} masks; use masks = full for an unmasked stage");
         }
-        Require(!(Masks == MaskSource.Importance && Init == LoraInit.Lora),
+        Require(!(Masks == MaskSource.Importance && Init == LoraInit.Kaiming),
             "init = lora starts B at zero, so every A element scores zero importance; use gaussian-both, pissa or olora with importance masks");
         return problems;
     }

@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Core.Settings;
 using LoraPar.Training.Data;
 using LoraPar.Training.Precision;
 
@@ -9,7 +10,7 @@ namespace LoraPar.Training.Sft;
 /// settings: lr 2e-4, cosine schedule with warm-up ratio 0.03, batch 1 × gradient accumulation 32, max length 512,
 /// 1 epoch; the rest are Hugging Face Trainer defaults (AdamW betas 0.9/0.999, ε 1e-8, weight decay 0, clip norm 1).
 /// </summary>
-public sealed record SftOptions
+public sealed record SftOptions : ISettings
 {
     /// <summary>Peak learning rate.</summary>
     public double LearningRate { get; init; } = 2e-4;
@@ -17,7 +18,8 @@ public sealed record SftOptions
     /// <summary>Fraction of the steps spent warming up linearly.</summary>
     public double WarmupRatio { get; init; } = 0.03;
 
-    /// <summary>Micro-batch size, maximum length, length grouping and packing.</summary>
+    /// <summary>Micro-batch size, maximum length, length grouping and packing (keys written directly in <c>[sft]</c>).</summary>
+    [InlineSettings]
     public BatchingOptions Batching { get; init; } = new();
 
     /// <summary>Micro-batches per optimizer step.</summary>
@@ -42,7 +44,7 @@ public sealed record SftOptions
     public double Beta2 { get; init; } = 0.999;
 
     /// <summary>AdamW ε.</summary>
-    public double Epsilon { get; init; } = 1e-8;
+    public double AdamEpsilon { get; init; } = 1e-8;
 
     /// <summary>Evaluate the held-out loss every N steps (0: only at the end).</summary>
     public int EvalEvery { get; init; }
@@ -57,38 +59,35 @@ public sealed record SftOptions
     public int KeepCheckpoints { get; init; } = 2;
 
     /// <summary>Seed of the data order (with the epoch) and of dropout (with the step).</summary>
+    [FromRun]
     public long Seed { get; init; } = 42;
 
     /// <summary>Base-model precision (float32 on the CPU; bf16/fp16 on CUDA).</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
 
-    /// <summary>Every problem with these values, each as "key: message" (empty when valid).</summary>
-    public IReadOnlyList<string> Problems()
+    /// <inheritdoc />
+    public IReadOnlyList<SettingProblem> Problems()
     {
-        var problems = new List<string>(Batching.Problems());
-        void Require(bool ok, string message) { if (!ok) problems.Add(message); }
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"learning_rate = {LearningRate}: must be a positive number");
-        Require(WarmupRatio >= 0 && WarmupRatio <= 1, $"warmup_ratio = {WarmupRatio}: must lie in [0, 1]");
-        Require(GradientAccumulationSteps >= 1, $"gradient_accumulation_steps = {GradientAccumulationSteps}: must be at least 1");
-        Require(Epochs >= 1, $"epochs = {Epochs}: must be at least 1");
-        Require(MaxSteps is null or >= 1, $"max_steps = {MaxSteps}: must be at least 1 when set");
-        Require(MaxGradNorm >= 0 && double.IsFinite(MaxGradNorm), $"max_grad_norm = {MaxGradNorm}: must be 0 (off) or positive");
-        Require(WeightDecay >= 0 && WeightDecay < 1, $"weight_decay = {WeightDecay}: must lie in [0, 1)");
-        Require(Beta1 >= 0 && Beta1 < 1 && Beta2 >= 0 && Beta2 < 1, $"adam betas ({Beta1}, {Beta2}): each must lie in [0, 1)");
-        Require(Epsilon > 0, $"adam_epsilon = {Epsilon}: must be positive");
-        Require(EvalEvery >= 0, $"eval_every = {EvalEvery}: must be 0 (end only) or positive");
-        Require(LogEvery >= 1, $"log_every = {LogEvery}: must be at least 1");
-        Require(CheckpointEvery >= 0, $"checkpoint_every = {CheckpointEvery}: must be 0 (end only) or positive");
-        Require(KeepCheckpoints >= 1, $"keep_checkpoints = {KeepCheckpoints}: must be at least 1");
-        return problems;
+        var p = new List<SettingProblem>(Batching.Problems());
+        p.Require(LearningRate > 0 && double.IsFinite(LearningRate), "learning_rate", $"{LearningRate}: must be a positive number");
+        p.Require(SettingsValidation.Within(WarmupRatio, 0, 1), "warmup_ratio", $"{WarmupRatio}: must lie in [0, 1]");
+        p.Require(GradientAccumulationSteps >= 1, "gradient_accumulation_steps", $"{GradientAccumulationSteps}: must be at least 1");
+        p.Require(Epochs >= 1, "epochs", $"{Epochs}: must be at least 1");
+        p.Require(MaxSteps is null or >= 1, "max_steps", $"{MaxSteps}: must be at least 1 when set (leave it out for whole epochs)");
+        p.Require(MaxGradNorm >= 0 && double.IsFinite(MaxGradNorm), "max_grad_norm", $"{MaxGradNorm}: must be 0 (off) or positive");
+        p.Require(WeightDecay >= 0 && WeightDecay < 1, "weight_decay", $"{WeightDecay}: must lie in [0, 1)");
+        p.Require(Beta1 >= 0 && Beta1 < 1, "beta1", $"{Beta1}: must lie in [0, 1)");
+        p.Require(Beta2 >= 0 && Beta2 < 1, "beta2", $"{Beta2}: must lie in [0, 1)");
+        p.Require(AdamEpsilon > 0 && double.IsFinite(AdamEpsilon), "adam_epsilon", $"{AdamEpsilon}: must be positive");
+        p.Require(EvalEvery >= 0, "eval_every", $"{EvalEvery}: must be 0 (end only) or positive");
+        p.Require(LogEvery >= 1, "log_every", $"{LogEvery}: must be at least 1");
+        p.Require(CheckpointEvery >= 0, "checkpoint_every", $"{CheckpointEvery}: must be 0 (end only) or positive");
+        p.Require(KeepCheckpoints >= 1, "keep_checkpoints", $"{KeepCheckpoints}: must be at least 1");
+        return p;
     }
 
-    /// <summary>Throws a <see cref="BadInputException"/> listing every problem, if any.</summary>
-    public SftOptions Validated()
-    {
-        var problems = Problems();
-        return problems.Count == 0 ? this : throw new BadInputException("invalid SFT settings:\n  " + string.Join("\n  ", problems));
-    }
+    /// <summary>This instance, or a <see cref="BadInputException"/> listing every problem.</summary>
+    public SftOptions Validated() => this.Validated("sft");
 
     /// <summary>Optimizer steps for <paramref name="batchesPerEpoch"/> micro-batches per epoch (the last step of an epoch may hold fewer).</summary>
     public int TotalSteps(int batchesPerEpoch) => MaxSteps ?? Epochs * StepsPerEpoch(batchesPerEpoch);

@@ -189,7 +189,7 @@ public sealed class SftTrainer
 
     private AdamWOptions AdamW() => new()
     {
-        LearningRate = options.LearningRate, Beta1 = options.Beta1, Beta2 = options.Beta2, Eps = options.Epsilon, WeightDecay = options.WeightDecay,
+        LearningRate = options.LearningRate, Beta1 = options.Beta1, Beta2 = options.Beta2, Eps = options.AdamEpsilon, WeightDecay = options.WeightDecay,
     };
 
     private static BadInputException EmptySplit(int given, int dropped) => new(given == 0

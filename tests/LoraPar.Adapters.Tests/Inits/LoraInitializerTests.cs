@@ -8,7 +8,7 @@ public sealed class LoraInitializerTests : TorchTest
 {
     public static TheoryData<LoraInit, int?> Variants => new()
     {
-        { LoraInit.Lora, null }, { LoraInit.GaussianBoth, null }, { LoraInit.Pissa, null }, { LoraInit.Pissa, 4 }, { LoraInit.Olora, null },
+        { LoraInit.Kaiming, null }, { LoraInit.GaussianBoth, null }, { LoraInit.Pissa, null }, { LoraInit.Pissa, 4 }, { LoraInit.Olora, null },
     };
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class LoraInitializerTests : TorchTest
     {
         using var scope = NewDisposeScope();
         using var g = new Generator(1, CPU);
-        var f = LoraInitializer.Create(zeros(20, 64), new LoraConfig { R = 4, Init = LoraInit.Lora }, g, "w");
+        var f = LoraInitializer.Create(zeros(20, 64), new LoraConfig { R = 4, Init = LoraInit.Kaiming }, g, "w");
         Assert.Equal(0, f.B.abs().sum().item<float>());
         Assert.True(f.A.abs().max().item<float>() <= 0.125f);
         Assert.Null(f.Residual);

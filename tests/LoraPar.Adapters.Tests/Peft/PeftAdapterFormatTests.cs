@@ -23,7 +23,7 @@ public sealed class PeftAdapterFormatTests : TorchTest
     public void Save_then_load_round_trips_tensors_and_config_with_PEFT_names()
     {
         using var model = ToyLlama.Small();
-        var config = new LoraConfig { R = 4, Alpha = 16, Dropout = 0.05, Init = LoraInit.Lora, Targets = LoraTargets.Qkvgud };
+        var config = new LoraConfig { R = 4, Alpha = 16, Dropout = 0.05, Init = LoraInit.Kaiming, Targets = LoraTargets.Qkvgud };
         var adapters = LoraInjector.Inject(model, config, seed: 3);
         using (no_grad()) foreach (var t in adapters.Tensors.Values) t.add_(0.01);    // B ≠ 0, as after training
         var dir = TempDir();

@@ -14,7 +14,7 @@ public sealed class PissaToLoraTests : TorchTest
         using var trainedModel = ToyLlama.Small();
         using var originalModel = ToyLlama.Small();
         using var tokens = Tokens();
-        var config = new LoraConfig { R = 4, Alpha = 8, Init = init, UseRsLora = rsLora, Dropout = 0 };
+        var config = new LoraConfig { R = 4, Alpha = 8, Init = init, UseRslora = rsLora, Dropout = 0 };
         var trained = LoraInjector.Inject(trainedModel, config, seed: 1);
         using (no_grad())
         {
@@ -28,7 +28,7 @@ public sealed class PissaToLoraTests : TorchTest
         var converted = PeftAdapterFormat.Load(dir);
         Assert.Equal(8, converted.Config.R);
         Assert.Equal(rsLora ? 8 * Math.Sqrt(2) : 16, converted.Config.Alpha, 10);
-        Assert.Equal(LoraInit.Lora, converted.Config.Init);
+        Assert.Equal(LoraInit.Kaiming, converted.Config.Init);
         Assert.Equal(config.Scaling, converted.Config.Scaling, 10);
 
         var onOriginal = LoraInjector.Inject(originalModel, converted.Config with { Dropout = 0 }, seed: 5);
@@ -51,5 +51,5 @@ public sealed class PissaToLoraTests : TorchTest
 
     [Fact]
     public void Plain_lora_needs_no_conversion() =>
-        Assert.Throws<InvalidOperationException>(() => PissaToLora.Convert(new Dictionary<string, Tensor>(), new Dictionary<string, Tensor>(), new LoraConfig { Init = LoraInit.Lora }));
+        Assert.Throws<InvalidOperationException>(() => PissaToLora.Convert(new Dictionary<string, Tensor>(), new Dictionary<string, Tensor>(), new LoraConfig { Init = LoraInit.Kaiming }));
 }

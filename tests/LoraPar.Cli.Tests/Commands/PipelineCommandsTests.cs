@@ -8,9 +8,9 @@ public sealed class PipelineCommandsTests : CliTestFolder
 
     public static TheoryData<string, string, string> Malformed => new()
     {
-        { "wrong type", "[lora]\nrank = \"8\"\n", "m.toml:2:1 lora.rank: expected an integer, got string \"8\"" },
+        { "wrong type", "[lora]\nr = \"8\"\n", "m.toml:2:1 lora.r: expected an integer, got string \"8\"" },
         { "unknown key", "[partition]\nthetta = 0.9\n", "m.toml:2:1 partition.thetta: unknown key; did you mean 'theta'?" },
-        { "out of range", "[partition]\nbeta = 2\n", "m.toml:2:1 partition.beta: 2 is out of range; expected a value in [0, 1]" },
+        { "out of range", "[partition]\nbeta = 2\n", "m.toml:2:1 partition.beta: 2 is outside [0, 1]: β is the fraction of shared elements active in stage 2" },
         { "bad enum", "method = \"lora_par\"\n", "m.toml:1:10 method: unknown value 'lora_par'; expected one of lora-par, sft, sft-then-rl, rl-then-sft; did you mean 'lora-par'?" },
         { "broken TOML", "seed = \n", "m.toml:1:8: invalid TOML: " },
         { "missing file", "[data]\ntrain = \"absent.jsonl\"\n", "m.toml:2:9 data.train: file not found: " },
@@ -45,18 +45,28 @@ public sealed class PipelineCommandsTests : CliTestFolder
     }
 
     [Fact]
-    public void Every_paper_manifest_passes_dry_run_validation_here()
+    public void Every_paper_manifest_passes_dry_run_validation_here_except_grpo_on_data_without_gold_answers()
     {
         var root = AppContext.BaseDirectory;
         while (!Directory.Exists(Path.Combine(root, "experiments", "paper"))) root = Path.GetDirectoryName(root)!;
         var manifests = Directory.GetFiles(Path.Combine(root, "experiments", "paper"), "*.toml", SearchOption.AllDirectories);
         Assert.True(manifests.Length >= 20);
+        var refused = new List<string>();
         foreach (var manifest in manifests)
         {
             var (code, stdout, stderr) = Cli("run", "--dry-run", manifest);
+            if (code == 2 && stderr.Contains("runs GRPO, whose correctness reward needs a gold answer per row"))
+            {
+                refused.Add(Path.GetFileNameWithoutExtension(manifest));
+                continue;
+            }
             Assert.True(code == 0, $"{manifest}: {stderr}");
             Assert.Contains("environment variable LORAPAR_LLAMA2_7B is not set", stdout);
         }
+        // Table 4's instruction and code cells with an RL stage have no reward yet: refused at load, not hours into a run (the
+        // *-base files are the shared bases of each column and inherit the lora-par recipe).
+        Assert.Equal(["dolly-base", "dolly-pissa-rl", "dolly-proposal", "humaneval-base", "humaneval-pissa-rl", "humaneval-proposal",
+            "platypus-base", "platypus-pissa-rl", "platypus-proposal"], refused.Order());
     }
 
     [Theory]

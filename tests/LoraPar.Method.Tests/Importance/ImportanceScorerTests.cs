@@ -15,7 +15,7 @@ public sealed class ImportanceScorerTests
 
     private static ImportanceScorer Scorer(TinyLoraModel tiny, GradientPath path, int batchSize = 3, int perSystem = 100) =>
         new(tiny.Model, tiny.Adapters, tiny.Tokenizer.PadId,
-            new ImportanceScorerOptions { Path = path, BatchSize = batchSize, ExamplesPerSystem = perSystem, Seed = 11 });
+            new ImportanceScorerOptions { GradientPath = path, BatchSize = batchSize, SamplesPerSystem = perSystem, Seed = 11 });
 
     [Theory]
     [InlineData(LoraCaptureForm.MergedWeight)]
@@ -141,7 +141,7 @@ public sealed class ImportanceScorerTests
     [Fact]
     public void The_usual_B_zero_init_gives_all_zero_scores_and_an_error_that_names_the_inits_to_use()
     {
-        using var tiny = TinyLoraModel.Create(LoraInit.Lora);
+        using var tiny = TinyLoraModel.Create(LoraInit.Kaiming);
         var error = Assert.Throws<BadInputException>(() => Scorer(tiny, GradientPath.Batched).Score(Splits(tiny)));
         Assert.Contains("zero", error.Message);
         Assert.Contains("gaussian-both", error.Message);
@@ -208,10 +208,10 @@ public sealed class ImportanceScorerTests
     public void Invalid_options_name_every_problem()
     {
         var error = Assert.Throws<BadInputException>(() =>
-            new ImportanceScorerOptions { ExamplesPerSystem = 0, BatchSize = 0, MaxLength = 1 }.Validated());
-        Assert.Contains("samples_per_system = 0", error.Message);
-        Assert.Contains("batch_size = 0", error.Message);
-        Assert.Contains("max_length = 1", error.Message);
+            new ImportanceScorerOptions { SamplesPerSystem = 0, BatchSize = 0, MaxLength = 1 }.Validated());
+        Assert.Contains("importance.samples_per_system: 0", error.Message);
+        Assert.Contains("importance.batch_size: 0", error.Message);
+        Assert.Contains("importance.max_length: 1", error.Message);
     }
 
     private static Dictionary<DualSystem, IReadOnlyList<AnswerExample>> Splits(TinyLoraModel tiny, int perSystem = 7) => tiny.Splits(perSystem);

@@ -56,18 +56,18 @@ public sealed class DualSystemPartitionTests
     {
         using var scope = NewDisposeScope();
         using var scores = HandScores();
-        using var partition = DualSystemPartition.Create(scores, new PartitionOptions(Strategy: MaskStrategy.Full));
+        using var partition = DualSystemPartition.Create(scores, new PartitionOptions(Selection: MaskStrategy.Full));
         Assert.Equal((6L, 6L), (partition.Sets.Counts.Stage1, partition.Sets.Counts.Stage2));
         using var plain = PartitionMasks.Full(scores.Shapes());
         Assert.Equal(6, plain.ActiveCount(TrainingStage.Stage2));
     }
 
     [Theory]
-    [InlineData(0.0, 1.0, 1.0, "theta = 0 is outside (0, 1]")]
-    [InlineData(1.5, 1.0, 1.0, "theta = 1.5 is outside (0, 1]")]
-    [InlineData(double.NaN, 1.0, 1.0, "theta = NaN")]
-    [InlineData(0.9, -0.1, 1.0, "alpha = -0.1 is outside [0, 1]")]
-    [InlineData(0.9, 1.0, 2.0, "beta = 2 is outside [0, 1]")]
+    [InlineData(0.0, 1.0, 1.0, "partition.theta: 0 is outside (0, 1]")]
+    [InlineData(1.5, 1.0, 1.0, "partition.theta: 1.5 is outside (0, 1]")]
+    [InlineData(double.NaN, 1.0, 1.0, "partition.theta: NaN")]
+    [InlineData(0.9, -0.1, 1.0, "partition.alpha: -0.1 is outside [0, 1]")]
+    [InlineData(0.9, 1.0, 2.0, "partition.beta: 2 is outside [0, 1]")]
     public void Options_out_of_range_are_bad_input(double theta, double alpha, double beta, string message)
     {
         using var scores = HandScores();

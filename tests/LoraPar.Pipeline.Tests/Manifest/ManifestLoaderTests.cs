@@ -1,6 +1,10 @@
+using LoraPar.Adapters;
 using LoraPar.Core;
-using LoraPar.Pipeline.Manifest;
+using LoraPar.Method.Partition;
+using LoraPar.Model.Runtime;
 using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Training.Grpo;
 
 namespace LoraPar.Pipeline.Tests.Manifest;
 
@@ -23,30 +27,31 @@ public sealed class ManifestLoaderTests : IDisposable
         var m = _ws.Load("m.toml").Manifest;
         Assert.Equal("m", m.Name);
         Assert.Equal((8, 64.0, 0.05, LoraTargets.Qkvgud, LoraInit.GaussianBoth, 0.01),
-            (m.Lora.Rank, m.Lora.Alpha, m.Lora.Dropout, m.Lora.Targets, m.Lora.Init, m.Lora.InitStd));
-        Assert.Equal((2e-4, LearningRateSchedule.Cosine, 0.03, 1, 32, 512, 1),
-            (m.Sft.LearningRate, m.Sft.Schedule, m.Sft.WarmupRatio, m.Sft.BatchSize, m.Sft.GradAccum, m.Sft.MaxLength, m.Sft.Epochs));
+            (m.Lora.R, m.Lora.Alpha, m.Lora.Dropout, m.Lora.Targets, m.Lora.Init, m.Lora.Sigma));
+        Assert.Equal((2e-4, 0.03, 1, 32, 512, 1),
+            (m.Sft.LearningRate, m.Sft.WarmupRatio, m.Sft.Batching.BatchSize, m.Sft.GradientAccumulationSteps, m.Sft.Batching.MaxLength, m.Sft.Epochs));
         Assert.Equal((5e-6, 0.9, 0.99, 0.1, 0.1, 8, 128, 256, 0.1),
             (m.Rl.LearningRate, m.Rl.Beta1, m.Rl.Beta2, m.Rl.WeightDecay, m.Rl.WarmupRatio, m.Rl.NumGenerations,
              m.Rl.MaxPromptLength, m.Rl.MaxCompletionLength, m.Rl.MaxGradNorm));
-        Assert.Equal((2.0, 0.5, 0.5, 0.5, 0.125),
-            (m.Rl.Rewards.Correctness, m.Rl.Rewards.Integer, m.Rl.Rewards.StrictFormat, m.Rl.Rewards.SoftFormat, m.Rl.Rewards.XmlCount));
-        Assert.Equal((100, 1, 0.0), (m.Importance.SamplesPerSystem, m.Importance.BatchSize, m.Importance.Dropout));
-        Assert.Equal((0.9, 1.0, 1.0, MaskSelection.Importance), (m.Partition.Theta, m.Partition.Alpha, m.Partition.Beta, m.Partition.Selection));
+        Assert.Equal((1.0, 1.0, 1.0, 1.0, 1.0, 0.0),
+            (m.Rl.Rewards.Correctness, m.Rl.Rewards.IntegerAnswer, m.Rl.Rewards.StrictFormat, m.Rl.Rewards.SoftFormat, m.Rl.Rewards.XmlTagCount,
+             m.Rl.Rewards.HashCorrectness));
+        Assert.Equal((100, 1, 512), (m.Importance.SamplesPerSystem, m.Importance.BatchSize, m.Importance.MaxLength));
+        Assert.Equal((0.9, 1.0, 1.0, MaskStrategy.Importance), (m.Partition.Theta, m.Partition.Alpha, m.Partition.Beta, m.Partition.Selection));
         Assert.Equal(Path.Combine(_ws.Root, "artifacts"), m.Artifacts);
     }
 
     [Fact]
     public void Values_and_kebab_case_enums_are_read()
     {
-        _ws.Write("m.toml", "name = \"x\"\nseed = 7\ndevice = \"cpu\"\nmethod = \"sft-then-rl\"\n[lora]\nrank = 16\nalpha = 32\ninit = \"gaussian-both\"\n"
+        _ws.Write("m.toml", "name = \"x\"\nseed = 7\ndevice = \"cpu\"\nmethod = \"sft-then-rl\"\n[lora]\nr = 16\nalpha = 32\ninit = \"gaussian-both\"\n"
             + "[rl]\nloss_type = \"dr-grpo\"\n[rl.rewards]\ncorrectness = 1.5\n[eval]\nbenchmarks = [\"gsm8k\", \"humaneval\"]\n"
             + "[eval.humaneval]\npath = \"HumanEval.jsonl\"\n");
         _ws.Write("HumanEval.jsonl", "");
         var m = _ws.Load("m.toml").Manifest;
-        Assert.Equal(("x", 7L, DeviceKind.Cpu, TrainingMethod.SftThenRl), (m.Name, m.Seed, m.Device, m.Method));
-        Assert.Equal((16, 32.0), (m.Lora.Rank, m.Lora.Alpha));
-        Assert.Equal(GrpoLossType.DrGrpo, m.Rl.LossType);
+        Assert.Equal(("x", 7L, DeviceChoice.Cpu, TrainingMethod.SftThenRl), (m.Name, m.Seed, m.Device, m.Method));
+        Assert.Equal((16, 32.0), (m.Lora.R, m.Lora.Alpha));
+        Assert.Equal(LossAggregation.DrGrpo, m.Rl.Loss.LossType);
         Assert.Equal(1.5, m.Rl.Rewards.Correctness);
         Assert.Equal([Benchmark.Gsm8k, Benchmark.Humaneval], m.Eval.Benchmarks);
     }
@@ -79,10 +84,10 @@ public sealed class ManifestLoaderTests : IDisposable
     {
         _ws.Write("data/train.jsonl", "{}\n");
         _ws.Write("data/eval.jsonl", "{}\n");
-        _ws.Write("base/base.toml", "seed = 1\n[lora]\nrank = 4\ndropout = 0.1\n[data]\ntrain = \"../data/train.jsonl\"\neval = \"../data/eval.jsonl\"\n");
-        _ws.Write("exp/child.toml", "extends = \"../base/base.toml\"\n[lora]\nrank = 16\n");
+        _ws.Write("base/base.toml", "seed = 1\n[lora]\nr = 4\ndropout = 0.1\n[data]\ntrain = \"../data/train.jsonl\"\neval = \"../data/eval.jsonl\"\n");
+        _ws.Write("exp/child.toml", "extends = \"../base/base.toml\"\n[lora]\nr = 16\n");
         var m = _ws.Load("exp/child.toml").Manifest;
-        Assert.Equal((1L, 16, 0.1), (m.Seed, m.Lora.Rank, m.Lora.Dropout));
+        Assert.Equal((1L, 16, 0.1), (m.Seed, m.Lora.R, m.Lora.Dropout));
         Assert.Equal(_ws.PathOf("data/train.jsonl"), m.Data.Train!.Resolved);
         Assert.Equal("child", m.Name);
     }
@@ -90,14 +95,14 @@ public sealed class ManifestLoaderTests : IDisposable
     [Fact]
     public void All_errors_are_reported_at_once_sorted_by_position()
     {
-        var message = Errors("seed = \"x\"\n[lora]\nrnak = 8\ndropout = 1.5\n[partition]\ntheta = 0.0\n");
+        var message = Errors("seed = \"x\"\n[lora]\nalpah = 8\ndropout = 1.5\n[partition]\ntheta = 0.0\n");
         var lines = message.Split('\n').Skip(1).ToArray();
         Assert.Equal(
         [
             "m.toml:1:1 seed: expected an integer, got string \"x\"",
-            "m.toml:3:1 lora.rnak: unknown key; did you mean 'rank'?",
-            "m.toml:4:1 lora.dropout: 1.5 is out of range; expected a value in [0, 1)",
-            "m.toml:6:1 partition.theta: 0 is out of range; expected a value in (0, 1]",
+            "m.toml:3:1 lora.alpah: unknown key; did you mean 'alpha'?",
+            "m.toml:4:1 lora.dropout: 1.5: must lie in [0, 1)",
+            "m.toml:6:1 partition.theta: 0 is outside (0, 1]: θ is the share of each system's total importance to keep (the paper uses 0.9 or 0.95; 1 keeps every element with non-zero importance)",
         ], lines);
         Assert.StartsWith("manifest has 4 errors:", message);
     }

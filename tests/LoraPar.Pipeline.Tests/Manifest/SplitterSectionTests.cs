@@ -1,6 +1,7 @@
 using LoraPar.Core;
-using LoraPar.Pipeline.Manifest;
+using LoraPar.Method.Splitter;
 using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Manifest;
 
 namespace LoraPar.Pipeline.Tests.Manifest;
 
@@ -39,13 +40,13 @@ public sealed class SplitterSectionTests
         using var ws = new Workspace();
         ws.Write("m.toml", "[splitter]\nendpoint = \"http://h/v1\"\ntemperature = 0.5\n[[splitter.teachers]]\nmodel = \"m1\"\n"
                            + "[[splitter.teachers]]\nkind = \"heuristic\"\nweight = 0.5\n");
-        var splitter = ws.Load("m.toml").Manifest.Splitter;
+        var splitter = ws.Load("m.toml", env: _ => "set").Manifest.Splitter;
         Assert.Equal(("m1", "http://h/v1", 0.5, "OPENAI_API_KEY"), (splitter.Teachers[0].Name, splitter.Teachers[0].Endpoint, splitter.Teachers[0].Temperature, splitter.Teachers[0].ApiKeyEnv));
-        Assert.Equal((TeacherSource.Heuristic, "heuristic-2", 0.5, 4), (splitter.Teachers[1].Kind, splitter.Teachers[1].Name, splitter.Teachers[1].Weight, splitter.Teachers[1].StepThreshold));
-        var toml = ManifestJson.ToToml(ws.Load("m.toml").Manifest);
+        Assert.Equal((TeacherKind.Heuristic, "heuristic-2", 0.5, 4), (splitter.Teachers[1].Kind, splitter.Teachers[1].Name, splitter.Teachers[1].Weight, splitter.Teachers[1].StepThreshold));
+        var toml = ManifestJson.ToToml(ws.Load("m.toml", env: _ => "set").Manifest);
         Assert.Contains("teachers = [{ kind = \"openai\", name = \"m1\", weight = 1.0, model = \"m1\"", toml);
         ws.Write("again.toml", toml);
-        Assert.Equal(splitter.Teachers, ws.Load("again.toml").Manifest.Splitter.Teachers);
+        Assert.Equal(splitter.Teachers, ws.Load("again.toml", env: _ => "set").Manifest.Splitter.Teachers);
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class SplitterSectionTests
         using var ws = new Workspace();
         ws.Write("names.toml", "[splitter]\nteachers = [\"a\", \"b\"]\n");
         ws.Write("tables.toml", "[splitter]\n[[splitter.teachers]]\nmodel = \"a\"\n[[splitter.teachers]]\nmodel = \"b\"\n");
-        Assert.Equal(ManifestJson.Select(ws.Load("names.toml").Manifest, ["splitter"]).ToJsonString(),
-                     ManifestJson.Select(ws.Load("tables.toml").Manifest, ["splitter"]).ToJsonString());
+        Assert.Equal(ManifestJson.Select(ws.Load("names.toml", env: _ => "set").Manifest, ["splitter"]).ToJsonString(),
+                     ManifestJson.Select(ws.Load("tables.toml", env: _ => "set").Manifest, ["splitter"]).ToJsonString());
     }
 }

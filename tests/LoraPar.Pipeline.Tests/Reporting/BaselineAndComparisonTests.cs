@@ -1,3 +1,4 @@
+using LoraPar.Method.Partition;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Reporting;
@@ -42,7 +43,7 @@ public sealed class BaselineAndComparisonTests
     [Fact]
     public void A_run_fills_the_cells_its_settings_match_with_deltas()
     {
-        var manifest = new PipelineManifest { Partition = new PartitionSection { Alpha = 0.5, Beta = 1.0 } };
+        var manifest = new PipelineManifest { Partition = new PartitionOptions { Alpha = 0.5, Beta = 1.0 } };
         var run = new RunResults(new RunVariant("alpha=0.5,beta=1", manifest, []),
             new Dictionary<string, double> { ["gsm8k_accuracy_stage1"] = 25.0, ["gsm8k_accuracy_stage2"] = 30.0 });
         var paper = Paper();

@@ -1,4 +1,5 @@
 using LoraPar.Evaluation.Runs;
+using LoraPar.Method.Partition;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Reporting;
 using LoraPar.Pipeline.Stages.Eval;
@@ -22,21 +23,21 @@ public sealed class ControlComparisonTests
     public void Each_control_gets_a_paired_verdict_on_the_same_questions()
     {
         using var ws = new Workspace();
-        var folders = new Dictionary<MaskSelection, string>
+        var folders = new Dictionary<MaskStrategy, string>
         {
-            [MaskSelection.Importance] = Results(ws, "ours", Pattern(20, i => i < 12)),               // 60%
-            [MaskSelection.Random] = Results(ws, "random", Pattern(20, i => i < 4)),                 // 20%: 8 only ours, 0 only theirs
-            [MaskSelection.Full] = Results(ws, "full", Pattern(20, i => i is >= 2 and < 14)),        // 60%: 2 only ours, 2 only theirs
+            [MaskStrategy.Importance] = Results(ws, "ours", Pattern(20, i => i < 12)),               // 60%
+            [MaskStrategy.Random] = Results(ws, "random", Pattern(20, i => i < 4)),                 // 20%: 8 only ours, 0 only theirs
+            [MaskStrategy.Full] = Results(ws, "full", Pattern(20, i => i is >= 2 and < 14)),        // 60%: 2 only ours, 2 only theirs
         };
 
         var rows = ControlComparison.Rows(folders, EvalPoint.Stage2);
 
         Assert.Equal(2, rows.Count);
-        var random = rows.Single(r => r.Control == MaskSelection.Random);
+        var random = rows.Single(r => r.Control == MaskStrategy.Random);
         Assert.Equal(("synthetic_s2", "stage2", 60.0, 20.0, 8, 0), (random.Set, random.Point, random.Ours, random.Theirs, random.Change.Gained, random.Change.Lost));
         Assert.Equal(2.0 / 256, random.Change.PValue, 12);                                          // 2·(1/2)^8
         Assert.Equal("LoRA-PAR beats it", random.Verdict);
-        var full = rows.Single(r => r.Control == MaskSelection.Full);
+        var full = rows.Single(r => r.Control == MaskStrategy.Full);
         Assert.Equal((2, 2, 1.0), (full.Change.Gained, full.Change.Lost, full.Change.PValue));
         Assert.Equal("LoRA-PAR does not beat it", full.Verdict);
         var text = ControlComparison.Render(rows);
@@ -48,17 +49,17 @@ public sealed class ControlComparisonTests
     public void Worse_and_indistinguishable_results_are_named_as_such()
     {
         using var ws = new Workspace();
-        var worse = ControlComparison.Rows(new Dictionary<MaskSelection, string>
+        var worse = ControlComparison.Rows(new Dictionary<MaskStrategy, string>
         {
-            [MaskSelection.Importance] = Results(ws, "a", Pattern(20, i => i < 2)),
-            [MaskSelection.Random] = Results(ws, "b", Pattern(20, i => i < 10)),
+            [MaskStrategy.Importance] = Results(ws, "a", Pattern(20, i => i < 2)),
+            [MaskStrategy.Random] = Results(ws, "b", Pattern(20, i => i < 10)),
         }, EvalPoint.Stage2).Single();
         Assert.Equal("LoRA-PAR is worse", worse.Verdict);
 
-        var close = ControlComparison.Rows(new Dictionary<MaskSelection, string>
+        var close = ControlComparison.Rows(new Dictionary<MaskStrategy, string>
         {
-            [MaskSelection.Importance] = Results(ws, "c", Pattern(20, i => i < 11)),
-            [MaskSelection.Random] = Results(ws, "d", Pattern(20, i => i < 9)),
+            [MaskStrategy.Importance] = Results(ws, "c", Pattern(20, i => i < 11)),
+            [MaskStrategy.Random] = Results(ws, "d", Pattern(20, i => i < 9)),
         }, EvalPoint.Stage2).Single();
         Assert.Equal("higher, but not distinguishable from noise", close.Verdict);
     }
@@ -67,10 +68,10 @@ public sealed class ControlComparisonTests
     public void Without_an_importance_run_or_results_there_is_no_section()
     {
         using var ws = new Workspace();
-        Assert.Empty(ControlComparison.Rows(new Dictionary<MaskSelection, string> { [MaskSelection.Random] = Results(ws, "r", true, false) }, EvalPoint.Stage2));
-        Assert.Empty(ControlComparison.Rows(new Dictionary<MaskSelection, string>
+        Assert.Empty(ControlComparison.Rows(new Dictionary<MaskStrategy, string> { [MaskStrategy.Random] = Results(ws, "r", true, false) }, EvalPoint.Stage2));
+        Assert.Empty(ControlComparison.Rows(new Dictionary<MaskStrategy, string>
         {
-            [MaskSelection.Importance] = ws.PathOf("empty"), [MaskSelection.Random] = Results(ws, "r2", true),
+            [MaskStrategy.Importance] = ws.PathOf("empty"), [MaskStrategy.Random] = Results(ws, "r2", true),
         }, EvalPoint.Stage2));
         Assert.Equal("", ControlComparison.Render([]));
     }

@@ -20,7 +20,7 @@ public sealed class ReportStageTests
         [splitter]
         method = "heuristic"
         [lora]
-        rank = 2
+        r = 2
         [partition]
         theta = 0.8
 

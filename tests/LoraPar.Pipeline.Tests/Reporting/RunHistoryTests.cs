@@ -11,7 +11,7 @@ namespace LoraPar.Pipeline.Tests.Reporting;
 
 public sealed partial class RunHistoryTests
 {
-    private const string Manifest = "name = \"m\"\n[lora]\nrank = 2\n[partition]\ntheta = {0}\n";
+    private const string Manifest = "name = \"m\"\n[lora]\nr = 2\n[partition]\ntheta = {0}\n";
 
     public RunHistoryTests() => TorchRuntime.EnsureInitialized();
 

@@ -11,7 +11,7 @@ namespace LoraPar.Pipeline.Tests.Reporting;
 
 public sealed class SweepReportTests
 {
-    private const string Table2 = "name = \"table2\"\n[lora]\nrank = 2\n[partition]\ntheta = 0.8\n[sweep]\nalpha = [0.0, 0.5, 1.0]\nbeta = [0.0, 0.5, 1.0]\n";
+    private const string Table2 = "name = \"table2\"\n[lora]\nr = 2\n[partition]\ntheta = 0.8\n[sweep]\nalpha = [0.0, 0.5, 1.0]\nbeta = [0.0, 0.5, 1.0]\n";
 
     public SweepReportTests() => TorchRuntime.EnsureInitialized();
 
@@ -76,7 +76,7 @@ public sealed class SweepReportTests
     [Fact]
     public void A_single_run_has_no_sweep_report()
     {
-        using var h = new StageHarness("[lora]\nrank = 2\n[partition]\ntheta = 0.8\n", new SyntheticScoresStage(), new MasksStage());
+        using var h = new StageHarness("[lora]\nr = 2\n[partition]\ntheta = 0.8\n", new SyntheticScoresStage(), new MasksStage());
         h.Run();
         Assert.Null(SweepReport.Write(h.Plan(), h.Store));
     }

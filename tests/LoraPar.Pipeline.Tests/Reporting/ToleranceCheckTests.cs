@@ -117,7 +117,7 @@ public sealed class ToleranceCheckTests : IDisposable
     public void Compare_check_on_real_mask_metrics_fails_the_job_only_when_a_cell_is_outside()
     {
         TorchRuntime.EnsureInitialized();
-        using var h = new StageHarness("name = \"m\"\n[lora]\nrank = 2\n[partition]\ntheta = 0.8\n", new SyntheticScoresStage(), new MasksStage());
+        using var h = new StageHarness("name = \"m\"\n[lora]\nr = 2\n[partition]\ntheta = 0.8\n", new SyntheticScoresStage(), new MasksStage());
         var console = new StringWriter();
         var service = new PipelineService(h.Registry, new PipelineConsole(console, Interactive: false), h.Ws.Root);
         service.Run(new RunRequest(h.Ws.PathOf("m.toml")), CancellationToken.None);

@@ -77,7 +77,10 @@ internal sealed class StageHarness : IDisposable
 
     public ArtifactStore Store => new(Path.Combine(Ws.Root, "artifacts"));
 
-    public PipelineManifest Manifest => Ws.Load("m.toml").Manifest;
+    /// <summary>The environment the manifest's variables are read from (none set by default).</summary>
+    public Func<string, string?> Environment { get; init; } = _ => null;
+
+    public PipelineManifest Manifest => Ws.Load("m.toml", env: Environment).Manifest;
 
     public PipelinePlan Plan() => PipelinePlan.Build(Manifest, Registry, Store.Hashes);
 

@@ -1,3 +1,4 @@
+using LoraPar.Adapters;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Sweeps;
 using LoraPar.Pipeline.Tests.Stages;

@@ -13,7 +13,7 @@ public sealed class GrpoOptionsTests
         Assert.Equal((5e-6, 0.9, 0.99, 0.1, 0.1), (o.LearningRate, o.Beta1, o.Beta2, o.WeightDecay, o.WarmupRatio));
         Assert.Equal((8, 128, 256, 0.1, 1), (o.NumGenerations, o.MaxPromptLength, o.MaxCompletionLength, o.MaxGradNorm, o.Epochs));
         Assert.Equal((0.9, 1.0, 0.2, 0.2, 0.04, 1), (o.Temperature, o.TopP, o.Loss.Epsilon, o.Loss.UpperEpsilon, o.Loss.Beta, o.NumIterations));
-        Assert.Equal((ScaleRewards.Group, LossAggregation.Grpo), (o.ScaleRewards, o.Loss.Aggregation));
+        Assert.Equal((ScaleRewards.Group, LossAggregation.Grpo), (o.ScaleRewards, o.Loss.LossType));
         Assert.Equal(new RewardWeights(), o.Rewards);
         Assert.Empty(o.Problems());
     }
@@ -36,7 +36,7 @@ public sealed class GrpoOptionsTests
             NumGenerations = 1, Temperature = 0, NumIterations = 2, MaxSteps = 3, CheckpointEvery = 5, Loss = new() { Beta = -1 },
         };
         var error = Assert.Throws<BadInputException>(() => bad.Validated());
-        foreach (var key in new[] { "num_generations = 1", "temperature = 0", "max_steps = 3", "checkpoint_every = 5", "beta = -1" })
+        foreach (var key in new[] { "rl.num_generations: 1", "rl.temperature: 0", "rl.max_steps: 3", "rl.checkpoint_every: 5", "rl.beta: -1" })
             Assert.Contains(key, error.Message);
     }
 }

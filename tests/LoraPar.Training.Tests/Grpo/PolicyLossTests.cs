@@ -34,7 +34,7 @@ public sealed class PolicyLossTests
     {
         using var scope = NewDisposeScope();
         var logp = LogP();
-        var result = PolicyLoss.Compute(Inputs(logp), new PolicyLossOptions { Beta = 0, Aggregation = LossAggregation.Bnpo }, new(4));
+        var result = PolicyLoss.Compute(Inputs(logp), new PolicyLossOptions { Beta = 0, LossType = LossAggregation.Bnpo }, new(4));
         Assert.Equal(-1.4 / 3, result.Loss.item<double>(), 12);
         Assert.Equal(2.0 / 3, result.ClipFraction, 12);
         Assert.Equal(1.0 / 3, result.LowClipFraction, 12);
@@ -53,7 +53,7 @@ public sealed class PolicyLossTests
     public void Each_aggregation_matches_its_formula(LossAggregation aggregation, double expected)
     {
         using var scope = NewDisposeScope();
-        var result = PolicyLoss.Compute(Inputs(LogP()), new PolicyLossOptions { Beta = 0, Aggregation = aggregation }, new(4));
+        var result = PolicyLoss.Compute(Inputs(LogP()), new PolicyLossOptions { Beta = 0, LossType = aggregation }, new(4));
         Assert.Equal(expected, result.Loss.item<double>(), 12);
     }
 
@@ -61,7 +61,7 @@ public sealed class PolicyLossTests
     public void Kl_penalty_adds_beta_times_k3_on_completion_tokens()
     {
         using var scope = NewDisposeScope();
-        var options = new PolicyLossOptions { Beta = 0.1, Aggregation = LossAggregation.Bnpo };
+        var options = new PolicyLossOptions { Beta = 0.1, LossType = LossAggregation.Bnpo };
         var result = PolicyLoss.Compute(Inputs(LogP()), options, new(4));
         Assert.Equal((-1.4 + 0.1 * (K3Token01 + K3Token10)) / 3, result.Loss.item<double>(), 12);
         var k3 = KlPenalty.K3(zeros(2, 2, dtype: ScalarType.Float64), LogP().detach());
@@ -72,7 +72,7 @@ public sealed class PolicyLossTests
     public void A_higher_upper_bound_lets_the_large_ratio_through()
     {
         using var scope = NewDisposeScope();
-        var options = new PolicyLossOptions { Beta = 0, Aggregation = LossAggregation.Bnpo, EpsilonHigh = 0.6 };
+        var options = new PolicyLossOptions { Beta = 0, LossType = LossAggregation.Bnpo, EpsilonHigh = 0.6 };
         var result = PolicyLoss.Compute(Inputs(LogP()), options, new(4));
         Assert.Equal((-1 - 1.5 + 0.8) / 3, result.Loss.item<double>(), 12);
         Assert.Equal(0.0, result.HighClipFraction);
@@ -85,7 +85,7 @@ public sealed class PolicyLossTests
         using var scope = NewDisposeScope();
         var logp = LogP();
         var inputs = Inputs(logp) with { OldLogProbs = null };
-        var result = PolicyLoss.Compute(inputs, new PolicyLossOptions { Beta = 0, Aggregation = LossAggregation.Bnpo }, new(4));
+        var result = PolicyLoss.Compute(inputs, new PolicyLossOptions { Beta = 0, LossType = LossAggregation.Bnpo }, new(4));
         Assert.Equal((-1 - 1 + 1) / 3.0, result.Loss.item<double>(), 12);
         Assert.Equal(0.0, result.ClipFraction);
         result.Loss.backward();
@@ -116,7 +116,7 @@ public sealed class PolicyLossFloat32Tests
         var logp = tensor(new[] { 0f, MathF.Log(1.5f), MathF.Log(0.5f), 0f }).reshape(2, 2).requires_grad_(true);   // (B, T)
         var inputs = new PolicyLossInputs(logp, zeros(2, 2), zeros(2, 2), tensor(new[] { 1f, -1f }),
             tensor(new[] { 1f, 1f, 1f, 0f }).reshape(2, 2));
-        var result = PolicyLoss.Compute(inputs, new PolicyLossOptions { Beta = 0.1, Aggregation = LossAggregation.Grpo }, new(4));
+        var result = PolicyLoss.Compute(inputs, new PolicyLossOptions { Beta = 0.1, LossType = LossAggregation.Grpo }, new(4));
         var k3 = new[] { 1 / 1.5 + Math.Log(1.5) - 1, 2 - Math.Log(2) - 1 };
         // Grpo: row 0 (−1 + (−1.2 + 0.1 k3₀₁)) / 2, row 1 (0.8 + 0.1 k3₁₀) / 1, then the mean of the rows.
         var expected = ((-2.2 + 0.1 * k3[0]) / 2 + (0.8 + 0.1 * k3[1])) / 2;

@@ -33,7 +33,7 @@ public sealed class TrainingRecipeTests
     [Fact]
     public void Inconsistent_recipes_list_every_problem()
     {
-        var recipe = new TrainingRecipe("My Recipe", LoraInit.Lora, MaskSource.Importance,
+        var recipe = new TrainingRecipe("My Recipe", LoraInit.Kaiming, MaskSource.Importance,
             [RecipeStage.Sft(StageData.System1, StageMask.All, epochs: 0)]);
         var error = Assert.Throws<BadInputException>(() => recipe.Validated());
         Assert.Contains("name 'My Recipe'", error.Message);

@@ -17,9 +17,6 @@ public enum SplitterMethod
 
     /// <summary>Heuristic teachers only (the quickstart; no API needed); without teachers, a built-in panel of three rules.</summary>
     Heuristic,
-
-    /// <summary>Labels read from <c>splitter.labels</c> (a JSONL of id → system).</summary>
-    LabelsFile,
 }
 
 /// <summary>
@@ -68,8 +65,11 @@ public sealed record SplitterResilience
 /// <summary><c>[splitter]</c>: the sample splitter.</summary>
 public sealed record SplitterSection
 {
-    /// <summary>Labelling method.</summary>
-    public SplitterMethod Method { get; init; } = SplitterMethod.RolePlayVote;
+    /// <summary>
+    /// Labelling method. Unset, it is <see cref="SplitterMethod.RolePlayVote"/> when <c>teachers</c> are listed and
+    /// <see cref="SplitterMethod.Heuristic"/> (the built-in panel, no API) when none are, so an empty manifest runs anywhere.
+    /// </summary>
+    public SplitterMethod Method { get; init; } = SplitterMethod.Heuristic;
 
     /// <summary>
     /// The teachers in voting order: plain model names (OpenAI-compatible, at <see cref="Endpoint"/>) or tables with
@@ -107,9 +107,6 @@ public sealed record SplitterSection
     /// <summary>Timeouts and retries (not part of the labels key).</summary>
     public SplitterResilience Resilience { get; init; } = new();
 
-    /// <summary>Labels file for <see cref="SplitterMethod.LabelsFile"/>.</summary>
-    public ManifestPath? Labels { get; init; }
-
     /// <summary>The dotted manifest paths whose values change labels (the labels key reads these, not concurrency or retries).</summary>
     public static IReadOnlyList<string> LabelKeys { get; } =
     [
@@ -120,7 +117,7 @@ public sealed record SplitterSection
     internal static SplitterSection Read(SectionReader r)
     {
         var d = new SplitterSection();
-        var method = r.Enum("method", d.Method);
+        var method = r.Enum("method", r.Has("teachers") ? SplitterMethod.RolePlayVote : d.Method);
         var parent = new SplitterSection
         {
             Method = method,
@@ -138,7 +135,6 @@ public sealed record SplitterSection
             RandomSystem2Fraction = r.Double("random_system2_fraction", d.RandomSystem2Fraction, NumberRange.Unit),
             MaxConcurrency = r.Int("max_concurrency", d.MaxConcurrency, NumberRange.AtLeast(1)),
             Resilience = SplitterResilience.Read(r.Section("resilience")),
-            Labels = r.Path("labels", PathKind.File, mustExist: true),
         };
         Check(r, section);
         r.Finish();
@@ -154,12 +150,20 @@ public sealed record SplitterSection
 
     private static void Check(SectionReader r, SplitterSection s)
     {
-        if (s.Method == SplitterMethod.LabelsFile && s.Labels is null) r.Error("method", "method = \"labels-file\" needs splitter.labels");
+        if (s.Method is SplitterMethod.RolePlayVote or SplitterMethod.SingleTeacher && s.Teachers.Count == 0)
+            r.Error("teachers", $"method = \"{KebabCase.Name(s.Method)}\" needs teachers: list them in splitter.teachers (model names, "
+                + "or [[splitter.teachers]] tables), or use method = \"heuristic\" for the built-in rules");
+        foreach (var t in s.Method == SplitterMethod.Random ? [] : s.Teachers.Where(t => t.Kind == TeacherKind.Openai && t.ApiKeyEnv.Length > 0))
+        {
+            if (r.Environment(t.ApiKeyEnv) is { Length: > 0 }) continue;
+            r.EnvironmentProblem("teachers", $"teacher \"{t.Name}\" reads its API key from {t.ApiKeyEnv}, which is not set; export it, or set "
+                + "api_key_env = \"\" for a server that needs no key");
+        }
         if (s.Method == SplitterMethod.RolePlayVote && s.Teachers.Count == 1)
             r.Error("teachers", "role-play voting needs at least 2 teachers (the paper uses 3 or 5); use method = \"single-teacher\"");
         if (s.Method == SplitterMethod.SingleTeacher && s.Teachers.Count > 1)
             r.Error("teachers", $"single-teacher takes one teacher, not {s.Teachers.Count}; use method = \"role-play-vote\" to vote");
-        if (s.Method == SplitterMethod.Heuristic && s.Teachers.Any(t => t.Kind != TeacherSource.Heuristic))
+        if (s.Method == SplitterMethod.Heuristic && s.Teachers.Any(t => t.Kind != TeacherKind.Heuristic))
             r.Error("teachers", "method = \"heuristic\" takes heuristic teachers only; use \"role-play-vote\" to mix kinds");
         var repeated = s.Teachers.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (repeated is not null) r.Error("teachers", $"the teacher name \"{repeated.Key}\" is used twice; give each teacher its own name");

@@ -1,29 +1,17 @@
+using LoraPar.Method.Splitter;
 using LoraPar.Pipeline.Manifest.Toml;
 
 namespace LoraPar.Pipeline.Manifest.Sections;
 
-/// <summary>What kind of voter a splitter teacher is.</summary>
-public enum TeacherSource
-{
-    /// <summary>An LLM behind an OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, Ollama, llama.cpp server…).</summary>
-    Openai,
-
-    /// <summary>A checkpoint scored in-process (log-likelihood of " System 1" vs " System 2"); needs a model loader.</summary>
-    Local,
-
-    /// <summary>A transparent rule over the reference solution and the question (no LLM, no API).</summary>
-    Heuristic,
-}
-
 /// <summary>
 /// One teacher of <c>[splitter]</c>, written as a table of <c>splitter.teachers</c> (<c>[[splitter.teachers]]</c>), or as a
-/// plain model name in <c>teachers = ["gpt-4o", …]</c>, which means an <see cref="TeacherSource.Openai"/> teacher at
+/// plain model name in <c>teachers = ["gpt-4o", …]</c>, which means an <see cref="TeacherKind.Openai"/> teacher at
 /// <c>splitter.endpoint</c>. Endpoint, key variable and temperature default to the <c>[splitter]</c> values.
 /// </summary>
 public sealed record SplitterTeacher
 {
     /// <summary>The kind of voter.</summary>
-    public TeacherSource Kind { get; init; } = TeacherSource.Openai;
+    public TeacherKind Kind { get; init; } = TeacherKind.Openai;
 
     /// <summary>How outputs name it (unique; default: the model name, the checkpoint folder name or "heuristic-N").</summary>
     public string Name { get; init; } = "";
@@ -64,7 +52,7 @@ public sealed record SplitterTeacher
     /// <summary>An OpenAI-compatible teacher for a plain model name in <c>teachers = [...]</c>.</summary>
     internal static SplitterTeacher ForModel(string model, SplitterSection parent) => new()
     {
-        Kind = TeacherSource.Openai, Name = model, Model = model, Endpoint = parent.Endpoint, ApiKeyEnv = parent.ApiKeyEnv,
+        Kind = TeacherKind.Openai, Name = model, Model = model, Endpoint = parent.Endpoint, ApiKeyEnv = parent.ApiKeyEnv,
         Temperature = parent.Temperature,
     };
 
@@ -74,7 +62,7 @@ public sealed record SplitterTeacher
         var d = new SplitterTeacher();
         var kind = r.Enum("kind", d.Kind);
         var model = r.String("model", d.Model);
-        var checkpoint = r.Path("checkpoint", PathKind.Any, mustExist: kind == TeacherSource.Local);
+        var checkpoint = r.Path("checkpoint", PathKind.Any, mustExist: kind == TeacherKind.Local);
         var teacher = new SplitterTeacher
         {
             Kind = kind,
@@ -91,20 +79,20 @@ public sealed record SplitterTeacher
             QuestionWordThreshold = r.Int("question_word_threshold", d.QuestionWordThreshold, NumberRange.AtLeast(1)),
             RequiredSignals = r.Int("required_signals", d.RequiredSignals, new NumberRange(1, 3)),
         };
-        if (kind == TeacherSource.Openai && model.Length == 0) r.Error("model", "an openai teacher needs model (the served model name)");
-        if (kind == TeacherSource.Openai && teacher.Endpoint.Length > 0
+        if (kind == TeacherKind.Openai && model.Length == 0) r.Error("model", "an openai teacher needs model (the served model name)");
+        if (kind == TeacherKind.Openai && teacher.Endpoint.Length > 0
             && !(Uri.TryCreate(teacher.Endpoint, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
             r.Error("endpoint", $"\"{teacher.Endpoint}\" is not an http(s) URL, e.g. \"http://127.0.0.1:8000/v1\"");
-        if (kind == TeacherSource.Local && checkpoint is null) r.Error("kind", "a local teacher needs checkpoint (a model folder)");
-        if (kind != TeacherSource.Local && checkpoint is not null) r.Error("checkpoint", "only a local teacher reads a checkpoint");
+        if (kind == TeacherKind.Local && checkpoint is null) r.Error("kind", "a local teacher needs checkpoint (a model folder)");
+        if (kind != TeacherKind.Local && checkpoint is not null) r.Error("checkpoint", "only a local teacher reads a checkpoint");
         r.Finish();
         return teacher;
     }
 
-    private static string DefaultName(TeacherSource kind, string model, ManifestPath? checkpoint, int index) => kind switch
+    private static string DefaultName(TeacherKind kind, string model, ManifestPath? checkpoint, int index) => kind switch
     {
-        TeacherSource.Openai => model,
-        TeacherSource.Local => checkpoint is null ? $"local-{index + 1}" : Path.GetFileName(checkpoint.Resolved.TrimEnd('/', '\\')),
+        TeacherKind.Openai => model,
+        TeacherKind.Local => checkpoint is null ? $"local-{index + 1}" : Path.GetFileName(checkpoint.Resolved.TrimEnd('/', '\\')),
         _ => $"heuristic-{index + 1}",
     };
 }

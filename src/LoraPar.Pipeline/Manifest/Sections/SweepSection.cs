@@ -1,3 +1,5 @@
+using LoraPar.Adapters;
+using LoraPar.Method.Partition;
 using LoraPar.Pipeline.Manifest.Toml;
 
 namespace LoraPar.Pipeline.Manifest.Sections;
@@ -18,12 +20,12 @@ public sealed record SweepSection
     public IReadOnlyList<double> Beta { get; init; } = [];
 
     /// <summary>partition.selection values (e.g. importance and random for Table 3's "Rand." column).</summary>
-    public IReadOnlyList<MaskSelection> Selection { get; init; } = [];
+    public IReadOnlyList<MaskStrategy> Selection { get; init; } = [];
 
     /// <summary>lora.init values.</summary>
     public IReadOnlyList<LoraInit> Init { get; init; } = [];
 
-    /// <summary>lora.targets values (QKV / GUD / QKVGUD).</summary>
+    /// <summary>lora.targets values (presets such as qkv / gud / qkvgud, or comma-separated module names).</summary>
     public IReadOnlyList<LoraTargets> Modules { get; init; } = [];
 
     /// <summary>Top-level method values.</summary>
@@ -31,6 +33,17 @@ public sealed record SweepSection
 
     /// <summary>Whether no axis is set.</summary>
     public bool IsEmpty => Theta.Count + Alpha.Count + Beta.Count + Selection.Count + Init.Count + Modules.Count + Method.Count == 0;
+
+    private static IReadOnlyList<LoraTargets> Targets(SectionReader r)
+    {
+        var targets = new List<LoraTargets>();
+        foreach (var text in r.StringList("modules", []))
+        {
+            try { targets.Add(LoraTargets.FromSetting([text])); }
+            catch (LoraPar.Core.BadInputException e) { r.Error("modules", e.Message); }
+        }
+        return targets;
+    }
 
     internal static SweepSection Read(SectionReader r)
     {
@@ -42,7 +55,7 @@ public sealed record SweepSection
             Beta = r.DoubleList("beta", d.Beta, NumberRange.Unit),
             Selection = r.EnumList("selection", d.Selection),
             Init = r.EnumList("init", d.Init),
-            Modules = r.EnumList("modules", d.Modules),
+            Modules = Targets(r),
             Method = r.EnumList("method", d.Method),
         };
         r.Finish();

@@ -16,19 +16,6 @@ public enum TrainingMethod
     RlThenSft,
 }
 
-/// <summary>The device the stages compute on.</summary>
-public enum DeviceKind
-{
-    /// <summary>CUDA when available, else CPU.</summary>
-    Auto,
-
-    /// <summary>CPU.</summary>
-    Cpu,
-
-    /// <summary>CUDA (fails when absent).</summary>
-    Cuda,
-}
-
 /// <summary>How much the console shows (cosmetic).</summary>
 public enum Verbosity
 {

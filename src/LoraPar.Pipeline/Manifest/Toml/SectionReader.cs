@@ -154,6 +154,19 @@ public sealed partial class SectionReader
         _binding.Diagnostics.Error(location, FullKey(key), message);
     }
 
+    /// <summary>An environment variable, as the manifest's <c>${VAR}</c> expansion sees it (null or empty: unset).</summary>
+    public string? Environment(string name) => _binding.Environment(name);
+
+    /// <summary>
+    /// Records a problem that depends on this machine's environment (e.g. an unset API-key variable), reported like a missing
+    /// path: an error when running, a warning for a dry run on a machine that is not the one the run will use.
+    /// </summary>
+    public void EnvironmentProblem(string key, string message)
+    {
+        var location = _table?.Find(key)?.KeyLocation ?? _table?.Location ?? _binding.RootLocation;
+        _binding.CheckPath(new PendingPathCheck(FullKey(key), location, new ManifestPath("", ""), PathKind.Any, message));
+    }
+
     /// <summary>Whether the table sets <paramref name="key"/> explicitly.</summary>
     public bool Has(string key) => _table?.Find(key) is not null;
 

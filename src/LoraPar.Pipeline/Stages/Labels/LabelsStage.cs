@@ -41,7 +41,7 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
     public StageDeclaration? Declare(PipelineManifest manifest)
     {
         var checkpoints = manifest.Splitter.Method == SplitterMethod.Random ? [] : manifest.Splitter.Teachers
-            .Where(t => t is { Kind: TeacherSource.Local, Checkpoint: not null })
+            .Where(t => t is { Kind: TeacherKind.Local, Checkpoint: not null })
             .Select(t => new StageInputFile($"teacher:{t.Name}", t.Checkpoint!.Resolved))
             .ToList();
         return new([StageKinds.Data], [.. SplitterSection.LabelKeys, "seed"], checkpoints);

@@ -22,9 +22,9 @@ public static class TeacherPanel
     /// </summary>
     public static IReadOnlyList<SplitterTeacher> DefaultHeuristics { get; } =
     [
-        new() { Kind = TeacherSource.Heuristic, Name = "heuristic-gsm8k" },
-        new() { Kind = TeacherSource.Heuristic, Name = "heuristic-steps", StepThreshold = 2, AnnotationThreshold = 2 },
-        new() { Kind = TeacherSource.Heuristic, Name = "heuristic-any", StepThreshold = 3, AnnotationThreshold = 3, QuestionWordThreshold = 40, RequiredSignals = 1 },
+        new() { Kind = TeacherKind.Heuristic, Name = "heuristic-gsm8k" },
+        new() { Kind = TeacherKind.Heuristic, Name = "heuristic-steps", StepThreshold = 2, AnnotationThreshold = 2 },
+        new() { Kind = TeacherKind.Heuristic, Name = "heuristic-any", StepThreshold = 3, AnnotationThreshold = 3, QuestionWordThreshold = 40, RequiredSignals = 1 },
     ];
 
     /// <summary>The teachers a manifest votes with (the built-in heuristics for <c>method = "heuristic"</c> without teachers).</summary>
@@ -35,13 +35,7 @@ public static class TeacherPanel
     public static SplitterConfig Build(PipelineManifest manifest)
     {
         var s = manifest.Splitter;
-        if (s.Method == SplitterMethod.LabelsFile)
-            throw new BadInputException("splitter.method = \"labels-file\" is not supported by the labels stage yet; label with teachers "
-                                        + "(role-play-vote, single-teacher, heuristic) or use method = \"random\"");
         var teachers = TeachersOf(s);
-        if (s.Method != SplitterMethod.Random && teachers.Count == 0)
-            throw new BadInputException($"splitter.method = \"{KebabCase.Name(s.Method)}\" needs teachers: list them in splitter.teachers "
-                                        + "(model names, or [[splitter.teachers]] tables), or use method = \"heuristic\" for the built-in rules");
         var config = new SplitterConfig
         {
             Method = s.Method == SplitterMethod.Random ? LabellingMethod.Random : LabellingMethod.TeacherVote,
@@ -61,15 +55,15 @@ public static class TeacherPanel
     /// <summary>One manifest teacher as the splitter's configuration record.</summary>
     public static TeacherConfig ToConfig(SplitterTeacher t) => t.Kind switch
     {
-        TeacherSource.Openai => new OpenAiTeacherConfig(t.Name, new Uri(t.Endpoint.Length > 0 ? t.Endpoint : DefaultEndpoint), t.Model)
+        TeacherKind.Openai => new OpenAiTeacherConfig(t.Name, new Uri(t.Endpoint.Length > 0 ? t.Endpoint : DefaultEndpoint), t.Model)
         {
             Weight = t.Weight,
             ApiKeyVariable = t.ApiKeyEnv.Length > 0 ? t.ApiKeyEnv : null,
             Temperature = t.Temperature,
             MaxTokens = t.MaxTokens,
         },
-        TeacherSource.Local => new LocalTeacherConfig(t.Name, t.Checkpoint?.Resolved ?? "") { Weight = t.Weight },
-        TeacherSource.Heuristic => new HeuristicTeacherConfig(t.Name)
+        TeacherKind.Local => new LocalTeacherConfig(t.Name, t.Checkpoint?.Resolved ?? "") { Weight = t.Weight },
+        TeacherKind.Heuristic => new HeuristicTeacherConfig(t.Name)
         {
             Weight = t.Weight,
             StepThreshold = t.StepThreshold,

@@ -25,22 +25,8 @@ public sealed class MasksStage : IStage
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => new([StageKinds.Scores], ["partition", "seed"]);
 
-    /// <summary>The partition options of a manifest (the seed folded into 31 bits).</summary>
-    public static PartitionOptions OptionsOf(PipelineManifest manifest) => new(
-        manifest.Partition.Theta,
-        manifest.Partition.Alpha,
-        manifest.Partition.Beta,
-        StrategyOf(manifest.Partition.Selection),
-        (int)(manifest.Seed % int.MaxValue));
-
-    /// <summary>The partition strategy of a manifest selection.</summary>
-    public static MaskStrategy StrategyOf(MaskSelection selection) => selection switch
-    {
-        MaskSelection.Importance => MaskStrategy.Importance,
-        MaskSelection.Random => MaskStrategy.Random,
-        MaskSelection.Full => MaskStrategy.Full,
-        _ => throw new ArgumentOutOfRangeException(nameof(selection), selection, "unknown mask selection"),
-    };
+    /// <summary>The partition options of a manifest (the run's seed folded into 31 bits).</summary>
+    public static PartitionOptions OptionsOf(PipelineManifest manifest) => manifest.Partition with { Seed = (int)(manifest.Seed % int.MaxValue) };
 
     /// <inheritdoc />
     public void Execute(StageContext context)
@@ -51,7 +37,7 @@ public sealed class MasksStage : IStage
         using var scores = ImportanceScores.Load(Path.Combine(context.UpstreamDirectory(StageKinds.Scores), ImportanceScores.FileName));
         progress.Advance();
         context.Cancellation.ThrowIfCancellationRequested();
-        var statistics = options.Strategy == MaskStrategy.Full ? WriteFull(context, scores, options) : WritePartition(context, scores, options);
+        var statistics = options.Selection == MaskStrategy.Full ? WriteFull(context, scores, options) : WritePartition(context, scores, options);
         progress.Advance(2);
         foreach (var warning in statistics.Warnings) context.Log($"masks warning: {warning}");
         var (stage1, stage2) = (statistics.Stages[TrainingStage.Stage1.KeyPrefix()], statistics.Stages[TrainingStage.Stage2.KeyPrefix()]);
@@ -67,7 +53,7 @@ public sealed class MasksStage : IStage
 
     private static PartitionStatistics WritePartition(StageContext context, ImportanceScores scores, PartitionOptions options)
     {
-        var device = DeviceResolver.Resolve(DeviceOf(context.Manifest.Device));
+        var device = DeviceResolver.Resolve(context.Manifest.Device);
         using var partition = DualSystemPartition.Create(scores, options, device);
         context.Cancellation.ThrowIfCancellationRequested();
         return PartitionArtifacts.Write(context.OutputDirectory, partition).Statistics;
@@ -81,11 +67,4 @@ public sealed class MasksStage : IStage
         PartitionReport.Write(context.OutputPath(PartitionReport.FileName), statistics);
         return statistics;
     }
-
-    private static DeviceChoice DeviceOf(DeviceKind kind) => kind switch
-    {
-        DeviceKind.Cpu => DeviceChoice.Cpu,
-        DeviceKind.Cuda => DeviceChoice.Cuda,
-        _ => DeviceChoice.Auto,
-    };
 }

@@ -38,12 +38,7 @@ public sealed class BaseModel(LlamaForCausalLM model, TextTokenizer tokenizer, s
     }
 
     /// <summary>The manifest's device.</summary>
-    public static torch.Device DeviceOf(PipelineManifest manifest) => DeviceResolver.Resolve(manifest.Device switch
-    {
-        DeviceKind.Cpu => DeviceChoice.Cpu,
-        DeviceKind.Cuda => DeviceChoice.Cuda,
-        _ => DeviceChoice.Auto,
-    });
+    public static torch.Device DeviceOf(PipelineManifest manifest) => DeviceResolver.Resolve(manifest.Device);
 
     /// <summary>The weight dtype: auto is bf16 on CUDA, fp32 on CPU.</summary>
     public static torch.ScalarType? DTypeOf(WeightType type, torch.Device device) => type switch

@@ -1,5 +1,6 @@
 using LoraPar.Adapters;
 using LoraPar.Method.Importance;
+using LoraPar.Method.Partition;
 using LoraPar.Model.Objectives;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
@@ -27,7 +28,7 @@ public sealed class ScoresStage : IStage
     public StageDeclaration? Declare(PipelineManifest manifest) => new(
         [StageKinds.Labels, .. StageInputs.BaseUpstream(manifest)],
         // Only "full" changes what this stage writes; importance and random selections share one scores artifact.
-        [.. StageInputs.BaseReads, "lora", "importance", .. manifest.Partition.Selection == MaskSelection.Full ? ["partition.selection"] : Array.Empty<string>()],
+        [.. StageInputs.BaseReads, "lora", "importance", .. manifest.Partition.Selection == MaskStrategy.Full ? ["partition.selection"] : Array.Empty<string>()],
         StageInputs.BaseInputs(manifest));
 
     /// <inheritdoc />
@@ -36,9 +37,9 @@ public sealed class ScoresStage : IStage
         var manifest = context.Manifest;
         using var scope = torch.NewDisposeScope();
         using var base_ = BaseModel.Load(context);
-        var adapters = LoraInjector.Inject(base_.Model, AdapterSettings.From(manifest.Lora, dropout: 0), manifest.Seed);
+        var adapters = LoraInjector.Inject(base_.Model, manifest.Lora with { Dropout = 0 }, manifest.Seed);
         var path = context.OutputPath(ImportanceScores.FileName);
-        if (manifest.Partition.Selection == MaskSelection.Full)
+        if (manifest.Partition.Selection == MaskStrategy.Full)
         {
             using var zeros = new ImportanceScores(Zeros(adapters), Zeros(adapters));
             zeros.Save(path);
@@ -63,13 +64,7 @@ public sealed class ScoresStage : IStage
             [DualSystem.System1] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 1)),
             [DualSystem.System2] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 2)),
         };
-        var options = new ImportanceScorerOptions
-        {
-            ExamplesPerSystem = settings.SamplesPerSystem,
-            BatchSize = settings.BatchSize,
-            MaxLength = settings.MaxLength,
-            Seed = context.Manifest.Seed,
-        };
+        var options = settings with { Seed = context.Manifest.Seed };
         var total = splits.Values.Sum(s => Math.Min(s.Count, settings.SamplesPerSystem));
         using var bar = context.Progress.Start("importance scores", total, "examples");
         var shown = 0;

@@ -17,7 +17,8 @@ public static class AdapterState
     /// <summary>Injects LoRA with the manifest's init and seed, then loads the adapter <paramref name="fromStage"/> trained (if any).</summary>
     public static LoraAdapterSet Prepare(StageContext context, BaseModel base_, string? fromStage, double? dropout = null)
     {
-        var adapters = LoraInjector.Inject(base_.Model, AdapterSettings.From(context.Manifest.Lora, dropout), context.Manifest.Seed);
+        var lora = context.Manifest.Lora;
+        var adapters = LoraInjector.Inject(base_.Model, lora with { Dropout = dropout ?? lora.Dropout }, context.Manifest.Seed);
         if (fromStage is not null) Load(adapters, Path.Combine(context.UpstreamDirectory(fromStage), AdapterFolder));
         return adapters;
     }

@@ -1,11 +1,9 @@
 using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
 using LoraPar.Method.Partition;
-using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Stages.Data;
 using LoraPar.Pipeline.Stages.Modeling;
 using LoraPar.Training.Checkpointing;
-using LoraPar.Training.Data;
 using LoraPar.Training.Sft;
 
 namespace LoraPar.Pipeline.Stages.Training;
@@ -25,26 +23,11 @@ public sealed class SftStage : TrainingStageBase
     /// <inheritdoc />
     protected override string Section => "sft";
 
-    /// <summary>The trainer options of a manifest's <c>[sft]</c> section.</summary>
-    public static SftOptions OptionsOf(SftSection sft, long seed) => new()
-    {
-        LearningRate = sft.LearningRate,
-        WarmupRatio = sft.WarmupRatio,
-        Batching = new BatchingOptions { BatchSize = sft.BatchSize, MaxLength = sft.MaxLength },
-        GradientAccumulationSteps = sft.GradAccum,
-        Epochs = sft.Epochs,
-        MaxSteps = sft.MaxSteps > 0 ? sft.MaxSteps : null,
-        MaxGradNorm = sft.MaxGradNorm,
-        WeightDecay = sft.WeightDecay,
-        CheckpointEvery = sft.CheckpointEvery,
-        Seed = seed,
-    };
-
     /// <inheritdoc />
     protected override ProgressMonitor Train(StageContext context, BaseModel base_, LoraAdapterSet adapters, LoraMaskSet mask,
         IReadOnlyList<DatasetRow> rows, TrainingRun run)
     {
-        var options = OptionsOf(context.Manifest.Sft, context.Manifest.Seed);
+        var options = context.Manifest.Sft with { Seed = context.Manifest.Seed };
         var examples = TrainingExamples.Encode(base_.Tokenizer, rows);
         var data = new SftData(examples, [], base_.Tokenizer.PadId);
         var steps = options.TotalSteps((examples.Count + options.Batching.BatchSize - 1) / options.Batching.BatchSize);

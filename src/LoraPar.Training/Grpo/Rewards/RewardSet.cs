@@ -1,3 +1,5 @@
+using LoraPar.Core.Settings;
+
 namespace LoraPar.Training.Grpo.Rewards;
 
 /// <summary>The rewards of a batch of completions: each enabled function's own (unweighted) values, and the weighted total.</summary>
@@ -11,8 +13,7 @@ public sealed class RewardSet
     /// <summary>Creates the set; throws <see cref="LoraPar.Core.BadInputException"/> for invalid weights.</summary>
     public RewardSet(RewardWeights weights)
     {
-        weights.Validate();
-        Weights = weights;
+        Weights = weights.Validated("rl.rewards");
     }
 
     /// <summary>The weights.</summary>

@@ -1,13 +1,14 @@
-using LoraPar.Core;
+using LoraPar.Core.Settings;
 
 namespace LoraPar.Training.Grpo.Rewards;
 
 /// <summary>
 /// Multipliers of each reward function's own value (so correctness contributes 2.0 × weight). The defaults reproduce
 /// the authors' sum: correctness on <c>&lt;answer&gt;</c>, integer answer, strict and soft format, XML tag count, each
-/// with weight 1; the <c>####</c> correctness variant is off (0). A function with weight 0 is not computed.
+/// with weight 1; the <c>####</c> correctness variant is off (0). A function with weight 0 is not computed. The manifest's
+/// <c>[rl.rewards]</c> sets these multipliers (1 = the authors' value), e.g. <c>correctness = 0.5</c> scores a right answer 1.0.
 /// </summary>
-public sealed record RewardWeights
+public sealed record RewardWeights : ISettings
 {
     /// <summary>Weight of <see cref="RewardKind.Correctness"/>.</summary>
     public double Correctness { get; init; } = 1.0;
@@ -42,13 +43,26 @@ public sealed record RewardWeights
     /// <summary>The kinds with a non-zero weight, in <see cref="RewardKind"/> order.</summary>
     public IReadOnlyList<RewardKind> Enabled => Enum.GetValues<RewardKind>().Where(k => Of(k) != 0.0).ToList();
 
-    /// <summary>Throws <see cref="BadInputException"/> when a weight is not finite or none is enabled.</summary>
-    public void Validate()
+    /// <inheritdoc />
+    public IReadOnlyList<SettingProblem> Problems()
     {
-        var bad = Enum.GetValues<RewardKind>().Where(k => !double.IsFinite(Of(k))).Select(k => $"{k} = {Of(k)}").ToList();
-        if (bad.Count > 0)
-            throw new BadInputException($"reward weights must be finite numbers: {string.Join(", ", bad)}. Fix the rl.rewards section of the manifest.");
-        if (Enabled.Count == 0)
-            throw new BadInputException("every reward weight is 0, so GRPO has no signal. Give at least one reward a non-zero weight in the rl.rewards section.");
+        var p = new List<SettingProblem>();
+        foreach (var kind in Enum.GetValues<RewardKind>())
+            p.Require(double.IsFinite(Of(kind)), KeyOf(kind), $"{Of(kind)}: a weight must be a finite number");
+        if (p.Count == 0 && Enabled.Count == 0)
+            p.Add(new SettingProblem("correctness", "every reward weight is 0, so GRPO has no signal; give at least one reward a non-zero weight"));
+        return p;
     }
+
+    /// <summary>The manifest key of <paramref name="kind"/>'s weight (the snake_case property name).</summary>
+    public static string KeyOf(RewardKind kind) => kind switch
+    {
+        RewardKind.Correctness => "correctness",
+        RewardKind.HashCorrectness => "hash_correctness",
+        RewardKind.IntegerAnswer => "integer_answer",
+        RewardKind.StrictFormat => "strict_format",
+        RewardKind.SoftFormat => "soft_format",
+        RewardKind.XmlTagCount => "xml_tag_count",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
 }

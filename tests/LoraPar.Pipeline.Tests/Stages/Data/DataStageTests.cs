@@ -151,7 +151,7 @@ public sealed class DataStageTests
     [Fact]
     public void Dolly_is_evaluated_on_mmlu_rows_with_their_options()
     {
-        using var h = new StageHarness("[data]\ndataset = \"dolly\"\ntrain = \"in/dolly.jsonl\"\neval = \"in/mmlu.jsonl\"\n", new DataStage());
+        using var h = new StageHarness("method = \"sft\"\n[data]\ndataset = \"dolly\"\ntrain = \"in/dolly.jsonl\"\neval = \"in/mmlu.jsonl\"\n", new DataStage());
         h.Ws.Write("in/dolly.jsonl", "{\"instruction\": \"Name a colour.\", \"context\": \"\", \"response\": \"Blue.\", \"category\": \"open_qa\"}\n");
         h.Ws.Write("in/mmlu.jsonl", "{\"question\": \"2 + 2 = ?\", \"subject\": \"elementary_mathematics\", \"choices\": [\"3\", \"4\", \"5\", \"6\"], \"answer\": 1}\n");
         h.Run();
@@ -166,7 +166,7 @@ public sealed class DataStageTests
     [Fact]
     public void Code_feedback_is_read_through_a_column_mapping_and_evaluated_on_humaneval()
     {
-        using var h = new StageHarness("[data]\ndataset = \"code-feedback\"\ntrain = \"in/cf.jsonl\"\neval = \"in/he.jsonl\"\n", new DataStage());
+        using var h = new StageHarness("method = \"sft\"\n[data]\ndataset = \"code-feedback\"\ntrain = \"in/cf.jsonl\"\neval = \"in/he.jsonl\"\n", new DataStage());
         h.Ws.Write("in/cf.jsonl", "{\"query\": \"Reverse a string in Python.\", \"answer\": \"s[::-1]\", \"lang\": \"python\"}\n");
         h.Ws.Write("in/he.jsonl", "{\"task_id\": \"HumanEval/0\", \"prompt\": \"def f():\\n\", \"canonical_solution\": \"    return 1\\n\", "
                                   + "\"test\": \"def check(c): assert c() == 1\", \"entry_point\": \"f\"}\n");

@@ -127,10 +127,13 @@ public sealed class LabelsStageTests
     }
 
     [Fact]
-    public void Role_play_vote_without_teachers_is_bad_input_pointing_at_the_heuristic_method()
+    public void Role_play_vote_without_teachers_is_refused_at_load_pointing_at_the_heuristic_method()
     {
-        using var h = new StageHarness(Synthetic, new DataStage(), new LabelsStage());
-        Assert.Contains("method = \"heuristic\"", Assert.Throws<BadInputException>(() => h.Run()).Message);
+        using var h = new StageHarness(Synthetic + "[splitter]\nmethod = \"role-play-vote\"\n", new DataStage(), new LabelsStage());
+        var error = Assert.Throws<BadInputException>(() => h.Run()).Message;
+        Assert.Contains("splitter.teachers: method = \"role-play-vote\" needs teachers", error);
+        Assert.Contains("method = \"heuristic\"", error);
+        Assert.Equal(0, h.Stages.Sum(st => st.Executions));
     }
 
     [Fact]
@@ -153,15 +156,26 @@ public sealed class LabelsStageTests
         };
         const string manifest = Synthetic + "[splitter]\nmethod = \"single-teacher\"\nendpoint = \"http://teachers.test/v1\"\n"
                                 + "api_key_env = \"LORAPAR_TEST_KEY\"\nteachers = [\"judge\"]\n";
-        using var h = new StageHarness(manifest, new DataStage(), new LabelsStage(environment: environment));
+        using var h = new StageHarness(manifest, new DataStage(), new LabelsStage(environment: environment))
+        {
+            Environment = name => name == "LORAPAR_TEST_KEY" ? "set" : null,
+        };
         h.Run();
         Assert.Equal(30, seen.Count);
         Assert.All(seen, header => Assert.Equal($"Bearer {key}", header));
         Assert.Equal(30, DatasetRows.Read(Path.Combine(h.Artifact("labels"), LabelsStage.System2File)).Count);
         foreach (var file in Directory.GetFiles(h.Ws.PathOf("artifacts"), "*", SearchOption.AllDirectories))
             Assert.DoesNotContain(key, File.ReadAllText(file));
-        using var unset = new StageHarness(manifest, new DataStage(), new LabelsStage(environment: environment with { ReadVariable = _ => null }));
+        using var unset = new StageHarness(manifest, new DataStage(), new LabelsStage(environment: environment with { ReadVariable = _ => null }))
+        {
+            Environment = name => name == "LORAPAR_TEST_KEY" ? "set" : null,
+        };
         Assert.Contains("LORAPAR_TEST_KEY", Assert.Throws<BadInputException>(() => unset.Run()).Message);
+        // Unset where the manifest is loaded: refused before any stage runs, naming the teacher and the variable.
+        using var unsetAtLoad = new StageHarness(manifest, new DataStage(), new LabelsStage(environment: environment));
+        var error = Assert.Throws<BadInputException>(() => unsetAtLoad.Run()).Message;
+        Assert.Contains("splitter.teachers: teacher \"judge\" reads its API key from LORAPAR_TEST_KEY, which is not set", error);
+        Assert.Equal(0, unsetAtLoad.Stages.Sum(st => st.Executions));
     }
 
     /// <summary>An OpenAI-compatible endpoint that records the Authorization header and always answers "System 2".</summary>

@@ -9,7 +9,7 @@ public sealed class TeacherPanelTests
     private static SplitterConfig Build(string splitter, Workspace ws)
     {
         ws.Write("m.toml", "seed = 11\n[splitter]\n" + splitter);
-        return TeacherPanel.Build(ws.Load("m.toml").Manifest);
+        return TeacherPanel.Build(ws.Load("m.toml", env: _ => "set").Manifest);
     }
 
     [Fact]
@@ -80,11 +80,12 @@ public sealed class TeacherPanelTests
     }
 
     [Fact]
-    public void A_labels_file_is_refused_with_what_to_use_instead()
+    public void A_labels_file_is_refused_at_load_with_the_methods_that_exist()
     {
         using var ws = new Workspace();
         ws.Write("labels.jsonl", "");
-        Assert.Contains("not supported", Assert.Throws<BadInputException>(() => Build("method = \"labels-file\"\nlabels = \"labels.jsonl\"\n", ws)).Message);
+        var error = Assert.Throws<BadInputException>(() => Build("method = \"labels-file\"\nlabels = \"labels.jsonl\"\n", ws)).Message;
+        Assert.Contains("splitter.method: unknown value 'labels-file'; expected one of role-play-vote, single-teacher, random, heuristic", error);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace LoraPar.Pipeline.Tests.Stages.Masks;
 
 public sealed class MasksStageTests
 {
-    private const string Partition = "seed = 3\n[lora]\nrank = 2\n[partition]\ntheta = 0.8\nalpha = 0.5\nbeta = 1.0\n";
+    private const string Partition = "seed = 3\n[lora]\nr = 2\n[partition]\ntheta = 0.8\nalpha = 0.5\nbeta = 1.0\n";
 
     public MasksStageTests() => TorchRuntime.EnsureInitialized();
 
@@ -56,7 +56,7 @@ public sealed class MasksStageTests
         var after = PartitionReport.Read(Path.Combine(h.Artifact("masks"), PartitionReport.FileName));
         Assert.Equal(before.Overlap, after.Overlap);
         Assert.True(after.Stages["stage1"].Count > before.Stages["stage1"].Count);
-        h.Edit(Partition.Replace("rank = 2", "rank = 3"));
+        h.Edit(Partition.Replace("r = 2", "r = 3"));
         h.Run();
         Assert.Equal(["scores", "masks"], h.Ran());
     }

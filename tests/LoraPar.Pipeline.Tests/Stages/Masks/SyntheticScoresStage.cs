@@ -8,7 +8,7 @@ namespace LoraPar.Pipeline.Tests.Stages.Masks;
 
 /// <summary>
 /// Stands in for the real <c>scores</c> stage: writes importance.safetensors for a 2-layer QKVGUD adapter (d = 8, MLP 12, rank
-/// <c>lora.rank</c>) from a fixed integer formula (no RNG), System 1 weighted towards attention and System 2 towards the MLP.
+/// <c>lora.r</c>) from a fixed integer formula (no RNG), System 1 weighted towards attention and System 2 towards the MLP.
 /// With <see cref="AllZero"/> it writes zeros (an adapter that was never scored, as plain LoRA may have).
 /// </summary>
 internal sealed class SyntheticScoresStage : IStage
@@ -22,12 +22,12 @@ internal sealed class SyntheticScoresStage : IStage
 
     public int Version => 1;
 
-    public StageDeclaration? Declare(PipelineManifest manifest) => new([], ["lora.rank", "seed"]);
+    public StageDeclaration? Declare(PipelineManifest manifest) => new([], ["lora.r", "seed"]);
 
     public void Execute(StageContext context)
     {
         TorchRuntime.EnsureInitialized();
-        var shapes = Shapes(context.Manifest.Lora.Rank);
+        var shapes = Shapes(context.Manifest.Lora.R);
         var (s1, s2) = (new Dictionary<string, Tensor>(), new Dictionary<string, Tensor>());
         var offset = 0;
         foreach (var (name, shape) in shapes)

@@ -1,0 +1,50 @@
+using LoraPar.Model.Runtime;
+using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Manifest.Toml;
+
+namespace LoraPar.Pipeline.Manifest;
+
+/// <summary>
+/// Rules that span sections, checked at load so that <c>run --dry-run</c> rejects what a stage would reject hours later:
+/// a recipe whose GRPO stage has no reward on the data, a CUDA device on a CPU build (like a missing path: an error when running, a warning for a dry run), and sizes beyond the machine's memory
+/// (<see cref="MemoryEstimate"/>). Each problem is placed at the key that decides it.
+/// </summary>
+public static class ManifestRules
+{
+    /// <summary>Records every cross-section problem of <paramref name="m"/> through <paramref name="root"/>.</summary>
+    public static void Check(PipelineManifest m, SectionReader root, Func<long> machineMemory)
+    {
+        CheckRecipeData(m, root);
+        CheckDevice(m, root);
+        CheckMemory(m, root, machineMemory());
+    }
+
+    /// <summary>Whether the recipe runs a GRPO stage.</summary>
+    public static bool RunsRl(TrainingMethod method) => method != TrainingMethod.Sft;
+
+    /// <summary>Whether rows of <paramref name="kind"/> carry a gold answer, which GRPO's correctness reward needs.</summary>
+    public static bool HasGoldAnswers(DatasetKind kind) => kind is DatasetKind.Gsm8k or DatasetKind.Synthetic;
+
+    private static void CheckRecipeData(PipelineManifest m, SectionReader root)
+    {
+        if (!RunsRl(m.Method) || HasGoldAnswers(m.Data.Dataset)) return;
+        root.Error("method", $"method = \"{KebabCase.Name(m.Method)}\" runs GRPO, whose correctness reward needs a gold answer per row, "
+            + $"but data.dataset = \"{KebabCase.Name(m.Data.Dataset)}\" has none; use method = \"sft\", or GSM8K-style data");
+    }
+
+    private static void CheckDevice(PipelineManifest m, SectionReader root)
+    {
+        if (m.Device == DeviceChoice.Cuda && !TorchBuild.Cuda)
+            root.EnvironmentProblem("device", "device = \"cuda\", but this lorapar is the CPU build; rebuild with -p:TorchBackend=cuda on a GPU host, "
+                + "or use device = \"auto\" or \"cpu\"");
+    }
+
+    private static void CheckMemory(PipelineManifest m, SectionReader root, long machine)
+    {
+        if (m.Model.Source != ModelSource.Pretrain || m.Device == DeviceChoice.Cuda || TorchBuild.Cuda) return;
+        var estimate = MemoryEstimate.Of(m);
+        if (estimate.Total <= machine) return;
+        root.Section("model").Error("tiny", $"the model, adapter and batches need about {MemoryEstimate.Format(estimate.Total)} "
+            + $"({estimate.Describe()}), more than this machine's {MemoryEstimate.Format(machine)}; lower the sizes");
+    }
+}
