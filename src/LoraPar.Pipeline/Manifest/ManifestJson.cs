@@ -16,9 +16,14 @@ public static class ManifestJson
 {
     /// <summary>
     /// Fields that never change what a stage computes, so they are removed from every subtree that is hashed:
-    /// the run name, where artifacts live, console verbosity and progress display, and the report title.
+    /// the run name, where artifacts live, console verbosity and progress display, the report title, and the checkpoint cadence
+    /// of the training stages (a resumed stage equals an uninterrupted one, so how often it saved never changes the result).
     /// </summary>
-    public static IReadOnlyList<string> CosmeticFields { get; } = ["name", "artifacts", "log_level", "progress", "report.title"];
+    public static IReadOnlyList<string> CosmeticFields { get; } =
+    [
+        "name", "artifacts", "log_level", "progress", "report.title",
+        "sft.checkpoint_every", "sft.keep_checkpoints", "rl.checkpoint_every", "rl.keep_checkpoints",
+    ];
 
     /// <summary>The whole manifest. With <paramref name="includePaths"/> false, path values are left out (their file bytes are hashed instead).</summary>
     public static JsonObject ToJson(PipelineManifest manifest, bool includePaths = true) =>

@@ -1,0 +1,110 @@
+using LoraPar.Core;
+using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
+
+namespace LoraPar.Pipeline.Tests.Manifest;
+
+/// <summary>
+/// Rules that used to fire inside a stage, minutes or hours into a run, now fire when the manifest is loaded (so on
+/// <c>run --dry-run</c>), each at the key that decides it.
+/// </summary>
+public sealed class LoadTimeRulesTests : IDisposable
+{
+    private readonly Workspace _ws = new();
+
+    public void Dispose() => _ws.Dispose();
+
+    private string Errors(string toml, PathCheckMode mode = PathCheckMode.Errors)
+    {
+        _ws.Write("m.toml", toml);
+        return Assert.Throws<BadInputException>(() => _ws.Load("m.toml", mode)).Message;
+    }
+
+    [Fact]
+    public void Sft_weight_decay_is_checked_by_the_trainer_options_own_range() =>
+        Assert.Contains("m.toml:2:1 sft.weight_decay: 1.5: must lie in [0, 1)", Errors("[sft]\nweight_decay = 1.5\n"));
+
+    [Fact]
+    public void Grpo_cross_field_rules_fire_at_the_key_that_breaks_them() =>
+        Assert.Contains("m.toml:3:1 rl.max_steps: 3: must be a positive multiple of num_iterations (2)",
+            Errors("[rl]\nnum_iterations = 2\nmax_steps = 3\n"));
+
+    [Fact]
+    public void Reward_weights_are_validated_as_a_nested_record() =>
+        Assert.Contains("m.toml:2:1 rl.rewards.correctness: every reward weight is 0",
+            Errors("[rl.rewards]\ncorrectness = 0.0\ninteger_answer = 0.0\nstrict_format = 0.0\nsoft_format = 0.0\nxml_tag_count = 0.0\n"));
+
+    [Fact]
+    public void Grpo_on_instruction_data_is_refused_and_sft_on_it_is_not()
+    {
+        _ws.Write("dolly.jsonl", "{}\n");
+        const string data = "[data]\ndataset = \"dolly\"\ntrain = \"dolly.jsonl\"\n";
+        Assert.Contains("m.toml:1:1 method: method = \"lora-par\" runs GRPO, whose correctness reward needs a gold answer per row, "
+                        + "but data.dataset = \"dolly\" has none", Errors("method = \"lora-par\"\n" + data));
+        _ws.Write("m.toml", "method = \"sft\"\n" + data);
+        Assert.Equal(TrainingMethod.Sft, _ws.Load("m.toml").Manifest.Method);
+    }
+
+    [Fact]
+    public void Cuda_on_the_cpu_build_is_an_error_to_run_and_a_warning_to_dry_run()
+    {
+        Assert.Contains("m.toml:1:1 device: device = \"cuda\", but this lorapar is the CPU build", Errors("device = \"cuda\"\n"));
+        var dry = _ws.Load("m.toml", PathCheckMode.Warnings);
+        Assert.Contains(dry.Warnings, w => w.Key == "device" && w.Message.Contains("CPU build"));
+    }
+
+    [Theory]
+    [InlineData("[lora]\nr = 1000000\n")]
+    [InlineData("[model.tiny]\nlayers = 100000000\n")]
+    [InlineData("[model.tiny]\nhidden_size = 4000000\nheads = 1\n")]
+    public void Absurd_sizes_are_refused_with_the_estimate_and_the_machine_memory(string toml)
+    {
+        var error = Errors(toml);
+        Assert.Contains("model.tiny: the model, adapter and batches need about", error);
+        Assert.Contains("more than this machine's", error);
+    }
+
+    [Fact]
+    public void The_built_in_defaults_fit_well_within_the_estimate() =>
+        Assert.True(MemoryEstimate.Of(new PipelineManifest()).Total < 1L << 30);
+
+    [Fact]
+    public void Lora_targets_take_presets_or_llama_module_names_and_refuse_typos()
+    {
+        _ws.Write("m.toml", "[lora]\ntargets = [\"q_proj\", \"o_proj\"]\n[sweep]\nmodules = [\"qkv\", \"o_proj,v_proj\"]\n");
+        var m = _ws.Load("m.toml").Manifest;
+        Assert.Equal("q_proj,o_proj", m.Lora.Targets.SettingText);
+        Assert.Equal(["qkv", "o_proj,v_proj"], m.Sweep.Modules.Select(t => t.SettingText));
+        Assert.Contains("m.toml:2:1 lora.targets: unknown target 'qproj'", Errors("[lora]\ntargets = \"qproj\"\n"));
+    }
+
+    [Fact]
+    public void Run_seeds_are_not_keys_of_the_settings_records()
+    {
+        Assert.Contains("m.toml:2:1 sft.seed: unknown key", Errors("[sft]\nseed = 3\n"));
+        Assert.Contains("m.toml:2:1 partition.seed: unknown key", Errors("[partition]\nseed = 3\n"));
+    }
+
+    [Fact]
+    public void Checkpoint_cadence_stays_out_of_stage_keys()
+    {
+        _ws.Write("a.toml", "[sft]\ncheckpoint_every = 5\n[rl]\ncheckpoint_every = 2\n");
+        _ws.Write("b.toml", "");
+        Assert.Equal(ManifestJson.Select(_ws.Load("b.toml").Manifest, ["sft", "rl"]).ToJsonString(),
+            ManifestJson.Select(_ws.Load("a.toml").Manifest, ["sft", "rl"]).ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("quickstart.toml")]
+    [InlineData("ci.toml")]
+    public void The_printed_manifest_loads_back_to_the_same_settings(string name)
+    {
+        var root = AppContext.BaseDirectory;
+        while (!Directory.Exists(Path.Combine(root, "experiments", "paper"))) root = Path.GetDirectoryName(root)!;
+        var original = ManifestLoader.Load(Path.Combine(root, "experiments", name), new ManifestLoadOptions(_ws.Root)).Manifest;
+        _ws.Write("printed.toml", ManifestJson.ToToml(original));
+        var again = _ws.Load("printed.toml").Manifest;
+        Assert.Equal(ManifestJson.ToJson(original, includePaths: false).ToJsonString(),
+            ManifestJson.ToJson(again, includePaths: false).ToJsonString());
+    }
+}
