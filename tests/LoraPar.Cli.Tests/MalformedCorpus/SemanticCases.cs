@@ -21,8 +21,9 @@ public static class SemanticCases
         yield return m.Case("an empty run name", CorpusCategory.RunName, m.Text.WithKey("", "name", "\"\""), "name:");
         yield return m.Case("a 101-character run name", CorpusCategory.RunName, m.Text.WithKey("", "name", $"\"{new string('n', 101)}\""), "name:")
             with { Owner = CorpusOwner.SectionRules };
-        yield return m.Case("a 1 MB run name", CorpusCategory.RunName, m.Text.WithKey("", "name", $"\"{new string('n', 1 << 20)}\""), "name:")
+        yield return m.Case("a 60000-character run name", CorpusCategory.RunName, m.Text.WithKey("", "name", $"\"{new string('n', 60_000)}\""), "name:")
             with { Owner = CorpusOwner.SectionRules };
+        yield return m.Case("a 1 MB run name", CorpusCategory.RunName, m.Text.WithKey("", "name", $"\"{new string('n', 1 << 20)}\""), "larger than");
     }
 
     /// <summary>Cases for rules that need a section's knowledge, each on the manifest it suits.</summary>
