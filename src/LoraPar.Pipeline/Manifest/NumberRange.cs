@@ -23,15 +23,6 @@ public readonly record struct NumberRange(double Min, double Max, bool MinOpen =
     /// <summary>[min, ∞).</summary>
     public static NumberRange AtLeast(double min) => new(min, double.PositiveInfinity);
 
-    /// <summary>The values a 32-bit integer holds.</summary>
-    public static NumberRange Int32 { get; } = new(int.MinValue, int.MaxValue);
-
-    /// <summary>The part of this interval inside <paramref name="other"/> (e.g. [1, ∞) within <see cref="Int32"/> is [1, 2147483647]).</summary>
-    public NumberRange Within(NumberRange other) => new(
-        Math.Max(Min, other.Min), Math.Min(Max, other.Max),
-        Min > other.Min ? MinOpen : Min < other.Min ? other.MinOpen : MinOpen || other.MinOpen,
-        Max < other.Max ? MaxOpen : Max > other.Max ? other.MaxOpen : MaxOpen || other.MaxOpen);
-
     /// <summary>Whether <paramref name="value"/> lies in the interval (NaN never does).</summary>
     public bool Contains(double value) =>
         !double.IsNaN(value)

@@ -25,11 +25,20 @@ public sealed partial class SectionReader
     /// <summary>The keys this reader has been asked for, in order (the section's schema).</summary>
     public IReadOnlyList<string> KnownKeys => _known;
 
-    /// <summary>Reads a 32-bit integer within <paramref name="range"/>; a value beyond 32 bits is out of range, never wrapped.</summary>
-    public int Int(string key, int fallback, NumberRange? range = null) =>
-        (int)Long(key, fallback, (range ?? NumberRange.Int32).Within(NumberRange.Int32));
+    /// <summary>Reads a 32-bit integer within <paramref name="range"/>; a value beyond 32 bits is an error, never wrapped.</summary>
+    public int Int(string key, int fallback, NumberRange? range = null)
+    {
+        if (Lookup(key) is not { } entry) return fallback;
+        if (entry.Value is not TomlScalar { Value: long value }) return TypeError(entry, "an integer", fallback);
+        if (BeyondInt32(value) is { } problem)
+        {
+            _binding.Diagnostics.Error(entry.KeyLocation, FullKey(entry.Key), problem);
+            return fallback;
+        }
+        return InRange(entry, value, range) ? (int)value : fallback;
+    }
 
-    /// <summary>Reads a 64-bit integer within <paramref name="range"/>.</summary>
+    /// <summary>Reads a 64-bit integer within <paramref name="range"/> (TOML's integers are 64-bit: a larger literal is a syntax error).</summary>
     public long Long(string key, long fallback, NumberRange? range = null)
     {
         if (Lookup(key) is not { } entry) return fallback;
@@ -81,8 +90,8 @@ public sealed partial class SectionReader
 
     /// <summary>Reads an array of 32-bit integers within <paramref name="range"/>, held to <paramref name="rules"/>.</summary>
     public IReadOnlyList<int> IntList(string key, IReadOnlyList<int> fallback, NumberRange? range = null, ListRules rules = ListRules.None) =>
-        List(key, fallback, node => node is TomlScalar { Value: long }
-            ? (int)ItemNumber(node, key, (range ?? NumberRange.Int32).Within(NumberRange.Int32))
+        List(key, fallback, node => node is TomlScalar { Value: long value }
+            ? ItemInt(node, value, key, range)
             : ItemTypeError(node, key, "an integer", 0), "integers", rules);
 
     /// <summary>Reads an array of strings, held to <paramref name="rules"/>.</summary>
@@ -204,6 +213,20 @@ public sealed partial class SectionReader
             _binding.Diagnostics.Error(node.Location, FullKey(key), $"{Show(value)} is out of range; expected values in {r}");
         return value;
     }
+
+    private int ItemInt(TomlNode node, long value, string key, NumberRange? range)
+    {
+        if (BeyondInt32(value) is not { } problem) return (int)ItemNumber(node, key, range);
+        _binding.Diagnostics.Error(node.Location, FullKey(key), problem);
+        return 0;
+    }
+
+    private static string? BeyondInt32(long value) => value switch
+    {
+        > int.MaxValue => $"{value} is too large for a 32-bit integer (at most {int.MaxValue})",
+        < int.MinValue => $"{value} is too small for a 32-bit integer (at least {int.MinValue})",
+        _ => null,
+    };
 
     private IReadOnlyList<T> List<T>(string key, IReadOnlyList<T> fallback, Func<TomlNode, T> item, string what, ListRules rules)
     {
