@@ -41,8 +41,17 @@ public static class CliApp
         }
         catch (LoraParException e)
         {
-            stderr.WriteLine($"lorapar: {e.Message}");
+            PrintFailure(e, stderr);
             return (int)e.Kind;
         }
+    }
+
+    /// <summary>
+    /// Prints a failure without a stack trace: each line of its message on its own stderr line after <c>lorapar: </c> (a
+    /// manifest's errors are one line each, <c>lorapar: file:line:col key: message</c>).
+    /// </summary>
+    public static void PrintFailure(LoraParException failure, TextWriter stderr)
+    {
+        foreach (var line in failure.Message.ReplaceLineEndings("\n").Split('\n')) stderr.WriteLine($"lorapar: {line}");
     }
 }

@@ -30,6 +30,14 @@ public sealed class CliAppTests
     }
 
     [Fact]
+    public void A_failure_of_several_lines_prints_each_line_after_the_tool_name()
+    {
+        var stderr = new StringWriter();
+        CliApp.PrintFailure(new LoraPar.Core.BadInputException("m.toml:1:1 a: x\nm.toml:2:1 b: y"), stderr);
+        Assert.Equal("lorapar: m.toml:1:1 a: x\nlorapar: m.toml:2:1 b: y\n", stderr.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void Help_lists_only_the_verbs_that_exist()
     {
         var (code, stdout, _) = Run("--help");

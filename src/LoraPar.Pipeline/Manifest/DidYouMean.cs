@@ -22,9 +22,13 @@ public static class DidYouMean
         return previous[b.Length];
     }
 
+    /// <summary>Words longer than this are no misspelling of a key or value (and would make the distance slow).</summary>
+    private const int MaxWord = 64;
+
     /// <summary>The closest candidate within a distance of max(2, a third of its length), or null when none is close.</summary>
     public static string? Closest(string word, IEnumerable<string> candidates)
     {
+        if (word.Length > MaxWord) return null;
         var lower = word.ToLowerInvariant();
         return candidates
             .Select(c => (Candidate: c, Distance: Distance(lower, c.ToLowerInvariant())))

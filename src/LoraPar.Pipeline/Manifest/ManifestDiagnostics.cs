@@ -20,17 +20,29 @@ public sealed class ManifestDiagnostics
     /// <summary>Records a warning.</summary>
     public void Warning(SourceLocation location, string key, string message) => _warnings.Add(new(location, key, message));
 
-    /// <summary>Throws a <see cref="BadInputException"/> listing every error, sorted by file and position, when there is any.</summary>
+    /// <summary>The most errors one message shows; the rest are counted on one more line.</summary>
+    public const int MaxShown = 20;
+
+    /// <summary>
+    /// Throws a <see cref="BadInputException"/> when there is any error: one line per error (<c>file:line:col key: message</c>),
+    /// sorted by file and position, at most <see cref="MaxShown"/>; when there are more, a last line at the first one not shown
+    /// says how many (<c>file:line:col: and 37 more errors</c>), so every line names a place.
+    /// </summary>
     public void ThrowIfAny()
     {
         if (_errors.Count == 0) return;
-        var lines = _errors
+        var sorted = _errors
             .OrderBy(e => e.Location.File, StringComparer.Ordinal)
             .ThenBy(e => e.Location.Line)
             .ThenBy(e => e.Location.Column)
-            .Select(e => e.ToString())
-            .Distinct();
-        var noun = _errors.Count == 1 ? "error" : "errors";
-        throw new BadInputException($"manifest has {_errors.Count} {noun}:\n" + string.Join('\n', lines));
+            .Distinct()
+            .ToList();
+        var lines = sorted.Take(MaxShown).Select(e => e.ToString()).ToList();
+        if (sorted.Count > MaxShown)
+        {
+            var hidden = sorted.Count - MaxShown;
+            lines.Add($"{sorted[MaxShown].Location}: and {hidden} more {(hidden == 1 ? "error" : "errors")}");
+        }
+        throw new BadInputException(string.Join('\n', lines));
     }
 }

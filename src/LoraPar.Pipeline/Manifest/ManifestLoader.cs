@@ -58,7 +58,7 @@ public static partial class ManifestLoader
         var r = new SectionReader(tree, "", binding);
         var d = new PipelineManifest();
         var name = r.String("name", defaultName);
-        if (!SafeName().IsMatch(name)) r.Error("name", $"'{name}' is not a usable run name; use letters, digits, '.', '_' or '-'");
+        if (RunNameProblem(name) is { } problem) r.Error("name", problem);
         var manifest = new PipelineManifest
         {
             Name = name,
@@ -89,11 +89,28 @@ public static partial class ManifestLoader
     {
         foreach (var check in binding.PathChecks)
         {
-            var problem = check.Problem ?? Missing(check);
+            if (check.Problem is null && WrongKind(check) is { } wrong)
+            {
+                binding.Diagnostics.Error(check.Location, check.Key, wrong);
+                continue;
+            }
+            var problem = check.Problem ?? (check.MustExist ? Missing(check) : null);
             if (problem is null) continue;
             if (mode == PathCheckMode.Errors) binding.Diagnostics.Error(check.Location, check.Key, problem);
             else binding.Diagnostics.Warning(check.Location, check.Key, problem + " (needed when the stage runs)");
         }
+    }
+
+    /// <summary>A folder where a file is expected or a file where a folder is: wrong on every machine, so an error even for a dry run.</summary>
+    private static string? WrongKind(PendingPathCheck check)
+    {
+        var path = check.Path.Resolved;
+        return check.Kind switch
+        {
+            PathKind.File when Directory.Exists(path) => $"expected a file, found a folder: {path}",
+            PathKind.Directory when File.Exists(path) => $"expected a folder, found a file: {path}",
+            _ => null,
+        };
     }
 
     private static string? Missing(PendingPathCheck check)
@@ -108,6 +125,18 @@ public static partial class ManifestLoader
         };
         return missing is null || check.Hint is null ? missing : $"{missing}; {check.Hint}";
     }
+
+    /// <summary>The longest run name: it names folders (<c>artifacts/runs/&lt;name&gt;/</c>) and every report.</summary>
+    public const int MaxNameLength = 100;
+
+    /// <summary>
+    /// Why <paramref name="name"/> cannot name a run (too long, or other than letters, digits, '.', '_', '-'), or null when it
+    /// can. The message never repeats a long name in full.
+    /// </summary>
+    public static string? RunNameProblem(string name) =>
+        name.Length > MaxNameLength ? $"a run name of {name.Length} characters is too long; use at most {MaxNameLength}"
+        : SafeName().IsMatch(name) ? null
+        : $"'{name}' is not a usable run name; use letters, digits, '.', '_' or '-'";
 
     private static string DisplayName(string path, string workingDirectory)
     {

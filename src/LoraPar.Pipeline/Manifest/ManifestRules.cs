@@ -44,7 +44,34 @@ public static class ManifestRules
         if (m.Model.Source != ModelSource.Pretrain || m.Device == DeviceChoice.Cuda || TorchBuild.Cuda) return;
         var estimate = MemoryEstimate.Of(m);
         if (estimate.Total <= machine) return;
-        root.Section("model").Error("tiny", $"the model, adapter and batches need about {MemoryEstimate.Format(estimate.Total)} "
-            + $"({estimate.Describe()}), more than this machine's {MemoryEstimate.Format(machine)}; lower the sizes");
+        var (section, key) = Culprit(m);
+        var reader = root;
+        foreach (var part in section.Split('.')) reader = reader.Section(part);
+        reader.Error(key, $"the model, adapter and batches need about "
+            + $"{MemoryEstimate.Format(estimate.Total)} of memory ({estimate.Describe()}), more than this machine's "
+            + $"{MemoryEstimate.Format(machine)}; lower this size");
+    }
+
+    /// <summary>The size setting whose reset to its default lowers the estimate most: where the error is placed.</summary>
+    private static (string Section, string Key) Culprit(PipelineManifest m)
+    {
+        var d = new PipelineManifest();
+        var t = m.Model.Tiny;
+        (string, string, PipelineManifest)[] resets =
+        [
+            ("lora", "r", m with { Lora = m.Lora with { R = d.Lora.R } }),
+            ("model.tiny", "layers", m with { Model = m.Model with { Tiny = t with { Layers = d.Model.Tiny.Layers } } }),
+            ("model.tiny", "hidden_size", m with { Model = m.Model with { Tiny = t with { HiddenSize = d.Model.Tiny.HiddenSize } } }),
+            ("model.tiny", "intermediate_size", m with { Model = m.Model with { Tiny = t with { IntermediateSize = d.Model.Tiny.IntermediateSize } } }),
+            ("model.tiny", "context_length", m with { Model = m.Model with { Tiny = t with { ContextLength = d.Model.Tiny.ContextLength } } }),
+            ("model.tiny", "pretrain_batch_size", m with { Model = m.Model with { Tiny = t with { PretrainBatchSize = d.Model.Tiny.PretrainBatchSize } } }),
+            ("sft", "batch_size", m with { Sft = m.Sft with { Batching = m.Sft.Batching with { BatchSize = d.Sft.Batching.BatchSize } } }),
+            ("sft", "max_length", m with { Sft = m.Sft with { Batching = m.Sft.Batching with { MaxLength = d.Sft.Batching.MaxLength } } }),
+            ("rl", "num_generations", m with { Rl = m.Rl with { NumGenerations = d.Rl.NumGenerations } }),
+            ("rl", "prompts_per_batch", m with { Rl = m.Rl with { PromptsPerBatch = d.Rl.PromptsPerBatch } }),
+            ("rl", "max_completion_length", m with { Rl = m.Rl with { MaxCompletionLength = d.Rl.MaxCompletionLength } }),
+        ];
+        var best = resets.MinBy(r => MemoryEstimate.Of(r.Item3).Total);
+        return (best.Item1, best.Item2);
     }
 }

@@ -27,7 +27,8 @@ public sealed class PipelineCommandsTests : CliTestFolder
             Assert.True(code == 2, $"{what}: {verb} exited {code}: {stderr}");
             Assert.True(stderr.Contains(expected, StringComparison.Ordinal), $"{what}: expected '{expected}' in:\n{stderr}");
             Assert.DoesNotContain("   at ", stderr);
-            Assert.StartsWith("lorapar: manifest has 1 error:", stderr);
+            Assert.StartsWith($"lorapar: {path}:", stderr);   // one located line, no header
+            Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
     }
 

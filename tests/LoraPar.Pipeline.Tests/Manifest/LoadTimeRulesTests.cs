@@ -54,13 +54,14 @@ public sealed class LoadTimeRulesTests : IDisposable
     }
 
     [Theory]
-    [InlineData("[lora]\nr = 1000000\n")]
-    [InlineData("[model.tiny]\nlayers = 100000000\n")]
-    [InlineData("[model.tiny]\nhidden_size = 4000000\nheads = 1\n")]
-    public void Absurd_sizes_are_refused_with_the_estimate_and_the_machine_memory(string toml)
+    [InlineData("[lora]\nr = 1000000\n", "m.toml:2:1 lora.r:")]
+    [InlineData("[model.tiny]\nlayers = 100000000\n", "m.toml:2:1 model.tiny.layers:")]
+    [InlineData("[model.tiny]\nhidden_size = 4000000\nheads = 1\n", "m.toml:2:1 model.tiny.hidden_size:")]
+    [InlineData("[sft]\nbatch_size = 100000000\n", "m.toml:2:1 sft.batch_size:")]
+    public void Absurd_sizes_are_refused_at_the_size_that_breaks_the_estimate(string toml, string at)
     {
         var error = Errors(toml);
-        Assert.Contains("model.tiny: the model, adapter and batches need about", error);
+        Assert.Contains(at + " the model, adapter and batches need about", error);
         Assert.Contains("more than this machine's", error);
     }
 

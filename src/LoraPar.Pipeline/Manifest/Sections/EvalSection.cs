@@ -61,11 +61,11 @@ public sealed record EvalSection
     internal static EvalSection Read(SectionReader r)
     {
         var d = new EvalSection();
-        var benchmarks = r.EnumList("benchmarks", d.Benchmarks);
+        var benchmarks = r.EnumList("benchmarks", d.Benchmarks, ListRules.NonEmpty | ListRules.Distinct);
         var section = new EvalSection
         {
             Benchmarks = benchmarks,
-            Points = r.EnumList("points", d.Points),
+            Points = r.EnumList("points", d.Points, ListRules.NonEmpty | ListRules.Distinct),
             MaxNewTokens = r.Int("max_new_tokens", d.MaxNewTokens, NumberRange.AtLeast(1)),
             BatchSize = r.Int("batch_size", d.BatchSize, NumberRange.AtLeast(1)),
             Limit = r.Int("limit", d.Limit, NumberRange.NonNegative),

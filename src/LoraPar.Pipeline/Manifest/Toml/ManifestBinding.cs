@@ -1,13 +1,15 @@
 namespace LoraPar.Pipeline.Manifest.Toml;
 
-/// <summary>A path a manifest names whose existence is checked once binding is done (errors when running, warnings for a dry run).</summary>
+/// <summary>A path a manifest names, checked once binding is done: its kind always, its existence when it must exist.</summary>
 /// <param name="Key">The dotted key, e.g. <c>model.path</c>.</param>
 /// <param name="Location">Where the value was written.</param>
 /// <param name="Path">The path as written and resolved.</param>
-/// <param name="Kind">What it must name.</param>
+/// <param name="Kind">What it must name when it exists (a file where a folder is expected, or the reverse, is always an error).</param>
+/// <param name="MustExist">Whether a missing path is a problem (an error when running, a warning for a dry run).</param>
 /// <param name="Problem">Why it could not be resolved (an unset environment variable), or null.</param>
 /// <param name="Hint">What the path should name, added to a not-found message (null: nothing added).</param>
-public sealed record PendingPathCheck(string Key, SourceLocation Location, ManifestPath Path, PathKind Kind, string? Problem, string? Hint = null);
+public sealed record PendingPathCheck(string Key, SourceLocation Location, ManifestPath Path, PathKind Kind, bool MustExist, string? Problem,
+    string? Hint = null);
 
 /// <summary>State shared by every <see cref="SectionReader"/> of one manifest: diagnostics, file folders, pending path checks.</summary>
 public sealed class ManifestBinding(ManifestDiagnostics diagnostics, IReadOnlyDictionary<string, string> directories,

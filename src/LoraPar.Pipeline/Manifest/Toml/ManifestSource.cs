@@ -6,6 +6,9 @@ namespace LoraPar.Pipeline.Manifest.Toml;
 /// </summary>
 public static class ManifestSource
 {
+    /// <summary>The top-level key that names a base manifest.</summary>
+    public const string ExtendsKey = "extends";
+
     /// <summary>
     /// The merged tree, or null when a file is missing or does not parse (errors recorded). <paramref name="directories"/>
     /// receives each file's display name → absolute folder, so relative paths resolve against the file that wrote them.
@@ -19,11 +22,16 @@ public static class ManifestSource
         directories[displayName] = Path.GetDirectoryName(fullPath)!;
         var tree = TomlDocumentReader.ReadFile(fullPath, displayName, diagnostics, referencedFrom);
         if (tree is null) return null;
-        if (tree.Find("extends") is not { } extends) return tree;
-        tree.Remove("extends");
+        if (tree.Find(ExtendsKey) is not { } extends) return tree;
+        tree.Remove(ExtendsKey);
         if (extends.Value is not TomlScalar { Value: string relative })
         {
             diagnostics.Error(extends.KeyLocation, "extends", $"expected a string (a path to a base manifest), got {extends.Value.TypeName}");
+            return tree;
+        }
+        if (relative.Length == 0 || relative.Contains('\0'))
+        {
+            diagnostics.Error(extends.Value.Location, "extends", relative.Length == 0 ? "the path is empty" : "a path cannot hold a NUL character");
             return tree;
         }
         var basePath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(fullPath)!, relative));

@@ -25,10 +25,20 @@ public sealed partial class SectionReader
     /// <summary>The keys this reader has been asked for, in order (the section's schema).</summary>
     public IReadOnlyList<string> KnownKeys => _known;
 
-    /// <summary>Reads an integer within <paramref name="range"/>.</summary>
-    public int Int(string key, int fallback, NumberRange? range = null) => (int)Long(key, fallback, range ?? new NumberRange(int.MinValue, int.MaxValue));
+    /// <summary>Reads a 32-bit integer within <paramref name="range"/>; a value beyond 32 bits is an error, never wrapped.</summary>
+    public int Int(string key, int fallback, NumberRange? range = null)
+    {
+        if (Lookup(key) is not { } entry) return fallback;
+        if (entry.Value is not TomlScalar { Value: long value }) return TypeError(entry, "an integer", fallback);
+        if (BeyondInt32(value) is { } problem)
+        {
+            _binding.Diagnostics.Error(entry.KeyLocation, FullKey(entry.Key), problem);
+            return fallback;
+        }
+        return InRange(entry, value, range) ? (int)value : fallback;
+    }
 
-    /// <summary>Reads a 64-bit integer within <paramref name="range"/>.</summary>
+    /// <summary>Reads a 64-bit integer within <paramref name="range"/> (TOML's integers are 64-bit: a larger literal is a syntax error).</summary>
     public long Long(string key, long fallback, NumberRange? range = null)
     {
         if (Lookup(key) is not { } entry) return fallback;
@@ -36,11 +46,16 @@ public sealed partial class SectionReader
         return InRange(entry, value, range) ? value : fallback;
     }
 
-    /// <summary>Reads a number (an integer is accepted) within <paramref name="range"/>.</summary>
+    /// <summary>Reads a finite number (an integer is accepted) within <paramref name="range"/>; <c>inf</c> and <c>nan</c> are errors.</summary>
     public double Double(string key, double fallback, NumberRange? range = null)
     {
         if (Lookup(key) is not { } entry) return fallback;
         if (!TryNumber(entry.Value, out var value)) return TypeError(entry, "a number", fallback);
+        if (!double.IsFinite(value))
+        {
+            _binding.Diagnostics.Error(entry.KeyLocation, FullKey(entry.Key), NotFinite(value, range));
+            return fallback;
+        }
         return InRange(entry, value, range) ? value : fallback;
     }
 
@@ -65,33 +80,38 @@ public sealed partial class SectionReader
         return ParseEnum(entry.Value, FullKey(key), fallback);
     }
 
-    /// <summary>Reads an array of kebab-case enum values (a single value is accepted as a one-element list).</summary>
-    public IReadOnlyList<T> EnumList<T>(string key, IReadOnlyList<T> fallback) where T : struct, Enum =>
-        List(key, fallback, node => ParseEnum<T>(node, FullKey(key), default), "strings");
+    /// <summary>Reads an array of kebab-case enum values (a single value is accepted as a one-element list), held to <paramref name="rules"/>.</summary>
+    public IReadOnlyList<T> EnumList<T>(string key, IReadOnlyList<T> fallback, ListRules rules = ListRules.None) where T : struct, Enum =>
+        List(key, fallback, node => ParseEnum<T>(node, FullKey(key), default), "strings", rules);
 
-    /// <summary>Reads an array of numbers within <paramref name="range"/>.</summary>
-    public IReadOnlyList<double> DoubleList(string key, IReadOnlyList<double> fallback, NumberRange? range = null) =>
-        List(key, fallback, node => ItemNumber(node, key, range), "numbers");
+    /// <summary>Reads an array of finite numbers within <paramref name="range"/>, held to <paramref name="rules"/>.</summary>
+    public IReadOnlyList<double> DoubleList(string key, IReadOnlyList<double> fallback, NumberRange? range = null, ListRules rules = ListRules.None) =>
+        List(key, fallback, node => ItemNumber(node, key, range), "numbers", rules);
 
-    /// <summary>Reads an array of integers within <paramref name="range"/>.</summary>
-    public IReadOnlyList<int> IntList(string key, IReadOnlyList<int> fallback, NumberRange? range = null) =>
+    /// <summary>Reads an array of 32-bit integers within <paramref name="range"/>, held to <paramref name="rules"/>.</summary>
+    public IReadOnlyList<int> IntList(string key, IReadOnlyList<int> fallback, NumberRange? range = null, ListRules rules = ListRules.None) =>
         List(key, fallback, node => node is TomlScalar { Value: long value }
-            ? (int)ItemNumber(node, key, range ?? new NumberRange(int.MinValue, int.MaxValue))
-            : ItemTypeError(node, key, "an integer", 0), "integers");
+            ? ItemInt(node, value, key, range)
+            : ItemTypeError(node, key, "an integer", 0), "integers", rules);
 
-    /// <summary>Reads an array of strings.</summary>
-    public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback) =>
-        List(key, fallback, node => node is TomlScalar { Value: string s } ? s : ItemTypeError(node, key, "a string", ""), "strings");
+    /// <summary>Reads an array of strings, held to <paramref name="rules"/>.</summary>
+    public IReadOnlyList<string> StringList(string key, IReadOnlyList<string> fallback, ListRules rules = ListRules.None) =>
+        List(key, fallback, node => node is TomlScalar { Value: string s } ? s : ItemTypeError(node, key, "a string", ""), "strings", rules);
 
     /// <summary>
-    /// Reads a path, expanding <c>${VAR}</c> and resolving it against the folder of the file that wrote it. When
-    /// <paramref name="mustExist"/>, its existence is checked after binding (an error when running, a warning for a dry run);
-    /// <paramref name="hint"/> says what the path should name, for that message.
+    /// Reads a path, expanding <c>${VAR}</c> and resolving it against the folder of the file that wrote it. After binding, a
+    /// path that exists must be of <paramref name="kind"/> (always an error); when <paramref name="mustExist"/>, a missing one
+    /// is an error when running and a warning for a dry run. <paramref name="hint"/> says what the path should name.
     /// </summary>
     public ManifestPath? Path(string key, PathKind kind, bool mustExist, string? hint = null)
     {
         if (Lookup(key) is not { } entry) return null;
         if (entry.Value is not TomlScalar { Value: string raw }) return TypeError<ManifestPath?>(entry, "a string (a path)", null);
+        if (raw.Length == 0 || raw.Contains('\0'))
+        {
+            _binding.Diagnostics.Error(entry.Value.Location, FullKey(key), raw.Length == 0 ? "the path is empty" : "a path cannot hold a NUL character");
+            return null;
+        }
         string? problem = null;
         var expanded = EnvReference().Replace(raw, m =>
         {
@@ -102,8 +122,7 @@ public sealed partial class SectionReader
         });
         var resolved = System.IO.Path.GetFullPath(System.IO.Path.Combine(_binding.DirectoryOf(entry.Value.Location), expanded));
         var path = new ManifestPath(raw, resolved);
-        if (mustExist || problem is not null)
-            _binding.CheckPath(new PendingPathCheck(FullKey(key), entry.Value.Location, path, kind, problem, hint));
+        _binding.CheckPath(new PendingPathCheck(FullKey(key), entry.Value.Location, path, kind, mustExist, problem, hint));
         return path;
     }
 
@@ -138,11 +157,13 @@ public sealed partial class SectionReader
     public void Finish()
     {
         if (_table is null) return;
+        // The top level also knows 'extends', which ManifestSource resolves (and removes) before any section is read.
+        var known = _prefix.Length == 0 ? _known.Append(ManifestSource.ExtendsKey).ToList() : _known;
         foreach (var entry in _table.Entries.Where(e => !_known.Contains(e.Key)))
         {
             var what = entry.Value is TomlTableNode ? "unknown section" : "unknown key";
-            var hint = DidYouMean.Hint(entry.Key, _known);
-            if (hint.Length == 0) hint = $" (known: {string.Join(", ", _known)})";
+            var hint = DidYouMean.Hint(entry.Key, known);
+            if (hint.Length == 0) hint = $" (known: {string.Join(", ", known)})";
             _binding.Diagnostics.Error(entry.KeyLocation, FullKey(entry.Key), what + hint);
         }
     }
@@ -164,7 +185,7 @@ public sealed partial class SectionReader
     public void EnvironmentProblem(string key, string message)
     {
         var location = _table?.Find(key)?.KeyLocation ?? _table?.Location ?? _binding.RootLocation;
-        _binding.CheckPath(new PendingPathCheck(FullKey(key), location, new ManifestPath("", ""), PathKind.Any, message));
+        _binding.CheckPath(new PendingPathCheck(FullKey(key), location, new ManifestPath("", ""), PathKind.Any, MustExist: false, message));
     }
 
     /// <summary>Whether the table sets <paramref name="key"/> explicitly.</summary>
@@ -200,20 +221,51 @@ public sealed partial class SectionReader
     private double ItemNumber(TomlNode node, string key, NumberRange? range)
     {
         if (!TryNumber(node, out var value)) return ItemTypeError(node, key, "a number", 0.0);
-        if (range is { } r && !r.Contains(value))
+        if (!double.IsFinite(value)) _binding.Diagnostics.Error(node.Location, FullKey(key), NotFinite(value, range));
+        else if (range is { } r && !r.Contains(value))
             _binding.Diagnostics.Error(node.Location, FullKey(key), $"{Show(value)} is out of range; expected values in {r}");
         return value;
     }
 
-    private IReadOnlyList<T> List<T>(string key, IReadOnlyList<T> fallback, Func<TomlNode, T> item, string what)
+    private int ItemInt(TomlNode node, long value, string key, NumberRange? range)
+    {
+        if (BeyondInt32(value) is not { } problem) return (int)ItemNumber(node, key, range);
+        _binding.Diagnostics.Error(node.Location, FullKey(key), problem);
+        return 0;
+    }
+
+    private static string? BeyondInt32(long value) => value switch
+    {
+        > int.MaxValue => $"{value} is too large for a 32-bit integer (at most {int.MaxValue})",
+        < int.MinValue => $"{value} is too small for a 32-bit integer (at least {int.MinValue})",
+        _ => null,
+    };
+
+    private IReadOnlyList<T> List<T>(string key, IReadOnlyList<T> fallback, Func<TomlNode, T> item, string what, ListRules rules)
     {
         if (Lookup(key) is not { } entry) return fallback;
-        return entry.Value switch
+        IReadOnlyList<TomlNode>? nodes = entry.Value switch
         {
-            TomlArrayNode array => array.Items.Select(item).ToList(),
-            TomlScalar scalar => [item(scalar)],
-            _ => TypeError(entry, $"an array of {what}", fallback),
+            TomlArrayNode array => array.Items,
+            TomlScalar scalar => [scalar],
+            _ => null,
         };
+        if (nodes is null) return TypeError(entry, $"an array of {what}", fallback);
+        var errorsBefore = _binding.Diagnostics.Errors.Count;
+        var values = nodes.Select(item).ToList();
+        if (rules.HasFlag(ListRules.NonEmpty) && values.Count == 0)
+            _binding.Diagnostics.Error(entry.KeyLocation, FullKey(key), $"the list is empty; give at least one of the {what}");
+        if (rules.HasFlag(ListRules.Distinct) && _binding.Diagnostics.Errors.Count == errorsBefore) ReportRepeats(key, nodes, values);
+        return values;
+    }
+
+    private void ReportRepeats<T>(string key, IReadOnlyList<TomlNode> nodes, IReadOnlyList<T> values)
+    {
+        var seen = new HashSet<T>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (!seen.Add(values[i])) _binding.Diagnostics.Error(nodes[i].Location, FullKey(key), $"{(nodes[i] is TomlScalar s ? s.Display : Describe(nodes[i]))} is listed twice; list each value once");
+        }
     }
 
     private T ParseEnum<T>(TomlNode node, string fullKey, T fallback) where T : struct, Enum
@@ -226,7 +278,7 @@ public sealed partial class SectionReader
         }
         if (KebabCase.TryParse<T>(text, out var value)) return value;
         _binding.Diagnostics.Error(node.Location, fullKey,
-            $"unknown value '{text}'; expected one of {string.Join(", ", names)}{DidYouMean.Hint(text, names)}");
+            $"unknown value '{TomlScalar.Clip(text)}'; expected one of {string.Join(", ", names)}{DidYouMean.Hint(text, names)}");
         return fallback;
     }
 
@@ -242,7 +294,10 @@ public sealed partial class SectionReader
 
     private static string Describe(TomlNode node) => node is TomlScalar s ? $"{s.TypeName} {s.Display}" : node.TypeName;
 
-    private static string Show(double value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+    private static string Show(double value) => TomlScalar.Spell(value);
+
+    private static string NotFinite(double value, NumberRange? range) =>
+        $"{Show(value)} is not a finite number; expected {(range is { } r ? $"a value in {r}" : "a finite number")}";
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex EnvReference();

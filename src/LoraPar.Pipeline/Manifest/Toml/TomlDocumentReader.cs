@@ -9,28 +9,80 @@ namespace LoraPar.Pipeline.Manifest.Toml;
 /// </summary>
 public static class TomlDocumentReader
 {
-    /// <summary>Reads a file; null (with errors recorded) when it does not exist or does not parse.</summary>
+    /// <summary>The largest manifest file read (the largest in experiments/ is about 5 KiB); Tomlyn takes seconds per megabyte.</summary>
+    public const int MaxBytes = 64 * 1024;
+
+    /// <summary>Reads a file; null (with errors recorded) when it is missing, a folder, unreadable, not UTF-8 or not TOML.</summary>
     public static TomlTableNode? ReadFile(string path, string displayName, ManifestDiagnostics diagnostics, SourceLocation? referencedFrom = null)
     {
-        if (!File.Exists(path))
+        var at = referencedFrom ?? new SourceLocation(displayName, 1, 1);
+        var key = referencedFrom is null ? "" : "extends";
+        if (Directory.Exists(path))
         {
-            diagnostics.Error(referencedFrom ?? new SourceLocation(displayName, 1, 1), referencedFrom is null ? "" : "extends",
-                $"file not found: {path}");
+            diagnostics.Error(at, key, $"expected a manifest file, found a folder: {path}");
             return null;
         }
-        return Read(File.ReadAllText(path), displayName, diagnostics);
+        if (!File.Exists(path))
+        {
+            diagnostics.Error(at, key, $"file not found: {path}");
+            return null;
+        }
+        if (ReadBounded(path, at, key, diagnostics) is not { } bytes) return null;
+        if (ManifestBytes.Decode(bytes, out var line, out var column) is not { } text)
+        {
+            diagnostics.Error(new SourceLocation(displayName, line, column), "", "invalid TOML: the file is not UTF-8 text");
+            return null;
+        }
+        return Read(text, displayName, diagnostics);
     }
 
-    /// <summary>Parses TOML text; null (with errors recorded) when it has syntax errors.</summary>
+    /// <summary>The file's bytes, or null (error recorded) when it cannot be read or is larger than <see cref="MaxBytes"/>.</summary>
+    private static byte[]? ReadBounded(string path, SourceLocation at, string key, ManifestDiagnostics diagnostics)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[MaxBytes + 1];
+            var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (length <= MaxBytes) return buffer[..length];
+            diagnostics.Error(at, key, $"{path} is larger than {MaxBytes / 1024} KiB; a manifest is a short text file");
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Error(at, key, $"cannot read {path}: {OneLine(e.Message)}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Parses TOML text; null (with errors recorded) when it has syntax errors, nests deeper than <see cref="NestingDepth.Max"/>,
+    /// or makes the parser throw (any parser exception is bad input, reported at the top of the file).
+    /// </summary>
     public static TomlTableNode? Read(string text, string displayName, ManifestDiagnostics diagnostics)
     {
-        var document = SyntaxParser.Parse(text, displayName, validate: true);
+        if (NestingDepth.FirstTooDeep(text) is var deep and >= 0)
+        {
+            diagnostics.Error(At(displayName, text, deep), "", $"invalid TOML: arrays and inline tables nested deeper than {NestingDepth.Max} levels");
+            return null;
+        }
+        DocumentSyntax document;
+        try
+        {
+            document = SyntaxParser.Parse(text, displayName, validate: true);
+        }
+        catch (Exception e)
+        {
+            // Tomlyn throws for some inputs instead of reporting a diagnostic; to the user that is still a bad manifest.
+            diagnostics.Error(new SourceLocation(displayName, 1, 1), "", $"invalid TOML: {OneLine(e.Message)}");
+            return null;
+        }
         if (document.HasErrors)
         {
             foreach (var message in document.Diagnostics)
             {
                 if (message.Kind != DiagnosticMessageKind.Error) continue;
-                diagnostics.Error(At(displayName, message.Span.Start), "", $"invalid TOML: {message.Message}");
+                diagnostics.Error(At(displayName, message.Span.Start), "", $"invalid TOML: {OneLine(message.Message)}");
             }
             return null;
         }
@@ -132,4 +184,12 @@ public static class TomlDocumentReader
     }
 
     private static SourceLocation At(string file, TextPosition position) => new(file, position.Line + 1, position.Column + 1);
+
+    private static SourceLocation At(string file, string text, int index)
+    {
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, index - 1)) + 1;
+        return new SourceLocation(file, text.AsSpan(0, index).Count('\n') + 1, index - lineStart + 1);
+    }
+
+    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim();
 }

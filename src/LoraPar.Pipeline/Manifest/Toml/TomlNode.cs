@@ -28,15 +28,30 @@ public sealed class TomlScalar(object value, SourceLocation location) : TomlNode
         _ => "datetime",
     };
 
-    /// <summary>The value as TOML would spell it, for messages.</summary>
+    /// <summary>The most characters of a string value a message shows.</summary>
+    public const int MaxShown = 60;
+
+    /// <summary>The value as TOML would spell it, for messages (a long string is cut with '…').</summary>
     public string Display => Value switch
     {
-        string s => $"\"{s}\"",
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        string s => $"\"{Clip(s)}\"",
+        double d => Spell(d),
         bool b => b ? "true" : "false",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => Value.ToString() ?? "",
     };
+
+    /// <summary>A number as TOML spells it: <c>inf</c>, <c>-inf</c>, <c>nan</c>, or the shortest round-trip digits.</summary>
+    public static string Spell(double value) => value switch
+    {
+        double.PositiveInfinity => "inf",
+        double.NegativeInfinity => "-inf",
+        double.NaN => "nan",
+        _ => value.ToString("R", CultureInfo.InvariantCulture),
+    };
+
+    /// <summary><paramref name="text"/> cut to <see cref="MaxShown"/> characters with '…' when longer.</summary>
+    public static string Clip(string text) => text.Length <= MaxShown ? text : text[..MaxShown] + "…";
 }
 
 /// <summary>An array of values.</summary>
