@@ -1,4 +1,8 @@
+using LoraPar.Core;
+using LoraPar.Model.Checkpoints;
+using LoraPar.Model.Llama;
 using LoraPar.Model.Runtime;
+using LoraPar.Model.Tokenizers;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Manifest.Toml;
 
@@ -7,7 +11,8 @@ namespace LoraPar.Pipeline.Manifest;
 /// <summary>
 /// Rules that span sections, checked at load so that <c>run --dry-run</c> rejects what a stage would reject hours later:
 /// a recipe whose GRPO stage has no reward on the data, a CUDA device on a CPU build (like a missing path: an error when running, a warning for a dry run), and sizes beyond the machine's memory
-/// (<see cref="MemoryEstimate"/>). Each problem is placed at the key that decides it.
+/// (<see cref="MemoryEstimate"/>), and a checkpoint whose tokenizer has more tokens than its
+/// embedding. Each problem is placed at the key that decides it.
 /// </summary>
 public static class ManifestRules
 {
@@ -17,6 +22,7 @@ public static class ManifestRules
         CheckRecipeData(m, root);
         CheckDevice(m, root);
         CheckMemory(m, root, machineMemory());
+        CheckCheckpoint(m, root);
     }
 
     /// <summary>Whether the recipe runs a GRPO stage.</summary>
@@ -37,6 +43,23 @@ public static class ManifestRules
         if (m.Device == DeviceChoice.Cuda && !TorchBuild.Cuda)
             root.EnvironmentProblem("device", "device = \"cuda\", but this lorapar is the CPU build; rebuild with -p:TorchBackend=cuda on a GPU host, "
                 + "or use device = \"auto\" or \"cpu\"");
+    }
+
+    /// <summary>A checkpoint folder that is here: its config.json and tokenizer must read, and the tokenizer must fit the model.</summary>
+    private static void CheckCheckpoint(PipelineManifest m, SectionReader root)
+    {
+        if (m.Model.Source != ModelSource.Checkpoint || m.Model.Path is not { } path) return;
+        var folder = path.Resolved;
+        if (!File.Exists(Path.Combine(folder, HfCheckpoint.ConfigFile))) return;
+        try
+        {
+            var config = LlamaConfig.Load(Path.Combine(folder, HfCheckpoint.ConfigFile));
+            if (VocabularyFit.Problem(config, TokenizerLoader.Load(folder), folder) is { } problem) root.Section("model").Error("path", problem);
+        }
+        catch (BadInputException e)
+        {
+            root.Section("model").Error("path", e.Message);
+        }
     }
 
     private static void CheckMemory(PipelineManifest m, SectionReader root, long machine)

@@ -1,6 +1,8 @@
 using LoraPar.Core;
+using LoraPar.Model.Llama;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.TestSupport;
 
 namespace LoraPar.Pipeline.Tests.Manifest;
 
@@ -77,6 +79,28 @@ public sealed class LoadTimeRulesTests : IDisposable
         Assert.Equal("q_proj,o_proj", m.Lora.Targets.SettingText);
         Assert.Equal(["qkv", "o_proj,v_proj"], m.Sweep.Modules.Select(t => t.SettingText));
         Assert.Contains("m.toml:2:1 lora.targets: unknown target 'qproj'", Errors("[lora]\ntargets = \"qproj\"\n"));
+    }
+
+    [SkippableTheory]
+    [InlineData(64, true)]
+    [InlineData(32000, false)]
+    public void A_checkpoint_whose_tokenizer_outgrows_its_embedding_is_refused_naming_both_sizes(int vocabSize, bool refused)
+    {
+        var spm = SharedData.Require("models/llama2-tokenizer/tokenizer.model");
+        _ws.Write("model/config.json", (new LlamaConfig { VocabSize = vocabSize, HiddenSize = 32, NumHiddenLayers = 2,
+            NumAttentionHeads = 4, NumKeyValueHeads = 4, IntermediateSize = 64 }).ToJson());
+        File.Copy(spm, _ws.PathOf("model/tokenizer.model"));
+        const string toml = "method = \"sft\"\n[model]\nsource = \"checkpoint\"\npath = \"model\"\n";
+        if (!refused)
+        {
+            _ws.Write("m.toml", toml);
+            Assert.Equal(ModelSource.Checkpoint, _ws.Load("m.toml").Manifest.Model.Source);
+            return;
+        }
+        var error = Errors(toml);
+        Assert.Contains("m.toml:4:1 model.path:", error);
+        Assert.Contains("the tokenizer has 32000 tokens but config.json has vocab_size = 64", error);
+        Assert.DoesNotContain('\n', error);
     }
 
     [Fact]

@@ -32,9 +32,15 @@ public sealed class BaseModel(LlamaForCausalLM model, TextTokenizer tokenizer, s
     {
         var folder = Folder(context);
         if (!Directory.Exists(folder)) throw new BadInputException($"{folder}: model folder not found; set model.path to a Hugging Face checkpoint folder");
+        var tokenizer = TokenizerLoader.Load(folder);
         var device = DeviceOf(context.Manifest);
         var model = HfCheckpoint.Load(folder, device, DTypeOf(context.Manifest.Model.Dtype, device));
-        return new BaseModel(model, TokenizerLoader.Load(folder), context.Manifest.Model.Path?.Raw ?? "lorapar-tiny");
+        if (VocabularyFit.Problem(model.Config, tokenizer, folder) is { } problem)
+        {
+            model.Dispose();
+            throw new BadInputException(problem);
+        }
+        return new BaseModel(model, tokenizer, context.Manifest.Model.Path?.Raw ?? "lorapar-tiny");
     }
 
     /// <summary>The manifest's device.</summary>
