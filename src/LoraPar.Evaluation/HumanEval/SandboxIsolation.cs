@@ -13,7 +13,8 @@ public enum SandboxIsolation
 
     /// <summary>
     /// No isolation: the interpreter runs as the calling user in a host temporary folder, with only the runner's resource
-    /// limits. Programs can read and write everything that user can, and reach the network. Chosen explicitly only.
+    /// limits. Programs can read and write everything that user can, and reach the network; as root they can also raise the
+    /// limits, and the kernel does not apply the process limit to root at all. Chosen explicitly only.
     /// </summary>
     None,
 }

@@ -4,7 +4,7 @@ namespace LoraPar.Evaluation.HumanEval;
 internal static class SandboxRefusal
 {
     private static readonly string[] NamespaceSymptoms =
-        ["namespace", "Operation not permitted", "No permissions", "uid map", "gid map", "Permission denied"];
+        ["namespace", "Operation not permitted", "No permissions", "uid map", "gid map"];
 
     /// <summary>Explains why the probe (<c>pass</c>) failed under <paramref name="options"/>.</summary>
     public static string Explain(SandboxOptions options, ExecutionResult probe)
