@@ -155,7 +155,7 @@ public sealed class SandboxExecutor
         var lastLine = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
         var reason = signal switch
         {
-            9 => "killed (SIGKILL: the CPU-time limit, or killed from inside)",
+            9 => "killed (SIGKILL: the CPU-time limit, or the kernel's out-of-memory killer)",
             25 => "file size limit exceeded (SIGXFSZ)",
             > 0 => $"killed by signal {signal}",
             _ => lastLine ?? $"exited with code {exitCode} before the end of the program",

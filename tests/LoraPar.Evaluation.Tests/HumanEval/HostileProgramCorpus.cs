@@ -60,6 +60,7 @@ public static class HostileProgramCorpus
         new("a nested user namespace", "import ctypes\nlibc = ctypes.CDLL(None, use_errno=True)\nassert libc.unshare(0x10000000) == 0, ctypes.get_errno()\n", Failed),
         new("setuid to root", "import os\nos.setuid(0)\n", Failed),
         new("chroot", "import os\nos.chroot('/tmp')\n", Failed),
+        new("raise the limits again", "import resource\nresource.setrlimit(resource.RLIMIT_NPROC, (4096, 4096))\n", Failed),
     ];
 
     /// <summary>Reads of host files and of the host's process table.</summary>
