@@ -72,7 +72,10 @@ public sealed class SandboxExecutor
         return results;
     }
 
-    /// <summary>Runs one program; when this returns, none of its processes remains and nothing of it is left on the host.</summary>
+    /// <summary>
+    /// Runs one program. Under bubblewrap, when this returns none of its processes remains and nothing of it is on the host;
+    /// without isolation its folder is removed, but a process it detached from its tree may outlive it.
+    /// </summary>
     public ExecutionResult Execute(string program)
     {
         var clock = Stopwatch.StartNew();
@@ -98,8 +101,8 @@ public sealed class SandboxExecutor
         var finished = process.WaitForExit(Options.Timeout);
         if (!finished) KillAll(process);
         process.WaitForExit();
+        // Under bubblewrap every writer is gone once bubblewrap exited; without isolation an orphan may hold the pipes.
         var ended = stdout.WaitForEnd(DrainWait) & stderr.WaitForEnd(DrainWait);
-        if (!ended) KillAll(process); // without isolation, a child that outlived the program may hold the pipes
         input.Wait(DrainWait);
         var exitCode = finished ? process.ExitCode : -1;
         var passed = finished && exitCode == 0 && ended && stdout.EndsWith(marker);
