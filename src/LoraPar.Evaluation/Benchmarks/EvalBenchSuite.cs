@@ -47,7 +47,7 @@ public sealed class EvalBenchSuite(Func<ITextGenerator> generatorFactory, string
         if (options.Quick) problems = problems.Take(32).ToList();
         var executor = new SandboxExecutor(SandboxOptions.Default with { Timeout = TimeSpan.FromSeconds(20), WorkRoot = work });
         log($"humaneval: {problems.Count} canonical solutions ({(humanEvalPath is null ? "synthetic" : humanEvalPath)}), " +
-            $"{executor.Options.EffectiveWorkers} workers, isolation {executor.Isolation.Network}/{executor.Isolation.Processes}");
+            $"{executor.Options.EffectiveWorkers} workers, isolation {executor.Isolation}");
         var programs = problems.Select(p => HumanEvalProgram.Compose(p, p.CanonicalSolution)).ToList();
         var clock = Stopwatch.StartNew();
         var results = executor.ExecuteAll(programs, cancel: cancel);

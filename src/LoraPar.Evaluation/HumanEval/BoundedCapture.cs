@@ -2,23 +2,50 @@ using System.Text;
 
 namespace LoraPar.Evaluation.HumanEval;
 
-/// <summary>Reads a stream to its end, keeping at most a given number of bytes and dropping the rest (so the writer never blocks).</summary>
+/// <summary>
+/// Reads a stream to its end, keeping its first bytes up to a limit and its last few bytes, and dropping the rest (so the
+/// writer never blocks however much it writes).
+/// </summary>
 internal sealed class BoundedCapture
 {
     private readonly MemoryStream _kept = new();
+    private readonly byte[] _tail;
     private readonly Task _reader;
+    private long _total;
     private bool _truncated;
 
-    public BoundedCapture(Stream source, int maxBytes) => _reader = Task.Run(() => DrainAsync(source, maxBytes));
-
-    /// <summary>Waits up to <paramref name="wait"/> for the end of the stream and returns what was kept (marked when cut).</summary>
-    public string Text(TimeSpan wait)
+    /// <summary>Starts draining <paramref name="source"/>, keeping at most <paramref name="maxBytes"/> and the last <paramref name="tailBytes"/>.</summary>
+    public BoundedCapture(Stream source, int maxBytes, int tailBytes = 0)
     {
-        _reader.Wait(wait);
+        _tail = new byte[tailBytes];
+        _reader = Task.Run(() => DrainAsync(source, maxBytes));
+    }
+
+    /// <summary>Waits up to <paramref name="wait"/> for the end of the stream; false when it had not ended by then.</summary>
+    public bool WaitForEnd(TimeSpan wait) => _reader.Wait(wait);
+
+    /// <summary>What was kept (marked when cut), without <paramref name="suffix"/> when the whole stream was kept and ends with it.</summary>
+    public string Text(ReadOnlySpan<byte> suffix = default)
+    {
         lock (_kept)
         {
-            var text = Encoding.UTF8.GetString(_kept.GetBuffer(), 0, (int)_kept.Length);
+            var kept = _kept.GetBuffer().AsSpan(0, (int)_kept.Length);
+            if (!_truncated && kept.EndsWith(suffix)) kept = kept[..^suffix.Length];
+            var text = Encoding.UTF8.GetString(kept);
             return _truncated ? text + "\n[output truncated]" : text;
+        }
+    }
+
+    /// <summary>Whether the stream, as read so far, ends with <paramref name="suffix"/> (at most the tail length given at construction).</summary>
+    public bool EndsWith(ReadOnlySpan<byte> suffix)
+    {
+        lock (_kept)
+        {
+            if (suffix.Length > _tail.Length || suffix.Length > _total) return false;
+            var start = (int)((_total - suffix.Length) % _tail.Length);
+            for (var i = 0; i < suffix.Length; i++)
+                if (_tail[(start + i) % _tail.Length] != suffix[i]) return false;
+            return true;
         }
     }
 
@@ -28,15 +55,7 @@ internal sealed class BoundedCapture
         try
         {
             int read;
-            while ((read = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-            {
-                lock (_kept)
-                {
-                    var keep = (int)Math.Min(read, Math.Max(0, maxBytes - _kept.Length));
-                    _kept.Write(buffer, 0, keep);
-                    _truncated |= keep < read;
-                }
-            }
+            while ((read = await source.ReadAsync(buffer).ConfigureAwait(false)) > 0) Keep(buffer.AsSpan(0, read), maxBytes);
         }
         catch (IOException)
         {
@@ -45,6 +64,23 @@ internal sealed class BoundedCapture
         catch (ObjectDisposedException)
         {
             // Likewise, when the process object was disposed first.
+        }
+    }
+
+    private void Keep(ReadOnlySpan<byte> chunk, int maxBytes)
+    {
+        lock (_kept)
+        {
+            var keep = (int)Math.Min(chunk.Length, Math.Max(0, maxBytes - _kept.Length));
+            _kept.Write(chunk[..keep]);
+            _truncated |= keep < chunk.Length;
+            if (_tail.Length > 0)
+            {
+                var last = chunk.Length > _tail.Length ? chunk[^_tail.Length..] : chunk;
+                var offset = _total + chunk.Length - last.Length;
+                for (var i = 0; i < last.Length; i++) _tail[(offset + i) % _tail.Length] = last[i];
+            }
+            _total += chunk.Length;
         }
     }
 }

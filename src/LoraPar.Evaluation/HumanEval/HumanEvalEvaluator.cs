@@ -27,9 +27,9 @@ public sealed record HumanEvalEvalOptions(
     public IReadOnlyList<int> ReportedKs => Ks ?? PassAtK.StandardKs;
 }
 
-/// <summary>One HumanEval result line: a sample's completion and how its program ended.</summary>
+/// <summary>One HumanEval result line: a sample's completion, how its program ended, and the isolation it ran under.</summary>
 public sealed record HumanEvalRecord(
-    string Id, string TaskId, int Sample, string Completion, ExecutionOutcome Outcome, string Detail) : IEvalRecord;
+    string Id, string TaskId, int Sample, string Completion, ExecutionOutcome Outcome, string Detail, SandboxIsolation Isolation) : IEvalRecord;
 
 /// <summary>HumanEval pass@k (for each standard k ≤ n) and the isolation the programs ran under.</summary>
 public sealed record HumanEvalReport(
@@ -70,7 +70,7 @@ public sealed class HumanEvalEvaluator(ITextGenerator generator, SandboxExecutor
             var programs = batch.Select((s, i) => HumanEvalProgram.Compose(s.Problem, outputs[i].Text)).ToList();
             var results = executor.ExecuteAll(programs, cancel: cancel);
             return batch.Select((s, i) => new HumanEvalRecord(
-                SampleId(s.Problem.TaskId, s.Sample), s.Problem.TaskId, s.Sample, outputs[i].Text, results[i].Outcome, results[i].Detail)).ToList();
+                SampleId(s.Problem.TaskId, s.Sample), s.Problem.TaskId, s.Sample, outputs[i].Text, results[i].Outcome, results[i].Detail, executor.Isolation)).ToList();
         }, progress, cancel);
         return Summarize(records, executor.Isolation, options.ReportedKs);
     }

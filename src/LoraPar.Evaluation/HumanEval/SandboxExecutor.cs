@@ -1,36 +1,41 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
+using LoraPar.Core;
 using LoraPar.Evaluation.Runs;
 
 namespace LoraPar.Evaluation.HumanEval;
 
 /// <summary>
-/// Runs untrusted Python programs one process each: in a fresh temporary folder (removed afterwards), under the runner's
-/// resource limits and audit hook, in private network and PID namespaces where the machine allows, with a wall-clock
-/// timeout that kills everything the program started, and with bounded captured output. Several run in parallel.
+/// Runs untrusted Python programs, one sandbox each, several in parallel: under <see cref="SandboxIsolation.Bubblewrap"/>
+/// (see <see cref="BubblewrapCommand"/>) unless <see cref="SandboxIsolation.None"/> is chosen explicitly, with the runner's
+/// resource limits, a wall-clock timeout that kills everything the program started, and bounded captured output. A program
+/// passes only when it ran to its end, which the runner shows with a per-run secret (see <see cref="SandboxRunnerScript"/>).
 /// </summary>
 public sealed class SandboxExecutor
 {
     private static readonly TimeSpan DrainWait = TimeSpan.FromSeconds(2);
-    private readonly string _setsid;
-    private readonly string _unshare;
+    private readonly SandboxLauncher _launcher;
 
-    /// <summary>Probes the machine once (see <see cref="SandboxEnvironment.Detect"/>) and keeps <paramref name="options"/>.</summary>
+    /// <summary>
+    /// Resolves the sandbox's tools and runs one trivial program through it. Throws <see cref="BadInputException"/>, naming
+    /// what is missing and how to install or enable it, when that fails: the sandbox never weakens by itself.
+    /// </summary>
     public SandboxExecutor(SandboxOptions options)
     {
         Options = options;
-        Isolation = SandboxEnvironment.Detect(options);
         WorkRoot = Path.GetFullPath(options.WorkRoot ?? Path.GetTempPath());
-        _setsid = SandboxEnvironment.FindOnPath("setsid") ?? "setsid";
-        _unshare = SandboxEnvironment.FindOnPath("unshare") ?? "unshare";
+        _launcher = SandboxLauncher.Resolve(options);
+        var probe = Execute("pass\n");
+        if (!probe.Passed) throw new BadInputException(SandboxRefusal.Explain(options, probe));
     }
 
-    /// <summary>The limits in force.</summary>
+    /// <summary>The limits and isolation in force.</summary>
     public SandboxOptions Options { get; }
 
-    /// <summary>The isolation in use on this machine.</summary>
-    public SandboxIsolation Isolation { get; }
+    /// <summary>The isolation programs run under.</summary>
+    public SandboxIsolation Isolation => _launcher.Isolation;
 
-    /// <summary>The folder under which each program gets its own temporary folder.</summary>
+    /// <summary>The folder under which <see cref="SandboxIsolation.None"/> makes each program's folder (bubblewrap uses none on the host).</summary>
     public string WorkRoot { get; }
 
     /// <summary>Runs <paramref name="programs"/> on <see cref="SandboxOptions.EffectiveWorkers"/> threads; results are in program order.</summary>
@@ -41,6 +46,8 @@ public sealed class SandboxExecutor
         var next = -1;
         var done = 0;
         var errors = new List<Exception>();
+        // Each worker is a dedicated thread that lives until its last program ended: bubblewrap's --die-with-parent follows
+        // the thread that started it.
         var threads = Enumerable.Range(0, Math.Min(Options.EffectiveWorkers, Math.Max(1, programs.Count))).Select(_ => new Thread(() =>
         {
             int index;
@@ -65,39 +72,42 @@ public sealed class SandboxExecutor
         return results;
     }
 
-    /// <summary>Runs one program and cleans up after it: its folder is gone and none of its processes remains when this returns.</summary>
+    /// <summary>
+    /// Runs one program. Under bubblewrap, when this returns none of its processes remains and nothing of it is on the host;
+    /// without isolation its folder is removed, but a process it detached from its tree may outlive it.
+    /// </summary>
     public ExecutionResult Execute(string program)
     {
         var clock = Stopwatch.StartNew();
-        var dir = Path.Combine(WorkRoot, "lorapar-sandbox-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
+        var hostFolder = Isolation == SandboxIsolation.None ? Path.Combine(WorkRoot, "lorapar-sandbox-" + Guid.NewGuid().ToString("N")) : null;
+        if (hostFolder is not null) Directory.CreateDirectory(hostFolder);
         try
         {
-            var nonce = Guid.NewGuid().ToString("N");
-            File.WriteAllText(Path.Combine(dir, SandboxRunnerScript.ProgramFile), program);
-            File.WriteAllText(Path.Combine(dir, SandboxRunnerScript.RunnerFile), SandboxRunnerScript.Render(Options, nonce));
-            return Run(dir, nonce, clock);
+            return Run(hostFolder, RandomNumberGenerator.GetHexString(32, lowercase: true), program, clock);
         }
         finally
         {
-            RemoveFolder(dir);
+            if (hostFolder is not null) RemoveFolder(hostFolder);
         }
     }
 
-    private ExecutionResult Run(string dir, string nonce, Stopwatch clock)
+    private ExecutionResult Run(string? hostFolder, string secret, string program, Stopwatch clock)
     {
-        using var process = Process.Start(StartInfo(dir))!;
-        var stdout = new BoundedCapture(process.StandardOutput.BaseStream, Options.MaxOutputBytes);
+        var marker = SandboxRunnerScript.Marker(secret);
+        using var process = Process.Start(_launcher.StartInfo(hostFolder))!;
+        var stdout = new BoundedCapture(process.StandardOutput.BaseStream, Options.MaxOutputBytes, marker.Length);
         var stderr = new BoundedCapture(process.StandardError.BaseStream, Options.MaxOutputBytes);
-        process.StandardInput.Close();
+        var input = Feed(process.StandardInput.BaseStream, SandboxRunnerScript.Input(secret, program));
         var finished = process.WaitForExit(Options.Timeout);
-        KillAll(process);
+        if (!finished) KillAll(process);
         process.WaitForExit();
-        var (output, errors) = (stdout.Text(DrainWait), stderr.Text(DrainWait));
+        // Under bubblewrap every writer is gone once bubblewrap exited; without isolation an orphan may hold the pipes.
+        var ended = stdout.WaitForEnd(DrainWait) & stderr.WaitForEnd(DrainWait);
+        input.Wait(DrainWait);
         var exitCode = finished ? process.ExitCode : -1;
-        var statusFile = Path.Combine(dir, SandboxRunnerScript.StatusFile);
-        var completed = finished && exitCode == 0 && File.Exists(statusFile) && File.ReadAllText(statusFile) == nonce;
-        var outcome = completed ? ExecutionOutcome.Passed : finished ? ExecutionOutcome.Failed : ExecutionOutcome.TimedOut;
+        var passed = finished && exitCode == 0 && ended && stdout.EndsWith(marker);
+        var (output, errors) = (stdout.Text(passed ? marker : default), stderr.Text());
+        var outcome = passed ? ExecutionOutcome.Passed : finished ? ExecutionOutcome.Failed : ExecutionOutcome.TimedOut;
         var detail = outcome switch
         {
             ExecutionOutcome.Passed => "passed",
@@ -107,45 +117,38 @@ public sealed class SandboxExecutor
         return new ExecutionResult(outcome, exitCode, detail, output, errors, clock.Elapsed);
     }
 
-    private ProcessStartInfo StartInfo(string dir)
+    /// <summary>Writes the runner's input and closes it, off the calling thread (a runner that never reads must not block it).</summary>
+    private static Task Feed(Stream stdin, byte[] input) => Task.Run(() =>
     {
-        var python = new[] { Isolation.Python, "-I", "-B", SandboxRunnerScript.RunnerFile };
-        string[] command = Isolation.Processes switch
+        try
         {
-            ProcessIsolation.PidNamespace => [_setsid, _unshare, "--net", "--pid", "--fork", "--kill-child", "--", .. python],
-            ProcessIsolation.ProcessGroup => [_setsid, .. python],
-            _ => python,
-        };
-        var start = new ProcessStartInfo(command[0])
+            stdin.Write(input);
+            stdin.Close();
+        }
+        catch (IOException)
         {
-            WorkingDirectory = dir,
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in command.Skip(1)) start.ArgumentList.Add(argument);
-        start.Environment.Clear();
-        start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-        start.Environment["HOME"] = dir;
-        start.Environment["TMPDIR"] = dir;
-        start.Environment["LANG"] = "C.UTF-8";
-        return start;
-    }
+            // The runner ended (or was killed) before it read everything: its verdict says so.
+        }
+    });
 
+    /// <summary>
+    /// Under bubblewrap: SIGKILL to the namespace's PID 1 (the interpreter), which makes the kernel kill every process of the
+    /// namespace; bubblewrap then reaps it and exits. Without isolation, or if bubblewrap does not exit: the process tree.
+    /// </summary>
     private void KillAll(Process process)
     {
-        if (Isolation.Processes == ProcessIsolation.ProcessTree)
+        if (Isolation == SandboxIsolation.Bubblewrap)
         {
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            return;
+            foreach (var child in HostProcesses.Children(process.Id)) HostProcesses.Kill(child);
+            if (process.WaitForExit(DrainWait)) return;
         }
-        NativeSignals.KillGroup(process.Id);
-        var deadline = Stopwatch.StartNew();
-        while (NativeSignals.GroupAlive(process.Id) && deadline.Elapsed < DrainWait)
+        try
         {
-            Thread.Sleep(5);
-            NativeSignals.KillGroup(process.Id);
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It had already exited.
         }
     }
 
@@ -155,8 +158,7 @@ public sealed class SandboxExecutor
         var lastLine = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault();
         var reason = signal switch
         {
-            9 => "killed (SIGKILL)",
-            24 => "CPU time limit exceeded (SIGXCPU)",
+            9 => "killed (SIGKILL: the CPU-time limit, or the kernel's out-of-memory killer)",
             25 => "file size limit exceeded (SIGXFSZ)",
             > 0 => $"killed by signal {signal}",
             _ => lastLine ?? $"exited with code {exitCode} before the end of the program",
@@ -173,11 +175,7 @@ public sealed class SandboxExecutor
                 if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
                 return;
             }
-            catch (IOException) when (attempt < 3)
-            {
-                Thread.Sleep(50);
-            }
-            catch (UnauthorizedAccessException) when (attempt < 3)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && attempt < 3)
             {
                 Thread.Sleep(50);
             }

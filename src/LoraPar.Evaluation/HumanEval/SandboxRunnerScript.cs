@@ -1,99 +1,89 @@
 using System.Globalization;
+using System.Text;
 
 namespace LoraPar.Evaluation.HumanEval;
 
 /// <summary>
-/// The Python runner that the sandbox starts in each program's folder. Before it runs the program it sets resource limits
-/// (address space, CPU time, file size, no core dumps) and installs an audit hook (PEP 578, which cannot be removed again)
-/// that refuses: file writes, renames, deletions, links and permission changes outside the working folder (the null device excepted); starting or
-/// signalling processes; sockets and name lookups; loading native libraries through ctypes; and changing resource limits.
-/// The program passes only if it runs to its end: then, and only then, the runner writes the run's nonce to the status file.
+/// The Python runner the sandbox starts for each program (as <c>python3 -I -B -c RUNNER</c>, so it is no file the program
+/// could read or change). It sets the resource limits with equal soft and hard values (an unprivileged process cannot raise
+/// a hard limit again), reads its standard input — the run's secret on the first line, then the program — replaces standard
+/// input with the null device, writes the program to <c>program.py</c> in the working folder (for tracebacks) and executes
+/// it. Only when the program ran to its end does it write the secret, framed by newlines, as the last bytes of standard
+/// output; then it ends the process at once.
 /// </summary>
+/// <remarks>
+/// <para>What this makes unforgeable: the secret is on no disk, in no environment variable, in no command line and in no
+/// global of the runner; standard input is gone before the program starts. Printing any marker text, exiting early (even
+/// with code 0, through <c>sys.exit</c>, <c>os._exit</c> or a signal), writing status files or rebinding <c>os.write</c>
+/// or <c>os._exit</c> does not produce a pass.</para>
+/// <para>The limit that remains: the program runs in the runner's own interpreter, so code that inspects that interpreter —
+/// the runner's stack frame through <c>sys._getframe</c> or a traceback, <c>gc</c> referents, or <c>/proc/self/mem</c> —
+/// can find the secret and forge a pass. That forges only the verdict of its own case; what it can do to the host is still
+/// bounded by the sandbox. Closing it would take running the tests outside the process that runs the completion, which the
+/// HumanEval protocol (one program: prompt, completion, tests) does not allow.</para>
+/// </remarks>
 internal static class SandboxRunnerScript
 {
-    /// <summary>The file name of the program to run, in the working folder.</summary>
+    /// <summary>The file name the program is written to in the working folder.</summary>
     public const string ProgramFile = "program.py";
 
-    /// <summary>The file name of the runner, in the working folder.</summary>
-    public const string RunnerFile = "runner.py";
+    /// <summary>The runner's source, with the limits of <paramref name="options"/> filled in.</summary>
+    public static string Render(SandboxOptions options) => Template
+        .Replace("@MEMORY@", Number(options.MemoryBytes))
+        .Replace("@CPU@", Number(options.CpuSeconds))
+        .Replace("@FSIZE@", Number(options.MaxFileBytes))
+        .Replace("@NOFILE@", Number(options.MaxOpenFiles))
+        .Replace("@NPROC@", Number(options.MaxProcesses))
+        .Replace("@PROGRAM@", ProgramFile);
 
-    /// <summary>The file the runner writes the nonce to when the program completed.</summary>
-    public const string StatusFile = "status";
+    /// <summary>What the runner reads on standard input: the secret's line, then the program.</summary>
+    public static byte[] Input(string secret, string program) => Encoding.UTF8.GetBytes(secret + "\n" + program);
 
-    /// <summary>The runner for one program.</summary>
-    public static string Render(SandboxOptions options, string nonce) => Template
-        .Replace("@MEMORY@", options.MemoryBytes.ToString(CultureInfo.InvariantCulture))
-        .Replace("@CPU@", options.CpuSeconds.ToString(CultureInfo.InvariantCulture))
-        .Replace("@FSIZE@", options.MaxFileBytes.ToString(CultureInfo.InvariantCulture))
-        .Replace("@NONCE@", nonce)
-        .Replace("@PROGRAM@", ProgramFile)
-        .Replace("@STATUS@", StatusFile);
+    /// <summary>The bytes that end standard output when, and only when, the program ran to its end.</summary>
+    public static byte[] Marker(string secret) => Encoding.ASCII.GetBytes("\n" + secret + "\n");
+
+    private static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     private const string Template = """
         import builtins, os, resource, sys, traceback
 
-        WORKDIR = os.path.realpath(os.getcwd())
-        WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+        def run():
+            read, write, exit = os.read, os.write, os._exit
+            limits = ((resource.RLIMIT_AS, @MEMORY@), (resource.RLIMIT_CPU, @CPU@), (resource.RLIMIT_FSIZE, @FSIZE@),
+                      (resource.RLIMIT_NOFILE, @NOFILE@), (resource.RLIMIT_NPROC, @NPROC@), (resource.RLIMIT_CORE, 0))
+            for kind, value in limits:
+                resource.setrlimit(kind, (value, value))
+            chunks = []
+            while True:
+                chunk = read(0, 65536)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            secret, _, source = b"".join(chunks).partition(b"\n")
+            del chunks
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.close(null)
+            with open("@PROGRAM@", "wb") as program_file:
+                program_file.write(source)
+            marker = b"\n" + secret + b"\n"
+            del secret
+            try:
+                code = compile(source, "@PROGRAM@", "exec")
+                del source
+                exec(code, {"__name__": "__main__", "__builtins__": builtins})
+                sys.stdout.flush()
+                sys.stderr.flush()
+            except BaseException:
+                try:
+                    traceback.print_exc()
+                    sys.stderr.flush()
+                    sys.stdout.flush()
+                finally:
+                    exit(1)
+            write(1, marker)
+            exit(0)
 
-        def limit(kind, value):
-            resource.setrlimit(kind, (value, value))
-
-        limit(resource.RLIMIT_AS, @MEMORY@)
-        limit(resource.RLIMIT_DATA, @MEMORY@)
-        resource.setrlimit(resource.RLIMIT_CPU, (@CPU@, @CPU@ + 1))
-        limit(resource.RLIMIT_FSIZE, @FSIZE@)
-        limit(resource.RLIMIT_CORE, 0)
-
-        def inside(path):
-            if isinstance(path, int) or path is None:
-                return True
-            real = os.path.realpath(os.fsdecode(path))
-            if real == os.devnull:
-                return True
-            return real == WORKDIR or real.startswith(WORKDIR + os.sep)
-
-        FORBIDDEN = {
-            "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty", "os.kill", "os.killpg",
-            "subprocess.Popen", "pty.spawn", "socket.__new__", "socket.connect", "socket.bind", "socket.sendto",
-            "socket.sendmsg", "socket.getaddrinfo", "socket.gethostbyname", "socket.gethostbyaddr", "ctypes.dlopen",
-            "ctypes.dlsym", "resource.setrlimit", "resource.prlimit", "os.chroot", "sys.remote_exec",
-        }
-        PATH_ARGS = {
-            "os.remove": (0,), "os.rmdir": (0,), "os.mkdir": (0,), "os.rename": (0, 1), "os.link": (0, 1),
-            "os.symlink": (1,), "os.truncate": (0,), "os.chmod": (0,), "os.chown": (0,), "os.utime": (0,),
-            "os.chflags": (0,), "os.lchflags": (0,), "os.mkfifo": (0,), "os.mknod": (0,), "shutil.rmtree": (0,),
-            "shutil.copyfile": (1,), "shutil.copymode": (1,), "shutil.copystat": (1,), "shutil.move": (0, 1),
-        }
-
-        def refuse(message):
-            raise PermissionError("sandbox: " + message)
-
-        def audit(event, args):
-            if event == "open":
-                if isinstance(args[2], int) and args[2] & WRITE_FLAGS and not inside(args[0]):
-                    refuse("writing outside the working folder is not allowed: %r" % (args[0],))
-            elif event in FORBIDDEN:
-                refuse(event + " is not allowed")
-            elif event in PATH_ARGS:
-                for index in PATH_ARGS[event]:
-                    if index < len(args) and not inside(args[index]):
-                        refuse("%s outside the working folder is not allowed: %r" % (event, args[index]))
-
-        with open("@PROGRAM@", encoding="utf-8") as source_file:
-            source = source_file.read()
-        status = open("@STATUS@", "w")
-        sys.addaudithook(audit)
-        try:
-            code = compile(source, "@PROGRAM@", "exec")
-            exec(code, {"__name__": "__main__", "__builtins__": builtins})
-        except BaseException:
-            traceback.print_exc()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(1)
-        sys.stdout.flush()
-        status.write("@NONCE@")
-        status.close()
-        os._exit(0)
+        run()
         """;
 }

@@ -44,6 +44,20 @@ public sealed class HumanEvalEvaluatorTests : IDisposable
         Assert.Equal((2, 10), (report.Problems, report.SamplesPerProblem));
         Assert.Equal(20, File.ReadLines(_temp.File("he.jsonl")).Count());
         Assert.Single(Directory.EnumerateFileSystemEntries(_temp.Path)); // only the results file: every sandbox folder is gone
+        Assert.Equal(SandboxIsolation.Bubblewrap, report.Isolation);
+        Assert.All(File.ReadLines(_temp.File("he.jsonl")), line => Assert.Contains("\"isolation\":\"bubblewrap\"", line));
+    }
+
+    [Fact]
+    public void Unsandboxed_runs_are_recorded_in_every_result_and_the_report()
+    {
+        var generator = new ScriptedGenerator(p => p.StartsWith("def add", StringComparison.Ordinal) ? Problems[0].CanonicalSolution : Problems[1].CanonicalSolution);
+        var executor = new SandboxExecutor(SandboxOptions.Default with { WorkRoot = _temp.Path, Isolation = SandboxIsolation.None });
+
+        var report = new HumanEvalEvaluator(generator, executor, new HumanEvalEvalOptions()).Evaluate(Problems, _temp.File("he.jsonl"));
+
+        Assert.Equal((SandboxIsolation.None, 1.0), (report.Isolation, report.PassAtK[1]));
+        Assert.All(File.ReadLines(_temp.File("he.jsonl")), line => Assert.Contains("\"isolation\":\"none\"", line));
     }
 
     [Fact]

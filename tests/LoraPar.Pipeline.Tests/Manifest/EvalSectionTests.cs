@@ -32,6 +32,8 @@ public sealed class EvalSectionTests : IDisposable
         { "missing file", "[eval.humaneval]\npath = \"nowhere.jsonl\"\n",
             "m.toml:2:8 eval.humaneval.path: file not found: " },
         { "old key", "[eval]\npass_k = 1\n", "m.toml:2:1 eval.pass_k: unknown key" },
+        { "isolation misspelt", "[eval.humaneval]\nisolation = \"bubblewarp\"\n",
+            "m.toml:2:13 eval.humaneval.isolation: unknown value 'bubblewarp'; expected one of bubblewrap, none; did you mean 'bubblewrap'?" },
     };
 
     [Theory]
@@ -68,6 +70,7 @@ public sealed class EvalSectionTests : IDisposable
             samples = 10
             temperature = 0.8
             k = [1, 10]
+            isolation = "none"
             """);
         var eval = _ws.Load("m.toml").Manifest.Eval;
         Assert.Equal([Benchmark.Mmlu, Benchmark.Humaneval], eval.Benchmarks);
@@ -76,5 +79,7 @@ public sealed class EvalSectionTests : IDisposable
         Assert.Equal(_ws.PathOf("HumanEval.jsonl.gz"), eval.Humaneval.Path!.Resolved);
         Assert.Equal((10, 0.8), (eval.Humaneval.Samples, eval.Humaneval.Temperature));
         Assert.Equal([1, 10], eval.Humaneval.K);
+        Assert.Equal(LoraPar.Evaluation.HumanEval.SandboxIsolation.None, eval.Humaneval.Isolation);
+        Assert.Equal(LoraPar.Evaluation.HumanEval.SandboxIsolation.Bubblewrap, new HumanevalSection().Isolation);
     }
 }

@@ -1,3 +1,4 @@
+using LoraPar.Evaluation.HumanEval;
 using LoraPar.Pipeline.Manifest.Toml;
 
 namespace LoraPar.Pipeline.Manifest.Sections;
@@ -26,6 +27,12 @@ public sealed record HumanevalSection
     /// <summary>Wall-clock limit per sandboxed program, in seconds.</summary>
     public double TimeoutSeconds { get; init; } = 10;
 
+    /// <summary>
+    /// How the programs are isolated: <c>"bubblewrap"</c> (the default; the stage refuses to start where bubblewrap or user
+    /// namespaces are missing) or <c>"none"</c> (unsandboxed, as the calling user: warned on every run, recorded with each result).
+    /// </summary>
+    public SandboxIsolation Isolation { get; init; } = SandboxIsolation.Bubblewrap;
+
     internal static HumanevalSection Read(SectionReader r, bool needed)
     {
         var d = new HumanevalSection();
@@ -37,6 +44,7 @@ public sealed record HumanevalSection
             K = r.IntList("k", d.K, NumberRange.AtLeast(1)),
             Subset = r.Int("subset", d.Subset, NumberRange.NonNegative),
             TimeoutSeconds = r.Double("timeout_seconds", d.TimeoutSeconds, NumberRange.Positive),
+            Isolation = r.Enum("isolation", d.Isolation),
         };
         if (needed && section.Path is null) r.Error("path", $"eval.benchmarks includes \"humaneval\"; {PathHint}");
         if (section.K.Count == 0) r.Error("k", "k is empty; list at least one k, e.g. k = [1]");

@@ -64,6 +64,7 @@ public sealed class MmluAndHumanEvalStageTests
 
         var humaneval = EvalFixtures.Rows(Path.Combine(baseEval, "humaneval_base.jsonl"));
         Assert.Equal(6, humaneval.Count);
+        Assert.All(humaneval, r => Assert.Equal("bubblewrap", r.GetProperty("isolation").GetString()));
         string Outcome(string task, int sample) => humaneval.Single(r => r.GetProperty("task_id").GetString() == task
             && r.GetProperty("sample").GetInt32() == sample).GetProperty("outcome").GetString()!;
         Assert.All(new[] { 0, 1 }, s => Assert.Equal("passed", Outcome("Fixture/0", s)));
