@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Evaluation.HumanEval;
 using LoraPar.Model.Checkpoints;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Runtime;
@@ -23,6 +24,15 @@ public static class ManifestRules
         CheckDevice(m, root);
         CheckMemory(m, root, machineMemory());
         CheckCheckpoint(m, root);
+        CheckSandbox(m, root);
+    }
+
+    /// <summary>HumanEval needs its sandbox's tools here (like a missing path: an error when running, a warning for a dry run).</summary>
+    private static void CheckSandbox(PipelineManifest m, SectionReader root)
+    {
+        if (!m.Eval.Benchmarks.Contains(Benchmark.Humaneval)) return;
+        if (SandboxRequirements.Missing(SandboxOptions.Default with { Isolation = m.Eval.Humaneval.Isolation }) is { } missing)
+            root.Section("eval").Section("humaneval").EnvironmentProblem("isolation", missing);
     }
 
     /// <summary>Whether the recipe runs a GRPO stage.</summary>

@@ -75,6 +75,8 @@ public sealed class SandboxExecutorTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("apt-get install -y bubblewrap", error.Message);
         Assert.Contains("isolation = \"none\"", error.Message);
         Assert.DoesNotContain('\n', error.Message);
+        Assert.Equal(error.Message, SandboxRequirements.Missing(SandboxHost.Options with { Bubblewrap = missing }));
+        Assert.Null(SandboxRequirements.Missing(SandboxHost.Options));
     }
 
     [Fact]
