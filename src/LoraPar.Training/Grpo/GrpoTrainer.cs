@@ -3,7 +3,6 @@ using LoraPar.Adapters.Masks;
 using LoraPar.Core;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Tokenizers;
-using LoraPar.Synthetic;
 using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Grpo.Rewards;
 using LoraPar.Training.Guards;
