@@ -14,9 +14,8 @@ internal sealed partial class SourceGraph
     private readonly Dictionary<string, List<string>> _declaring = new();      // type name → files declaring it
     private readonly Dictionary<string, List<string>> _extensions = new();     // namespace → files declaring extension methods
 
-    private SourceGraph(string root, Dictionary<string, string> contents)
+    private SourceGraph(Dictionary<string, string> contents)
     {
-        Root = root;
         Contents = contents;
         _texts = contents.ToDictionary(kv => kv.Key, kv => CommentOrLiteral().Replace(kv.Value, m => m.Value[0] is '"' or '@' or '\'' ? m.Value : " "));
         foreach (var (path, text) in _texts)
@@ -25,9 +24,6 @@ internal sealed partial class SourceGraph
             if (ExtensionMethod().IsMatch(text)) Add(_extensions, NamespaceOf(text), path);
         }
     }
-
-    /// <summary>The repository root the paths are relative to.</summary>
-    public string Root { get; }
 
     /// <summary>Every file read (relative path with '/', contents with line endings normalised to LF).</summary>
     public IReadOnlyDictionary<string, string> Contents { get; }
@@ -52,7 +48,7 @@ internal sealed partial class SourceGraph
             .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
             .Where(p => !p.Contains("/obj/", StringComparison.Ordinal) && !p.Contains("/bin/", StringComparison.Ordinal) && !Excluded(p))
             .ToDictionary(p => p, p => File.ReadAllText(Path.Combine(root, p)).Replace("\r\n", "\n").Replace('\r', '\n'), StringComparer.Ordinal);
-        return new SourceGraph(root, contents);
+        return new SourceGraph(contents);
     }
 
     /// <summary>The files declaring the top-level type <paramref name="typeName"/> (empty when none).</summary>
