@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using System.Text;
 
 namespace LoraPar.Synthetic;

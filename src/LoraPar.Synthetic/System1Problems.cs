@@ -1,3 +1,5 @@
+using LoraPar.Core;
+
 namespace LoraPar.Synthetic;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using System.Text.RegularExpressions;
 using LoraPar.Synthetic;
 

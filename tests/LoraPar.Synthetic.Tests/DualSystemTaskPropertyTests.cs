@@ -1,4 +1,5 @@
 using CsCheck;
+using LoraPar.Core;
 using LoraPar.Synthetic;
 
 namespace LoraPar.Synthetic.Tests;

@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Synthetic;
 using Snapshooter.Xunit;
 

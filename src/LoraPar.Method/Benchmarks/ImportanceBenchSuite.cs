@@ -92,12 +92,12 @@ public sealed class ImportanceBenchSuite : IBenchSuite
     /// <paramref name="perSystem"/> examples per system with prompts and responses of varied length: short sums for System 1,
     /// word problems with a worked answer for System 2 (deterministic).
     /// </summary>
-    public static Dictionary<DualSystem, IReadOnlyList<AnswerExample>> BenchSplits(TextTokenizer tokenizer, int perSystem) => new()
+    public static Dictionary<ReasoningSystem, IReadOnlyList<AnswerExample>> BenchSplits(TextTokenizer tokenizer, int perSystem) => new()
     {
-        [DualSystem.System1] = Enumerable.Range(0, perSystem).Select(i => AnswerExample.Encode(tokenizer,
+        [ReasoningSystem.System1] = Enumerable.Range(0, perSystem).Select(i => AnswerExample.Encode(tokenizer,
             $"Question: what is {i * 37 % 91} plus {i * 11 % 29}?{new string(' ', i % 9)} Answer:",
             $" {i * 37 % 91 + i * 11 % 29}")).ToList(),
-        [DualSystem.System2] = Enumerable.Range(0, perSystem).Select(i => AnswerExample.Encode(tokenizer,
+        [ReasoningSystem.System2] = Enumerable.Range(0, perSystem).Select(i => AnswerExample.Encode(tokenizer,
             $"Question: a shop sells {i % 7 + 2} boxes of {i % 5 + 3} pens each day for {i % 4 + 2} days{new string('.', i % 13)} " +
             "How many pens does it sell? Answer:",
             $" Each day it sells {i % 7 + 2}*{i % 5 + 3}={(i % 7 + 2) * (i % 5 + 3)} pens. Over {i % 4 + 2} days that is " +
@@ -108,7 +108,7 @@ public sealed class ImportanceBenchSuite : IBenchSuite
     public static double MaxRelativeDifference(ImportanceScores actual, ImportanceScores reference)
     {
         var worst = 0.0;
-        foreach (var system in DualSystemNames.All)
+        foreach (var system in ReasoningSystemNames.All)
             foreach (var name in reference.Names)
             {
                 using var scope = NewDisposeScope();
@@ -120,7 +120,7 @@ public sealed class ImportanceBenchSuite : IBenchSuite
     }
 
     private static (ImportanceScoringResult Result, double Ms) Timed(ImportanceScorer scorer,
-        IReadOnlyDictionary<DualSystem, IReadOnlyList<AnswerExample>> splits)
+        IReadOnlyDictionary<ReasoningSystem, IReadOnlyList<AnswerExample>> splits)
     {
         var watch = Stopwatch.StartNew();
         var result = scorer.Score(splits);   // the scores come back on the CPU, so a GPU is synchronised here

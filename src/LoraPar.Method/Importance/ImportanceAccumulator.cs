@@ -11,22 +11,22 @@ namespace LoraPar.Method.Importance;
 /// </summary>
 public sealed class ImportanceAccumulator(Device device) : IDisposable
 {
-    private readonly Dictionary<DualSystem, Dictionary<string, (Tensor Sum, Tensor SquareSum)>> moments = new()
+    private readonly Dictionary<ReasoningSystem, Dictionary<string, (Tensor Sum, Tensor SquareSum)>> moments = new()
     {
-        [DualSystem.System1] = new(),
-        [DualSystem.System2] = new(),
+        [ReasoningSystem.System1] = new(),
+        [ReasoningSystem.System2] = new(),
     };
 
-    private readonly Dictionary<DualSystem, long> counts = new() { [DualSystem.System1] = 0, [DualSystem.System2] = 0 };
+    private readonly Dictionary<ReasoningSystem, long> counts = new() { [ReasoningSystem.System1] = 0, [ReasoningSystem.System2] = 0 };
 
     /// <summary>How many examples of <paramref name="system"/> have been added.</summary>
-    public long ExampleCount(DualSystem system) => counts[system];
+    public long ExampleCount(ReasoningSystem system) => counts[system];
 
     /// <summary>
     /// Adds one batch of per-example gradients of <paramref name="system"/>: every tensor is (batch, ...shape of its LoRA
     /// tensor) with the same batch size, and every batch of a system names the same LoRA tensors.
     /// </summary>
-    public void Add(DualSystem system, IReadOnlyDictionary<string, Tensor> perExampleGradients)
+    public void Add(ReasoningSystem system, IReadOnlyDictionary<string, Tensor> perExampleGradients)
     {
         var batch = BatchSize(perExampleGradients);
         var sums = moments[system];
@@ -56,14 +56,14 @@ public sealed class ImportanceAccumulator(Device device) : IDisposable
     /// </summary>
     public ImportanceScores ToScores(IReadOnlyDictionary<string, Tensor> parameters)
     {
-        foreach (var system in DualSystemNames.All)
+        foreach (var system in ReasoningSystemNames.All)
             if (counts[system] == 0)
                 throw new BadInputException(
                     $"{system.Label()} has no examples to score: its split is empty. Check the splitter's labels " +
-                    $"(every question was voted {(system == DualSystem.System1 ? "System 2" : "System 1")}?) or raise the number of scored examples.");
-        var result = new Dictionary<DualSystem, Dictionary<string, Tensor>>();
+                    $"(every question was voted {(system == ReasoningSystem.System1 ? "System 2" : "System 1")}?) or raise the number of scored examples.");
+        var result = new Dictionary<ReasoningSystem, Dictionary<string, Tensor>>();
         using var scope = NewDisposeScope();
-        foreach (var system in DualSystemNames.All)
+        foreach (var system in ReasoningSystemNames.All)
         {
             result[system] = new();
             foreach (var (name, (sum, squareSum)) in moments[system])
@@ -73,7 +73,7 @@ public sealed class ImportanceAccumulator(Device device) : IDisposable
                 result[system][name] = SecondOrderImportance.FromMoments(sum, squareSum, counts[system], phi.to(device));
             }
         }
-        return new ImportanceScores(result[DualSystem.System1], result[DualSystem.System2]);
+        return new ImportanceScores(result[ReasoningSystem.System1], result[ReasoningSystem.System2]);
     }
 
     /// <summary>Frees the accumulated sums.</summary>

@@ -19,7 +19,7 @@ public static class ImportanceDiagnostics
     public static IReadOnlyList<string> Check(ImportanceScores scores)
     {
         var warnings = new List<string>();
-        foreach (var system in DualSystemNames.All)
+        foreach (var system in ReasoningSystemNames.All)
         {
             var perTensor = scores.Names.ToDictionary(n => n, n => Summarise(scores[system, n], n, system));
             if (perTensor.Values.All(total => total == 0))
@@ -39,7 +39,7 @@ public static class ImportanceDiagnostics
     }
 
     /// <summary>The float64 sum of one score tensor; it is finite exactly when every element is (float32 sums cannot overflow float64).</summary>
-    private static double Summarise(Tensor score, string name, DualSystem system)
+    private static double Summarise(Tensor score, string name, ReasoningSystem system)
     {
         using var scope = NewDisposeScope();
         var total = score.to(ScalarType.Float64).sum().item<double>();

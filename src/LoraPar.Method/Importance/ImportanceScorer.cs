@@ -1,4 +1,5 @@
 using LoraPar.Adapters;
+using LoraPar.Core;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Objectives;
 using TorchSharp;
@@ -10,7 +11,7 @@ namespace LoraPar.Method.Importance;
 /// <param name="Scores">I(φ) for every LoRA element and both systems (save as <see cref="ImportanceScores.FileName"/>).</param>
 /// <param name="Warnings">What <see cref="ImportanceDiagnostics.Check"/> and the sampling found worth saying (e.g. dropped examples).</param>
 /// <param name="Samples">Which examples of each split were scored.</param>
-public sealed record ImportanceScoringResult(ImportanceScores Scores, IReadOnlyList<string> Warnings, IReadOnlyDictionary<DualSystem, ScoringSample> Samples)
+public sealed record ImportanceScoringResult(ImportanceScores Scores, IReadOnlyList<string> Warnings, IReadOnlyDictionary<ReasoningSystem, ScoringSample> Samples)
     : IDisposable
 {
     /// <summary>Frees the scores.</summary>
@@ -34,10 +35,10 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
     /// maximum length). All-zero scores (e.g. the usual B = 0 init) and non-finite scores are <see cref="LoraPar.Core.BadInputException"/>s
     /// whose message names the cause; <paramref name="progress"/> hears after every batch.
     /// </summary>
-    public ImportanceScoringResult Score(IReadOnlyDictionary<DualSystem, IReadOnlyList<AnswerExample>> splits,
+    public ImportanceScoringResult Score(IReadOnlyDictionary<ReasoningSystem, IReadOnlyList<AnswerExample>> splits,
         IProgress<ScoringProgress>? progress = null, CancellationToken cancel = default)
     {
-        var samples = DualSystemNames.All.ToDictionary(s => s, s => ScoringSample.Draw(
+        var samples = ReasoningSystemNames.All.ToDictionary(s => s, s => ScoringSample.Draw(
             s, splits.TryGetValue(s, out var split) ? split : [], options.SamplesPerSystem, options.MaxLength, options.Seed));
         var before = adapters.Snapshot();
         try
@@ -63,14 +64,14 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
         }
     }
 
-    private void Accumulate(ImportanceAccumulator accumulator, Dictionary<DualSystem, ScoringSample> samples,
+    private void Accumulate(ImportanceAccumulator accumulator, Dictionary<ReasoningSystem, ScoringSample> samples,
         IProgress<ScoringProgress>? progress, CancellationToken cancel)
     {
         var total = samples.Values.Sum(s => s.Examples.Count);
         var done = 0;
         using var modes = new ScoringModes(model);
         using var path = GradientPaths.Create(options.GradientPath, model, adapters, options.BatchSize);
-        foreach (var system in DualSystemNames.All)
+        foreach (var system in ReasoningSystemNames.All)
             foreach (var examples in samples[system].Batches(path.BatchSize))
             {
                 cancel.ThrowIfCancellationRequested();
@@ -97,7 +98,7 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
                 throw new InvalidOperationException($"scoring changed the LoRA tensor '{key}'");
     }
 
-    private static IEnumerable<string> SampleWarnings(Dictionary<DualSystem, ScoringSample> samples) =>
+    private static IEnumerable<string> SampleWarnings(Dictionary<ReasoningSystem, ScoringSample> samples) =>
         samples.Values.Where(s => s.Unfit > 0).Select(s =>
             $"{s.System.Label()}: {s.Unfit} of {s.Available} examples were left out of scoring because no response token fits " +
             "in importance.max_length (or the prompt or response is empty).");

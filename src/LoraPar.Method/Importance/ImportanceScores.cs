@@ -15,7 +15,7 @@ public sealed class ImportanceScores : IDisposable
     /// <summary>The file name stages use for this artifact.</summary>
     public const string FileName = "importance.safetensors";
 
-    private readonly Dictionary<DualSystem, Dictionary<string, Tensor>> scores;
+    private readonly Dictionary<ReasoningSystem, Dictionary<string, Tensor>> scores;
 
     /// <summary>Copies both systems' scores (float32, CPU); the key sets and shapes must agree and parse as LoRA tensor keys.</summary>
     public ImportanceScores(IReadOnlyDictionary<string, Tensor> system1, IReadOnlyDictionary<string, Tensor> system2)
@@ -24,10 +24,10 @@ public sealed class ImportanceScores : IDisposable
         Names = LoraTensorName.CanonicalOrder(system1.Keys);
         scores = new()
         {
-            [DualSystem.System1] = Copy(system1),
-            [DualSystem.System2] = Copy(system2),
+            [ReasoningSystem.System1] = Copy(system1),
+            [ReasoningSystem.System2] = Copy(system2),
         };
-        ElementCount = Names.Sum(n => scores[DualSystem.System1][n].numel());
+        ElementCount = Names.Sum(n => scores[ReasoningSystem.System1][n].numel());
     }
 
     /// <summary>LoRA tensor names in canonical order (<see cref="LoraTensorName.CompareTo"/>).</summary>
@@ -37,19 +37,19 @@ public sealed class ImportanceScores : IDisposable
     public long ElementCount { get; }
 
     /// <summary>The score tensor of <paramref name="name"/> for <paramref name="system"/>.</summary>
-    public Tensor this[DualSystem system, string name] => scores[system][name];
+    public Tensor this[ReasoningSystem system, string name] => scores[system][name];
 
     /// <summary>All score tensors of one system, keyed by LoRA tensor name.</summary>
-    public IReadOnlyDictionary<string, Tensor> For(DualSystem system) => scores[system];
+    public IReadOnlyDictionary<string, Tensor> For(ReasoningSystem system) => scores[system];
 
     /// <summary>The shape of each LoRA tensor, keyed by name.</summary>
-    public IReadOnlyDictionary<string, long[]> Shapes() => Names.ToDictionary(n => n, n => scores[DualSystem.System1][n].shape);
+    public IReadOnlyDictionary<string, long[]> Shapes() => Names.ToDictionary(n => n, n => scores[ReasoningSystem.System1][n].shape);
 
     /// <summary>Writes <c>importance.safetensors</c> atomically.</summary>
     public void Save(string path)
     {
         var dict = new Dictionary<string, Tensor>();
-        foreach (var system in DualSystemNames.All)
+        foreach (var system in ReasoningSystemNames.All)
             foreach (var name in Names)
                 dict[$"{system.KeyPrefix()}/{name}"] = scores[system][name];
         AtomicFile.Write(path, stream => Safetensors.SaveStateDict(stream, dict, leaveOpen: true));
@@ -72,7 +72,7 @@ public sealed class ImportanceScores : IDisposable
         }
         try
         {
-            return new ImportanceScores(Split(raw, DualSystem.System1, path), Split(raw, DualSystem.System2, path));
+            return new ImportanceScores(Split(raw, ReasoningSystem.System1, path), Split(raw, ReasoningSystem.System2, path));
         }
         catch (BadInputException e)
         {
@@ -91,7 +91,7 @@ public sealed class ImportanceScores : IDisposable
             foreach (var t in system.Values) t.Dispose();
     }
 
-    private static Dictionary<string, Tensor> Split(Dictionary<string, Tensor> raw, DualSystem system, string path)
+    private static Dictionary<string, Tensor> Split(Dictionary<string, Tensor> raw, ReasoningSystem system, string path)
     {
         var prefix = system.KeyPrefix() + "/";
         var stray = raw.Keys.FirstOrDefault(k => !k.StartsWith("s1/", StringComparison.Ordinal) && !k.StartsWith("s2/", StringComparison.Ordinal));

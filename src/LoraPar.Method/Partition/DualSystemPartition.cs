@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Method.Importance;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -57,8 +58,8 @@ public sealed class DualSystemPartition : IDisposable
         var warnings = ImportanceDiagnostics.Check(scores).ToList();
         var layout = new LoraLayout(scores.Shapes());
         using var scope = NewDisposeScope();
-        using var ranking1 = ImportanceRanking.Of(layout.Flatten(scores.For(DualSystem.System1), ScalarType.Float64, device));
-        using var ranking2 = ImportanceRanking.Of(layout.Flatten(scores.For(DualSystem.System2), ScalarType.Float64, device));
+        using var ranking1 = ImportanceRanking.Of(layout.Flatten(scores.For(ReasoningSystem.System1), ScalarType.Float64, device));
+        using var ranking2 = ImportanceRanking.Of(layout.Flatten(scores.For(ReasoningSystem.System2), ScalarType.Float64, device));
         var sets = Choose(options, ranking1, ranking2);
         warnings.AddRange(StageWarnings(sets.Counts, options));
         return new DualSystemPartition(options, layout, sets, ranking1, ranking2, warnings);

@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Method.Importance;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,8 +41,8 @@ public sealed record PartitionStatistics(
             o.Selection, o.Theta, o.Alpha, o.Beta, o.Seed, n, partition.Layout.Segments.Count,
             new Dictionary<string, CountShare>
             {
-                [DualSystem.System1.KeyPrefix()] = Share(c.System1, n),
-                [DualSystem.System2.KeyPrefix()] = Share(c.System2, n),
+                [ReasoningSystem.System1.KeyPrefix()] = Share(c.System1, n),
+                [ReasoningSystem.System2.KeyPrefix()] = Share(c.System2, n),
             },
             new Dictionary<string, CountShare>
             {

@@ -1,3 +1,5 @@
+using LoraPar.Core;
+
 namespace LoraPar.Method.Splitter;
 
 /// <summary>
@@ -8,7 +10,7 @@ public sealed record TeacherVote(string Teacher, TeacherKind Kind, Vote Vote, An
 
 /// <summary>One line of labels.jsonl: a question's label, how it was reached, the weight behind each system and every vote.</summary>
 public sealed record ItemLabel(
-    string Id, SystemLabel Label, LabelDecision DecidedBy, double System1Weight, double System2Weight, IReadOnlyList<TeacherVote> Votes);
+    string Id, ReasoningSystem Label, LabelDecision DecidedBy, double System1Weight, double System2Weight, IReadOnlyList<TeacherVote> Votes);
 
 /// <summary>A teacher taken out of the run (or that stopped it) after failing repeatedly.</summary>
 public sealed record TeacherFailure(string Teacher, TeacherKind Kind, string Location, int Failures, string LastError)

@@ -1,3 +1,5 @@
+using LoraPar.Core;
+
 namespace LoraPar.Method.Splitter;
 
 /// <summary>How many questions got one label, and what fraction of all questions that is.</summary>
@@ -39,7 +41,7 @@ public sealed record LabelStatistics(
     {
         var n = labels.Count;
         double Rate(int count) => n == 0 ? 0 : Round((double)count / n);
-        var s1 = labels.Count(l => l.Label == SystemLabel.System1);
+        var s1 = labels.Count(l => l.Label == ReasoningSystem.System1);
         var balance = new LabelBalance(new LabelCount(s1, Rate(s1)), new LabelCount(n - s1, Rate(n - s1)));
         var decided = new DecisionCounts(
             labels.Count(l => l.DecidedBy == LabelDecision.Majority),

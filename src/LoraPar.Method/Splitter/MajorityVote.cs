@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using System.Text.Json.Serialization;
 
 namespace LoraPar.Method.Splitter;
@@ -32,7 +33,7 @@ public enum LabelDecision
 }
 
 /// <summary>The outcome of a vote: the label, how it was reached, the weight behind each system and how many teachers voted.</summary>
-public sealed record VoteDecision(SystemLabel Label, LabelDecision DecidedBy, double System1Weight, double System2Weight, int VotesCast);
+public sealed record VoteDecision(ReasoningSystem Label, LabelDecision DecidedBy, double System1Weight, double System2Weight, int VotesCast);
 
 /// <summary>Weighted majority voting over teachers (paper §3.2); abstentions carry no weight.</summary>
 public static class MajorityVote
@@ -60,20 +61,20 @@ public static class MajorityVote
         }
         var tied = Math.Abs(w1 - w2) <= TieTolerance * Math.Max(1.0, w1 + w2);
         if (!tied)
-            return new VoteDecision(w1 > w2 ? SystemLabel.System1 : SystemLabel.System2, LabelDecision.Majority, w1, w2, cast);
+            return new VoteDecision(w1 > w2 ? ReasoningSystem.System1 : ReasoningSystem.System2, LabelDecision.Majority, w1, w2, cast);
         return new VoteDecision(BreakTie(votes, tieBreak, seed, itemId), LabelDecision.TieBreak, w1, w2, cast);
     }
 
     /// <summary>The label <paramref name="rule"/> gives to a tied question.</summary>
-    public static SystemLabel BreakTie(IReadOnlyList<Vote> votes, TieBreakRule rule, long seed, string itemId) => rule switch
+    public static ReasoningSystem BreakTie(IReadOnlyList<Vote> votes, TieBreakRule rule, long seed, string itemId) => rule switch
     {
-        TieBreakRule.System1 => SystemLabel.System1,
-        TieBreakRule.System2 => SystemLabel.System2,
+        TieBreakRule.System1 => ReasoningSystem.System1,
+        TieBreakRule.System2 => ReasoningSystem.System2,
         TieBreakRule.Random => CoinFlip(seed, itemId),
         TieBreakRule.FirstTeacher => votes.Select(Votes.Label).FirstOrDefault(l => l is not null) ?? CoinFlip(seed, itemId),
         _ => throw new ArgumentOutOfRangeException(nameof(rule), rule, "unknown tie-break rule"),
     };
 
-    private static SystemLabel CoinFlip(long seed, string itemId) =>
-        StableHash.Uniform(seed, "tie-break\u001f" + itemId) < 0.5 ? SystemLabel.System1 : SystemLabel.System2;
+    private static ReasoningSystem CoinFlip(long seed, string itemId) =>
+        StableHash.Uniform(seed, "tie-break\u001f" + itemId) < 0.5 ? ReasoningSystem.System1 : ReasoningSystem.System2;
 }

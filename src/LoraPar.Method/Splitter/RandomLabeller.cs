@@ -1,3 +1,5 @@
+using LoraPar.Core;
+
 namespace LoraPar.Method.Splitter;
 
 /// <summary>
@@ -18,6 +20,6 @@ public static class RandomLabeller
             .Take(system2Count)
             .ToHashSet(StringComparer.Ordinal);
         return ids.Select(id => new ItemLabel(
-            id, system2.Contains(id) ? SystemLabel.System2 : SystemLabel.System1, LabelDecision.Random, 0, 0, [])).ToList();
+            id, system2.Contains(id) ? ReasoningSystem.System2 : ReasoningSystem.System1, LabelDecision.Random, 0, 0, [])).ToList();
     }
 }

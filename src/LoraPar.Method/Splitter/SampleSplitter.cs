@@ -14,10 +14,10 @@ public sealed record SplitRequest(string OutputDirectory, string CachePath)
 public sealed record SplitResult(IReadOnlyList<ItemLabel> Labels, LabelStatistics Statistics, string LabelsPath, string StatisticsPath)
 {
     /// <summary>Ids of the questions labelled System 1 (D1), in input order.</summary>
-    public IReadOnlyList<string> System1Ids => Labels.Where(l => l.Label == SystemLabel.System1).Select(l => l.Id).ToList();
+    public IReadOnlyList<string> System1Ids => Labels.Where(l => l.Label == ReasoningSystem.System1).Select(l => l.Id).ToList();
 
     /// <summary>Ids of the questions labelled System 2 (D2), in input order.</summary>
-    public IReadOnlyList<string> System2Ids => Labels.Where(l => l.Label == SystemLabel.System2).Select(l => l.Id).ToList();
+    public IReadOnlyList<string> System2Ids => Labels.Where(l => l.Label == ReasoningSystem.System2).Select(l => l.Id).ToList();
 }
 
 /// <summary>

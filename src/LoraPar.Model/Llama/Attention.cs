@@ -7,10 +7,10 @@ namespace LoraPar.Model.Llama;
 /// <summary>
 /// Grouped-query self-attention with rotary positions: H query heads share H_kv key/value heads (G = H / H_kv each).
 /// Queries of one group are folded into the query-length axis, (B, H, T, D) → (B, H_kv, G·T, D), so keys and values are
-/// never replicated. Projection fields are named as in HF checkpoints and may be swapped (see <see cref="IProjectionHost"/>).
+/// never replicated. Projection fields are named as in HF checkpoints and may be swapped by module path (the LoRA injector does).
 /// A single new token at batch 1 on the CPU takes <see cref="SingleQueryAttention"/> instead of the tensor route.
 /// </summary>
-public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProjectionHost, IFusibleProjections
+public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IFusibleProjections
 {
     public Module<Tensor, Tensor> q_proj;
     public Module<Tensor, Tensor> k_proj;
@@ -78,29 +78,5 @@ public sealed class Attention : Module<Tensor, AttentionContext, Tensor>, IProje
     {
         if (disposing) _fusion.Dispose();
         base.Dispose(disposing);
-    }
-
-    public IReadOnlyList<ProjectionKind> Kinds { get; } = [ProjectionKind.Q, ProjectionKind.K, ProjectionKind.V, ProjectionKind.O];
-
-    public Module<Tensor, Tensor> GetProjection(ProjectionKind kind) => kind switch
-    {
-        ProjectionKind.Q => q_proj,
-        ProjectionKind.K => k_proj,
-        ProjectionKind.V => v_proj,
-        ProjectionKind.O => o_proj,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "attention holds q, k, v and o only"),
-    };
-
-    public void SetProjection(ProjectionKind kind, Module<Tensor, Tensor> module)
-    {
-        _ = GetProjection(kind);
-        switch (kind)
-        {
-            case ProjectionKind.Q: q_proj = module; break;
-            case ProjectionKind.K: k_proj = module; break;
-            case ProjectionKind.V: v_proj = module; break;
-            default: o_proj = module; break;
-        }
-        _internal_submodules[ProjectionNames.ModuleName(kind)] = module;
     }
 }

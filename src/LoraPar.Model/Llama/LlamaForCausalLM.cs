@@ -4,14 +4,11 @@ using static TorchSharp.torch.nn;
 
 namespace LoraPar.Model.Llama;
 
-/// <summary>Where one projection sits: its HF module path (<c>model.layers.3.mlp.up_proj</c>), layer, kind and current module.</summary>
-public sealed record ProjectionSite(string Path, int Layer, ProjectionKind Kind, Module<Tensor, Tensor> Module);
-
 /// <summary>
 /// A LLaMA-family causal language model (LLaMA-2/3, Qwen2): <c>model</c> (the decoder stack) and <c>lm_head</c>.
 /// Parameters are created uninitialised on <see cref="Device"/> in <see cref="DType"/>; fill them from a checkpoint
-/// (<c>HfCheckpoint</c>) or an initialiser (<see cref="WeightInitializer"/>). Knows nothing of adapters: those swap
-/// projections through <see cref="ReplaceProjection"/>.
+/// (<c>HfCheckpoint</c>) or an initialiser (<see cref="WeightInitializer"/>). Knows nothing of adapters: the LoRA injector swaps
+/// projections by module path.
 /// </summary>
 public sealed class LlamaForCausalLM : Module<Tensor, Tensor>, IFusibleProjections
 {
@@ -70,36 +67,6 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>, IFusibleProjectio
         base.Dispose(disposing);
     }
 
-    /// <summary>Every projection of every layer, in layer then q k v o gate up down order.</summary>
-    public IEnumerable<ProjectionSite> Projections()
-    {
-        for (var i = 0; i < model.layers.Count; i++)
-        {
-            var layer = model.layers[i];
-            foreach (var kind in ProjectionNames.All)
-            {
-                var (host, block) = Host(layer, kind);
-                yield return new ProjectionSite($"model.layers.{i}.{block}.{ProjectionNames.ModuleName(kind)}", i, kind, host.GetProjection(kind));
-            }
-        }
-    }
-
-    /// <summary>Puts <paramref name="module"/> in place of projection <paramref name="kind"/> of <paramref name="layer"/>.</summary>
-    public void ReplaceProjection(int layer, ProjectionKind kind, Module<Tensor, Tensor> module)
-    {
-        if (layer < 0 || layer >= model.layers.Count)
-            throw new ArgumentOutOfRangeException(nameof(layer), layer, $"the model has {model.layers.Count} layers");
-        Host(model.layers[layer], kind).Host.SetProjection(kind, module);
-    }
-
-    /// <summary>Replaces the projection at an HF module path such as <c>model.layers.0.self_attn.q_proj</c>.</summary>
-    public void ReplaceProjection(string path, Module<Tensor, Tensor> module)
-    {
-        var site = Projections().FirstOrDefault(p => p.Path == path)
-            ?? throw new ArgumentException($"'{path}' is not a projection path (e.g. model.layers.0.self_attn.q_proj)", nameof(path));
-        ReplaceProjection(site.Layer, site.Kind, module);
-    }
-
     /// <summary>The HF state dict: every tensor under its checkpoint key (lm_head.weight left out when tied to the embedding).</summary>
     public Dictionary<string, Tensor> CheckpointTensors()
     {
@@ -107,7 +74,4 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>, IFusibleProjectio
         if (Config.TieWordEmbeddings) tensors.Remove("lm_head.weight");
         return tensors;
     }
-
-    private static (IProjectionHost Host, string Block) Host(DecoderLayer layer, ProjectionKind kind) =>
-        ProjectionNames.IsAttention(kind) ? (layer.self_attn, "self_attn") : (layer.mlp, "mlp");
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch.nn;
 namespace LoraPar.Model.Llama;
 
 /// <summary>SwiGLU feed-forward block: down(silu(gate(x)) ⊙ up(x)).</summary>
-public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost, IFusibleProjections
+public sealed class Mlp : Module<Tensor, Tensor>, IFusibleProjections
 {
     public Module<Tensor, Tensor> gate_proj;
     public Module<Tensor, Tensor> up_proj;
@@ -39,27 +39,5 @@ public sealed class Mlp : Module<Tensor, Tensor>, IProjectionHost, IFusibleProje
     {
         if (disposing) _fusion.Dispose();
         base.Dispose(disposing);
-    }
-
-    public IReadOnlyList<ProjectionKind> Kinds { get; } = [ProjectionKind.Gate, ProjectionKind.Up, ProjectionKind.Down];
-
-    public Module<Tensor, Tensor> GetProjection(ProjectionKind kind) => kind switch
-    {
-        ProjectionKind.Gate => gate_proj,
-        ProjectionKind.Up => up_proj,
-        ProjectionKind.Down => down_proj,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "the MLP holds gate, up and down only"),
-    };
-
-    public void SetProjection(ProjectionKind kind, Module<Tensor, Tensor> module)
-    {
-        _ = GetProjection(kind);
-        switch (kind)
-        {
-            case ProjectionKind.Gate: gate_proj = module; break;
-            case ProjectionKind.Up: up_proj = module; break;
-            default: down_proj = module; break;
-        }
-        _internal_submodules[ProjectionNames.ModuleName(kind)] = module;
     }
 }

@@ -39,20 +39,4 @@ public static class ProjectionNames
     public static ProjectionKind? Parse(string name) =>
         All.Cast<ProjectionKind?>().FirstOrDefault(k => ModuleName(k!.Value) == name
             || (name.Length == 1 && char.ToUpperInvariant(name[0]) == Letter(k.Value)));
-
-    /// <summary>Whether the projection lives in the attention block (q, k, v, o) rather than the MLP.</summary>
-    public static bool IsAttention(ProjectionKind kind) => kind <= ProjectionKind.O;
-}
-
-/// <summary>A module whose projections can be read and swapped by kind (PEFT-style setattr), e.g. by an adapter injector.</summary>
-public interface IProjectionHost
-{
-    /// <summary>The kinds this module holds.</summary>
-    IReadOnlyList<ProjectionKind> Kinds { get; }
-
-    /// <summary>The module now serving <paramref name="kind"/>.</summary>
-    TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> GetProjection(ProjectionKind kind);
-
-    /// <summary>Replaces the module serving <paramref name="kind"/> (the field and its registration under the same name).</summary>
-    void SetProjection(ProjectionKind kind, TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> module);
 }

@@ -2,7 +2,7 @@ using LoraPar.Adapters.Benchmarks;
 using LoraPar.Core.Benchmarks;
 using LoraPar.Evaluation.Benchmarks;
 using LoraPar.Method.Benchmarks;
-using LoraPar.Training.Benchmarks;
+using LoraPar.Pipeline.Benchmarks;
 using LoraPar.Model.Benchmarks;
 
 namespace LoraPar.Pipeline.Benchmarks;

@@ -1,4 +1,4 @@
-using LoraPar.Synthetic;
+using LoraPar.Core;
 using TorchSharp;
 using static TorchSharp.torch;
 

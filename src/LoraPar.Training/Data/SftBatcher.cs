@@ -1,5 +1,5 @@
+using LoraPar.Core;
 using LoraPar.Model.Objectives;
-using LoraPar.Synthetic;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,5 +1,3 @@
-using LoraPar.Synthetic;
-
 namespace LoraPar.Training.Grpo;
 
 /// <summary>One GRPO prompt source: a question and the gold answer its completions are rewarded against.</summary>
@@ -12,14 +10,5 @@ public sealed record GrpoExample(string Question, string Gold);
 /// nothing else) and how a question becomes the prompt text.
 /// </summary>
 /// <param name="Prompts">The split's questions and gold answers; empty is bad input.</param>
-/// <param name="BuildPrompt">Question → prompt text (BOS is added by the tokenizer), e.g. <see cref="ReasoningPrompt"/>.</param>
-public sealed record GrpoData(IReadOnlyList<GrpoExample> Prompts, Func<string, string> BuildPrompt)
-{
-    /// <summary>The synthetic task's RL prompt: <see cref="TaskPrompt.Prompt"/> in <paramref name="style"/> (normally <see cref="PromptStyle.ReasoningTags"/>).</summary>
-    public static Func<string, string> ReasoningPrompt(PromptStyle style = PromptStyle.ReasoningTags) => question => TaskPrompt.Prompt(question, style);
-
-    /// <summary>The GRPO data of synthetic-task items (the caller passes the System-2 items).</summary>
-    public static GrpoData FromItems(IEnumerable<DualSystemItem> items, PromptStyle style = PromptStyle.ReasoningTags) =>
-        new(items.Select(i => new GrpoExample(i.Question, i.FinalAnswer.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList(),
-            ReasoningPrompt(style));
-}
+/// <param name="BuildPrompt">Question → prompt text (BOS is added by the tokenizer), e.g. the synthetic task's reasoning-tags prompt.</param>
+public sealed record GrpoData(IReadOnlyList<GrpoExample> Prompts, Func<string, string> BuildPrompt);

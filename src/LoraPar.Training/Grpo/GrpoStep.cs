@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LoraPar.Adapters.Masks;
 using LoraPar.Model.Generation;
 using LoraPar.Model.Llama;
+using LoraPar.Training.Loop;
 using LoraPar.Training.Precision;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,7 +18,7 @@ namespace LoraPar.Training.Grpo;
 /// <param name="ClipFraction">Share of completion tokens whose clipped term was active.</param>
 /// <param name="MeanRatio">Mean ratio π_θ / π_old over the completion tokens.</param>
 /// <param name="Seconds">Wall time of the forward, backward and update.</param>
-internal sealed record GrpoStepOutcome(double Loss, double GradNorm, bool Updated, double Kl, double ClipFraction, double MeanRatio, double Seconds);
+internal sealed record GrpoStepOutcome(double Loss, double GradNorm, bool Updated, double Kl, double ClipFraction, double MeanRatio, double Seconds) : IStepOutcome;
 
 /// <summary>
 /// One optimizer step of masked GRPO over a rollout: for each micro-batch, teacher-forced log-probs of the completions with

@@ -3,13 +3,11 @@ using LoraPar.Adapters.Masks;
 using LoraPar.Core;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Tokenizers;
-using LoraPar.Synthetic;
 using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Grpo.Rewards;
-using LoraPar.Training.Guards;
+using LoraPar.Training.Loop;
 using LoraPar.Training.Monitoring;
 using LoraPar.Training.Precision;
-using LoraPar.Training.Schedules;
 using static TorchSharp.torch;
 
 namespace LoraPar.Training.Grpo;
@@ -74,112 +72,79 @@ public sealed class GrpoTrainer
         monitor ??= NullTrainingMonitor.Instance;
         if (data.Prompts.Count == 0)
             throw new BadInputException($"{StageName}: the prompt split is empty; stage 2 trains on the System-2 questions (D2) — check the labels stage's split and the data filters.");
-        var device = adapters.Tensors.Values.First().device;
-        var scale = TrainingPrecisionPolicy.InitialLossScale(model, options.Precision, device);
         var total = options.TotalSteps(data.Prompts.Count);
-        using var deviceMasks = masks.To(device);
-        using var optimizer = new MaskedAdamW(adapters.Tensors, deviceMasks, AdamW());
-        var content = new CheckpointContent(adapters, deviceMasks, optimizer, run.BaseModelName);
-        var begin = StageStart.Begin(StageName, run, content, total, options.Seed, monitor);
-        using var guard = begin.Guard;
-        using var reference = options.Loss.Beta != 0.0 ? CaptureReference(begin.State is null, run, deviceMasks) : null;
-        if (begin.State is { } resumed) scale = new DynamicLossScale(resumed.LossScale, resumed.LossScaleCleanSteps);
-        var loop = new Loop(data, total, options.RolloutsPerEpoch(data.Prompts.Count), device, begin.LastCheckpoint, scale);
-        var start = begin.State?.Step ?? 0;
-        var wasTraining = model.training;
-        try
-        {
-            var collector = new RolloutCollector(model, tokenizer, adapters, reward, reference, options);
-            var step = new GrpoStep(model, adapters.Tensors, deviceMasks, optimizer, options);
-            RunSteps(loop, start, collector, step, content, run, monitor, cancel);
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
-        guard.Verify(adapters.Tensors, $"{StageName}, end of stage");
-        return new GrpoResult(total, start, loop.History, loop.LastCheckpoint!, deviceMasks.TotalActive, guard.FrozenElements, reference?.Elements ?? 0,
+        using var loop = TrainingLoop.Begin(model, adapters, masks, Settings(total), run, monitor);
+        using var reference = options.Loss.Beta != 0.0 ? CaptureReference(loop.Resumed is null, run, loop.Masks) : null;
+        using var body = new Steps(this, loop, data, options.RolloutsPerEpoch(data.Prompts.Count), reference, monitor);
+        loop.Run(body, cancel);
+        loop.VerifyFrozen(adapters);
+        return new GrpoResult(total, loop.Start, body.History, loop.LastCheckpoint!, loop.Masks.TotalActive, loop.FrozenElements, reference?.Elements ?? 0,
             loop.SkippedSteps);
     }
 
-    /// <summary>The mutable progress of one run of the step loop.</summary>
-    private sealed class Loop(GrpoData data, int total, int rolloutsPerEpoch, Device device, string? lastCheckpoint, DynamicLossScale scale)
-    {
-        public DynamicLossScale Scale { get; set; } = scale;
-        public int SkippedSteps { get; set; }
-        public GrpoData Data { get; } = data;
-        public int Total { get; } = total;
-        public int RolloutsPerEpoch { get; } = rolloutsPerEpoch;
-        public Device Device { get; } = device;
-        public string? LastCheckpoint { get; set; } = lastCheckpoint;
-        public List<GrpoStepRecord> History { get; } = [];
-        public (int Epoch, IReadOnlyList<int> Order)? EpochOrder { get; set; }
-    }
-
-    private void RunSteps(Loop loop, int start, RolloutCollector collector, GrpoStep step, CheckpointContent content, TrainingRun run,
-        ITrainingMonitor monitor, CancellationToken cancel)
-    {
-        var schedule = new WarmupCosineSchedule(options.LearningRate, loop.Total, options.WarmupRatio);
-        var window = new GrpoLogWindow(logKl: options.Loss.Beta != 0.0);
-        Rollout? rollout = null;
-        try
-        {
-            for (var s = start; s < loop.Total; s++)
-            {
-                cancel.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();                            // the rollout's tensors are owned by the rollout, not by this scope
-                DropoutRandom.Reseed(options.Seed, s, loop.Device);
-                var index = s / options.NumIterations;
-                var fresh = rollout?.Index != index;
-                if (fresh)
-                {
-                    rollout?.Dispose();
-                    rollout = null;
-                    rollout = collector.Collect(index, PromptsOf(loop, index), loop.Data.BuildPrompt);
-                }
-                var lr = schedule.LearningRateAt(s);
-                var outcome = step.Run(rollout!, lr, loop.Scale);
-                NonFiniteGuard.CheckLoss(outcome.Loss, StageName, s + 1, loop.Total, loop.LastCheckpoint);
-                if (!outcome.Updated) SkipOverflow(loop, outcome, s);
-                else if (loop.Scale.Scale != 1.0) loop.Scale = loop.Scale.After(finite: true);
-                var sampled = fresh ? rollout!.Summary : null;
-                loop.History.Add(new GrpoStepRecord(s + 1, index, outcome.Loss, outcome.GradNorm, lr, outcome.Kl, outcome.ClipFraction, outcome.MeanRatio, sampled,
-                    fresh ? rollout!.GenerationSeconds : 0, fresh ? rollout!.ReferenceSeconds : 0, outcome.Seconds));
-                window.Add(outcome, sampled);
-                var done = s + 1;
-                var epoch = index / loop.RolloutsPerEpoch;
-                if (done % options.LogEvery == 0 || done == loop.Total) monitor.OnStep(window.Flush(done, loop.Total, epoch, lr, outcome.GradNorm));
-                if (done == loop.Total || options.CheckpointEvery > 0 && done % options.CheckpointEvery == 0)
-                    loop.LastCheckpoint = Checkpoint(content, run, loop, done, monitor);
-            }
-        }
-        finally
-        {
-            rollout?.Dispose();
-        }
-    }
-
     /// <summary>
-    /// A step whose gradient was not finite: with fp16 loss scaling it is skipped (the step still counts) and the scale
-    /// halves; without loss scaling, or once the scale is exhausted, the stage fails naming the step.
+    /// The GRPO part of the shared step loop: a rollout every μ steps over a slice of its epoch's seeded prompt order,
+    /// the policy step on it, the step history and logs. Owns the current rollout.
     /// </summary>
-    private static void SkipOverflow(Loop loop, GrpoStepOutcome outcome, int s)
+    private sealed class Steps(GrpoTrainer trainer, TrainingLoop loop, GrpoData data, int rolloutsPerEpoch, ReferencePolicy? reference,
+        ITrainingMonitor monitor) : ITrainingStepBody<GrpoStepOutcome>, IDisposable
     {
-        var next = loop.Scale.After(finite: false);
-        if (loop.Scale.Scale == 1.0 || next.Exhausted)
-            NonFiniteGuard.CheckGradientNorm(outcome.GradNorm, StageName, s + 1, loop.Total, loop.LastCheckpoint);
-        loop.Scale = next;
-        loop.SkippedSteps++;
-    }
+        private readonly GrpoOptions options = trainer.options;
+        private readonly RolloutCollector collector = new(trainer.model, trainer.tokenizer, trainer.adapters, trainer.reward, reference, trainer.options);
+        private readonly GrpoStep step = new(trainer.model, trainer.adapters.Tensors, loop.Masks, loop.Optimizer, trainer.options);
+        private readonly GrpoLogWindow window = new(logKl: trainer.options.Loss.Beta != 0.0);
+        private (int Epoch, IReadOnlyList<int> Order)? epochOrder;
+        private Rollout? rollout;
+        private bool fresh;
 
-    /// <summary>The prompts of rollout <paramref name="index"/>: a slice of its epoch's seeded shuffle of the split.</summary>
-    private IReadOnlyList<GrpoExample> PromptsOf(Loop loop, int index)
-    {
-        var epoch = index / loop.RolloutsPerEpoch;
-        if (loop.EpochOrder?.Epoch != epoch)
-            loop.EpochOrder = (epoch, DeterministicRandom.ForStream(options.Seed ^ OrderSalt, epoch).Shuffle(Enumerable.Range(0, loop.Data.Prompts.Count)));
-        var slice = loop.EpochOrder.Value.Order.Skip(index % loop.RolloutsPerEpoch * options.PromptsPerRollout).Take(options.PromptsPerRollout);
-        return slice.Select(i => loop.Data.Prompts[i]).ToList();
+        public List<GrpoStepRecord> History { get; } = [];
+
+        public GrpoStepOutcome Run(int s, double learningRate, DynamicLossScale scale)
+        {
+            var index = s / options.NumIterations;
+            fresh = rollout?.Index != index;
+            if (fresh)
+            {
+                rollout?.Dispose();
+                rollout = null;
+                rollout = collector.Collect(index, PromptsOf(index), data.BuildPrompt);
+            }
+            return step.Run(rollout!, learningRate, scale);
+        }
+
+        public void Record(int s, double learningRate, GrpoStepOutcome outcome, bool log)
+        {
+            var index = s / options.NumIterations;
+            var sampled = fresh ? rollout!.Summary : null;
+            History.Add(new GrpoStepRecord(s + 1, index, outcome.Loss, outcome.GradNorm, learningRate, outcome.Kl, outcome.ClipFraction, outcome.MeanRatio, sampled,
+                fresh ? rollout!.GenerationSeconds : 0, fresh ? rollout!.ReferenceSeconds : 0, outcome.Seconds));
+            window.Add(outcome, sampled);
+            if (log) monitor.OnStep(window.Flush(s + 1, loop.Total, index / rolloutsPerEpoch, learningRate, outcome.GradNorm));
+        }
+
+        public (int Epoch, IReadOnlyDictionary<string, double> Metrics) CheckpointState(int done)
+        {
+            var last = History.Count > 0 ? History[^1] : null;
+            var lastRollout = History.LastOrDefault(h => h.Sampled is not null)?.Sampled;
+            var metrics = new Dictionary<string, double>
+            {
+                ["loss"] = last?.Loss ?? double.NaN,
+                [GrpoMetrics.Reward] = lastRollout?.Total.Mean ?? double.NaN,
+            };
+            return (done / options.NumIterations / rolloutsPerEpoch, metrics);
+        }
+
+        public void Dispose() => rollout?.Dispose();
+
+        /// <summary>The prompts of rollout <paramref name="index"/>: a slice of its epoch's seeded shuffle of the split.</summary>
+        private IReadOnlyList<GrpoExample> PromptsOf(int index)
+        {
+            var epoch = index / rolloutsPerEpoch;
+            if (epochOrder?.Epoch != epoch)
+                epochOrder = (epoch, DeterministicRandom.ForStream(options.Seed ^ OrderSalt, epoch).Shuffle(Enumerable.Range(0, data.Prompts.Count)));
+            var slice = epochOrder.Value.Order.Skip(index % rolloutsPerEpoch * options.PromptsPerRollout).Take(options.PromptsPerRollout);
+            return slice.Select(i => data.Prompts[i]).ToList();
+        }
     }
 
     /// <summary>
@@ -201,26 +166,8 @@ public sealed class GrpoTrainer
         }
     }
 
-    private string Checkpoint(CheckpointContent content, TrainingRun run, Loop loop, int done, ITrainingMonitor monitor)
-    {
-        var last = loop.History.Count > 0 ? loop.History[^1] : null;
-        var lastRollout = loop.History.LastOrDefault(h => h.Sampled is not null)?.Sampled;
-        var metrics = new Dictionary<string, double>
-        {
-            ["loss"] = last?.Loss ?? double.NaN,
-            [GrpoMetrics.Reward] = lastRollout?.Total.Mean ?? double.NaN,
-        };
-        var state = new TrainerState
-        {
-            Stage = StageName, Step = done, TotalSteps = loop.Total, Epoch = done / options.NumIterations / loop.RolloutsPerEpoch,
-            Seed = options.Seed, LearningRate = content.Optimizer.LearningRate, LossScale = loop.Scale.Scale, LossScaleCleanSteps = loop.Scale.CleanSteps,
-            Metrics = metrics,
-        };
-        var path = TrainingCheckpoint.Save(run.CheckpointDirectory, content, state);
-        TrainingCheckpoint.Prune(run.CheckpointDirectory, options.KeepCheckpoints);
-        monitor.OnCheckpoint(new CheckpointLog(StageName, done, path));
-        return path;
-    }
+    private TrainingLoopSettings Settings(int total) => new(StageName, total, options.Seed, options.LearningRate, options.WarmupRatio,
+        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW());
 
     private Adapters.Masks.AdamWOptions AdamW() => new()
     {

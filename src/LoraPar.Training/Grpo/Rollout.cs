@@ -1,9 +1,9 @@
+using LoraPar.Core;
 using System.Diagnostics;
 using LoraPar.Adapters;
 using LoraPar.Model.Generation;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Tokenizers;
-using LoraPar.Synthetic;
 using LoraPar.Training.Grpo.Rewards;
 using TorchSharp;
 using static TorchSharp.torch;

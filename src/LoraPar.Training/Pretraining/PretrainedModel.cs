@@ -1,7 +1,7 @@
+using LoraPar.Core;
 using LoraPar.Model.Checkpoints;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Tokenizers;
-using LoraPar.Training.Checkpointing;
 
 namespace LoraPar.Training.Pretraining;
 

@@ -1,6 +1,5 @@
 using LoraPar.Core;
 using LoraPar.Model.Tokenizers;
-using LoraPar.Synthetic;
 
 namespace LoraPar.Training.Pretraining;
 

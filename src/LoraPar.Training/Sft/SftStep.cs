@@ -1,6 +1,7 @@
 using LoraPar.Adapters.Masks;
 using LoraPar.Model.Objectives;
 using LoraPar.Training.Data;
+using LoraPar.Training.Loop;
 using LoraPar.Training.Precision;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -13,7 +14,7 @@ namespace LoraPar.Training.Sft;
 /// <param name="GradNorm">Norm of the active gradient elements before clipping (NaN/∞ on overflow).</param>
 /// <param name="RealTokens">Non-padding tokens processed.</param>
 /// <param name="Updated">Whether the optimizer updated the weights (false when the loss or the gradient was not finite).</param>
-internal sealed record SftStepOutcome(double Loss, double GradNorm, long RealTokens, bool Updated);
+internal sealed record SftStepOutcome(double Loss, double GradNorm, long RealTokens, bool Updated) : IStepOutcome;
 
 /// <summary>
 /// One optimizer step of masked SFT: forward and backward over the step's micro-batches with the loss normalised by the

@@ -4,10 +4,9 @@ using LoraPar.Core;
 using LoraPar.Model.Objectives;
 using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Data;
-using LoraPar.Training.Guards;
+using LoraPar.Training.Loop;
 using LoraPar.Training.Monitoring;
 using LoraPar.Training.Precision;
-using LoraPar.Training.Schedules;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,35 +50,16 @@ public sealed class SftTrainer
         var train = SftDataset.Prepare(data.Train, options.Batching.MaxLength);
         if (train.Examples.Count == 0) throw EmptySplit(data.Train.Count, train.Dropped);
         var eval = SftDataset.Prepare(data.Eval, options.Batching.MaxLength).Examples;
-        var device = adapters.Tensors.Values.First().device;
-        var scale = TrainingPrecisionPolicy.InitialLossScale(model, options.Precision, device);
         var lengths = train.Examples.Select(e => e.Length).ToList();
         var batchesPerEpoch = SftBatcher.BatchesPerEpoch(lengths, options.Batching, options.Seed);
-        var stepsPerEpoch = options.StepsPerEpoch(batchesPerEpoch);
         var total = options.TotalSteps(batchesPerEpoch);
-
-        using var deviceMasks = masks.To(device);
-        using var optimizer = new MaskedAdamW(adapters.Tensors, deviceMasks, AdamW());
-        var content = new CheckpointContent(adapters, deviceMasks, optimizer, run.BaseModelName);
-        var begin = StageStart.Begin(StageName, run, content, total, options.Seed, monitor);
-        using var guard = begin.Guard;
-        var resumed = begin.State;
-        if (resumed is not null) scale = new DynamicLossScale(resumed.LossScale, resumed.LossScaleCleanSteps);
-        var loop = new Loop(train.Examples, lengths, stepsPerEpoch, total, device, data.PadId, begin.LastCheckpoint, scale);
-        var wasTraining = model.training;
-        model.train();
-        try
-        {
-            RunSteps(loop, resumed?.Step ?? 0, eval, content, run, monitor, optimizer, deviceMasks, cancel);
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
-        if (resumed?.Step == total && eval.Count > 0) loop.FinalEval = Evaluate(eval, total, device, data.PadId, monitor);
-        guard.Verify(adapters.Tensors, $"{StageName}, end of stage");
-        return new SftResult(total, resumed?.Step ?? 0, loop.LastLoss, loop.FinalEval, loop.StepLosses, loop.LastCheckpoint!, train.Dropped,
-            deviceMasks.TotalActive, guard.FrozenElements, loop.SkippedSteps);
+        using var loop = TrainingLoop.Begin(model, adapters, masks, Settings(total), run, monitor);
+        var body = new Steps(this, loop, train.Examples, lengths, options.StepsPerEpoch(batchesPerEpoch), eval, data.PadId, monitor);
+        loop.Run(body, cancel);
+        if (loop.Resumed?.Step == total && eval.Count > 0) body.FinalEval = Evaluate(eval, total, loop.Device, data.PadId, monitor);
+        loop.VerifyFrozen(adapters);
+        return new SftResult(total, loop.Start, body.LastLoss, body.FinalEval, body.StepLosses, loop.LastCheckpoint!, train.Dropped,
+            loop.Masks.TotalActive, loop.FrozenElements, loop.SkippedSteps);
     }
 
     /// <summary>The mean answer-token loss of the current model on <paramref name="examples"/>.</summary>
@@ -89,79 +69,53 @@ public sealed class SftTrainer
         return SftEvaluator.Loss(model, prepared, options.Batching.BatchSize, padId, adapters.Tensors.Values.First().device).Loss;
     }
 
-    /// <summary>The mutable progress of one run of the step loop.</summary>
-    private sealed class Loop(IReadOnlyList<AnswerExample> examples, IReadOnlyList<int> lengths, int stepsPerEpoch, int total, Device device,
-        int padId, string? lastCheckpoint, DynamicLossScale scale)
+    /// <summary>The SFT part of the shared step loop: micro-batch plans per epoch, the step itself, losses, logs and evaluations.</summary>
+    private sealed class Steps(SftTrainer trainer, TrainingLoop loop, IReadOnlyList<AnswerExample> examples, IReadOnlyList<int> lengths,
+        int stepsPerEpoch, IReadOnlyList<AnswerExample> eval, int padId, ITrainingMonitor monitor) : ITrainingStepBody<SftStepOutcome>
     {
-        public IReadOnlyList<AnswerExample> Examples { get; } = examples;
-        public IReadOnlyList<int> Lengths { get; } = lengths;
-        public int StepsPerEpoch { get; } = stepsPerEpoch;
-        public int Total { get; } = total;
-        public Device Device { get; } = device;
-        public int PadId { get; } = padId;
-        public string? LastCheckpoint { get; set; } = lastCheckpoint;
-        public DynamicLossScale Scale { get; set; } = scale;
-        public List<double> StepLosses { get; } = [];
-        public double LastLoss { get; set; } = double.NaN;
-        public double? FinalEval { get; set; }
-        public int SkippedSteps { get; set; }
-        public LogWindow Window { get; } = new();
-        public (int Epoch, IReadOnlyList<SftBatchPlan> Plan)? EpochPlan { get; set; }
-    }
+        private readonly SftOptions options = trainer.options;
+        private readonly SftStep step = new(trainer.model, trainer.adapters.Tensors, loop.Masks, loop.Optimizer, trainer.options.MaxGradNorm, padId, loop.Device);
+        private readonly LogWindow window = new();
+        private (int Epoch, IReadOnlyList<SftBatchPlan> Plan)? epochPlan;
+        private double? stepEval;
 
-    private void RunSteps(Loop loop, int start, IReadOnlyList<AnswerExample> eval, CheckpointContent content, TrainingRun run,
-        ITrainingMonitor monitor, MaskedAdamW optimizer, LoraMaskSet deviceMasks, CancellationToken cancel)
-    {
-        var schedule = new WarmupCosineSchedule(options.LearningRate, loop.Total, options.WarmupRatio);
-        var step = new SftStep(model, adapters.Tensors, deviceMasks, optimizer, options.MaxGradNorm, loop.PadId, loop.Device);
-        for (var s = start; s < loop.Total; s++)
+        public List<double> StepLosses { get; } = [];
+        public double LastLoss { get; private set; } = double.NaN;
+        public double? FinalEval { get; set; }
+
+        public SftStepOutcome Run(int s, double learningRate, DynamicLossScale scale) => step.Run(examples, MicroBatches(s), learningRate, scale);
+
+        public void Record(int s, double learningRate, SftStepOutcome outcome, bool log)
         {
-            cancel.ThrowIfCancellationRequested();
-            DropoutRandom.Reseed(options.Seed, s, loop.Device);
-            var epoch = s / loop.StepsPerEpoch;
-            var lr = schedule.LearningRateAt(s);
-            var outcome = step.Run(loop.Examples, MicroBatches(loop, s), lr, loop.Scale);
-            NonFiniteGuard.CheckLoss(outcome.Loss, StageName, s + 1, loop.Total, loop.LastCheckpoint);
-            if (!outcome.Updated) SkipOverflow(loop, outcome, s);
-            else if (loop.Scale.Scale != 1.0) loop.Scale = loop.Scale.After(finite: true);
-            loop.StepLosses.Add(outcome.Loss);
-            loop.Window.Add(outcome.Loss, outcome.RealTokens);
+            StepLosses.Add(outcome.Loss);
+            window.Add(outcome.Loss, outcome.RealTokens);
             var done = s + 1;
-            if (done % options.LogEvery == 0 || done == loop.Total)
+            if (log)
             {
-                var log = loop.Window.Flush(StageName, done, loop.Total, epoch, lr, outcome.GradNorm);
-                loop.LastLoss = log.Loss;
-                monitor.OnStep(log);
+                var entry = window.Flush(StageName, done, loop.Total, s / stepsPerEpoch, learningRate, outcome.GradNorm);
+                LastLoss = entry.Loss;
+                monitor.OnStep(entry);
             }
             var last = done == loop.Total;
-            double? evalLoss = eval.Count > 0 && (last || options.EvalEvery > 0 && done % options.EvalEvery == 0)
-                ? Evaluate(eval, done, loop.Device, loop.PadId, monitor) : null;
-            if (last) loop.FinalEval = evalLoss;
-            if (last || options.CheckpointEvery > 0 && done % options.CheckpointEvery == 0)
-                loop.LastCheckpoint = Checkpoint(content, run, loop, done, evalLoss, monitor);
+            stepEval = eval.Count > 0 && (last || options.EvalEvery > 0 && done % options.EvalEvery == 0)
+                ? trainer.Evaluate(eval, done, loop.Device, padId, monitor) : null;
+            if (last) FinalEval = stepEval;
         }
-    }
 
-    /// <summary>
-    /// A step whose gradient was not finite: with fp16 loss scaling it is skipped (the step still counts) and the scale
-    /// halves; without loss scaling, or once the scale is exhausted, the stage fails naming the step.
-    /// </summary>
-    private static void SkipOverflow(Loop loop, SftStepOutcome outcome, int s)
-    {
-        var next = loop.Scale.After(finite: false);
-        if (loop.Scale.Scale == 1.0 || next.Exhausted)
-            NonFiniteGuard.CheckGradientNorm(outcome.GradNorm, StageName, s + 1, loop.Total, loop.LastCheckpoint);
-        loop.Scale = next;
-        loop.SkippedSteps++;
-    }
+        public (int Epoch, IReadOnlyDictionary<string, double> Metrics) CheckpointState(int done)
+        {
+            var metrics = new Dictionary<string, double> { ["loss"] = StepLosses.Count > 0 ? StepLosses[^1] : double.NaN };
+            if (stepEval is { } e) metrics["eval_loss"] = e;
+            return (done / stepsPerEpoch, metrics);
+        }
 
-    private IReadOnlyList<SftBatchPlan> MicroBatches(Loop loop, int s)
-    {
-        var epoch = s / loop.StepsPerEpoch;
-        if (loop.EpochPlan?.Epoch != epoch)
-            loop.EpochPlan = (epoch, SftBatcher.Plan(loop.Lengths, options.Batching, options.Seed, epoch));
-        var accumulation = options.GradientAccumulationSteps;
-        return loop.EpochPlan.Value.Plan.Skip(s % loop.StepsPerEpoch * accumulation).Take(accumulation).ToList();
+        private IReadOnlyList<SftBatchPlan> MicroBatches(int s)
+        {
+            var epoch = s / stepsPerEpoch;
+            if (epochPlan?.Epoch != epoch) epochPlan = (epoch, SftBatcher.Plan(lengths, options.Batching, options.Seed, epoch));
+            var accumulation = options.GradientAccumulationSteps;
+            return epochPlan.Value.Plan.Skip(s % stepsPerEpoch * accumulation).Take(accumulation).ToList();
+        }
     }
 
     private double Evaluate(IReadOnlyList<AnswerExample> eval, int step, Device device, int padId, ITrainingMonitor monitor)
@@ -171,21 +125,8 @@ public sealed class SftTrainer
         return loss;
     }
 
-    private string Checkpoint(CheckpointContent content, TrainingRun run, Loop loop, int done, double? evalLoss, ITrainingMonitor monitor)
-    {
-        var metrics = new Dictionary<string, double> { ["loss"] = loop.StepLosses.Count > 0 ? loop.StepLosses[^1] : double.NaN };
-        if (evalLoss is { } e) metrics["eval_loss"] = e;
-        var state = new TrainerState
-        {
-            Stage = StageName, Step = done, TotalSteps = loop.Total, Epoch = done / loop.StepsPerEpoch, Seed = options.Seed,
-            LearningRate = content.Optimizer.LearningRate, LossScale = loop.Scale.Scale, LossScaleCleanSteps = loop.Scale.CleanSteps,
-            Metrics = metrics,
-        };
-        var path = TrainingCheckpoint.Save(run.CheckpointDirectory, content, state);
-        TrainingCheckpoint.Prune(run.CheckpointDirectory, options.KeepCheckpoints);
-        monitor.OnCheckpoint(new CheckpointLog(StageName, done, path));
-        return path;
-    }
+    private TrainingLoopSettings Settings(int total) => new(StageName, total, options.Seed, options.LearningRate, options.WarmupRatio,
+        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW());
 
     private AdamWOptions AdamW() => new()
     {

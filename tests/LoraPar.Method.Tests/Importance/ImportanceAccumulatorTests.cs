@@ -22,16 +22,16 @@ public sealed class ImportanceAccumulatorTests
         var phi = new Dictionary<string, Tensor> { [NameA] = randn([2, 5], generator: generator), [NameB] = randn([4, 2], generator: generator) };
         using var accumulator = new ImportanceAccumulator(CPU);
         foreach (var (start, length) in new[] { (0, 3), (3, 1), (4, 3) })
-            accumulator.Add(DualSystem.System1, Batch(gradA.narrow(0, start, length), gradB.narrow(0, start, length)));
-        accumulator.Add(DualSystem.System2, Batch(gradA.narrow(0, 0, 2), gradB.narrow(0, 0, 2)));
+            accumulator.Add(ReasoningSystem.System1, Batch(gradA.narrow(0, start, length), gradB.narrow(0, start, length)));
+        accumulator.Add(ReasoningSystem.System2, Batch(gradA.narrow(0, 0, 2), gradB.narrow(0, 0, 2)));
         using var scores = accumulator.ToScores(phi);
 
-        Assert.Equal(7, accumulator.ExampleCount(DualSystem.System1));
-        Assert.Equal(2, accumulator.ExampleCount(DualSystem.System2));
-        AssertClose(SecondOrderImportance.FromPerExampleGradients(gradA, phi[NameA]), scores[DualSystem.System1, NameA]);
-        AssertClose(SecondOrderImportance.FromPerExampleGradients(gradB, phi[NameB]), scores[DualSystem.System1, NameB]);
-        AssertClose(SecondOrderImportance.FromPerExampleGradients(gradB.narrow(0, 0, 2), phi[NameB]), scores[DualSystem.System2, NameB]);
-        Assert.Equal(ScalarType.Float32, scores[DualSystem.System1, NameA].dtype);
+        Assert.Equal(7, accumulator.ExampleCount(ReasoningSystem.System1));
+        Assert.Equal(2, accumulator.ExampleCount(ReasoningSystem.System2));
+        AssertClose(SecondOrderImportance.FromPerExampleGradients(gradA, phi[NameA]), scores[ReasoningSystem.System1, NameA]);
+        AssertClose(SecondOrderImportance.FromPerExampleGradients(gradB, phi[NameB]), scores[ReasoningSystem.System1, NameB]);
+        AssertClose(SecondOrderImportance.FromPerExampleGradients(gradB.narrow(0, 0, 2), phi[NameB]), scores[ReasoningSystem.System2, NameB]);
+        Assert.Equal(ScalarType.Float32, scores[ReasoningSystem.System1, NameA].dtype);
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class ImportanceAccumulatorTests
     {
         using var scope = NewDisposeScope();
         using var accumulator = new ImportanceAccumulator(CPU);
-        accumulator.Add(DualSystem.System1, Batch(ones(1, 2, 5), ones(1, 4, 2)));
+        accumulator.Add(ReasoningSystem.System1, Batch(ones(1, 2, 5), ones(1, 4, 2)));
         var error = Assert.Throws<BadInputException>(() =>
             accumulator.ToScores(new Dictionary<string, Tensor> { [NameA] = ones(2, 5), [NameB] = ones(4, 2) }));
         Assert.Contains("System 2 has no examples", error.Message);
@@ -51,10 +51,10 @@ public sealed class ImportanceAccumulatorTests
     {
         using var scope = NewDisposeScope();
         using var accumulator = new ImportanceAccumulator(CPU);
-        Assert.Throws<ArgumentException>(() => accumulator.Add(DualSystem.System1, Batch(ones(2, 2, 5), ones(3, 4, 2))));
-        accumulator.Add(DualSystem.System1, Batch(ones(2, 2, 5), ones(2, 4, 2)));
+        Assert.Throws<ArgumentException>(() => accumulator.Add(ReasoningSystem.System1, Batch(ones(2, 2, 5), ones(3, 4, 2))));
+        accumulator.Add(ReasoningSystem.System1, Batch(ones(2, 2, 5), ones(2, 4, 2)));
         Assert.Throws<ArgumentException>(() =>
-            accumulator.Add(DualSystem.System1, new Dictionary<string, Tensor> { [NameA] = ones(1, 2, 5) }));
+            accumulator.Add(ReasoningSystem.System1, new Dictionary<string, Tensor> { [NameA] = ones(1, 2, 5) }));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class ImportanceAccumulatorTests
             scores.Save(path);
             using var loaded = ImportanceScores.Load(path);
             Assert.Equal(scores.Names, loaded.Names);
-            foreach (var system in DualSystemNames.All)
+            foreach (var system in ReasoningSystemNames.All)
                 foreach (var name in scores.Names)
                     Assert.True(scores[system, name].equal(loaded[system, name]).all().item<bool>());
             var keys = TorchSharp.PyBridge.Safetensors.LoadStateDict(path).Keys.Order().ToList();

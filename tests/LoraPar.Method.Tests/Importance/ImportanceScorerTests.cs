@@ -23,7 +23,7 @@ public sealed class ImportanceScorerTests
     public void Batched_per_example_gradients_equal_one_backward_per_example_with_padding(LoraCaptureForm form)
     {
         using var tiny = TinyLoraModel.Create();
-        var examples = tiny.Splits()[DualSystem.System2].Take(4).ToList();
+        var examples = tiny.Splits()[ReasoningSystem.System2].Take(4).ToList();
         Assert.True(examples.Select(e => e.Length).Distinct().Count() > 1, "the batch must need padding");
         using var scope = NewDisposeScope();
         tiny.Model.eval();
@@ -49,13 +49,13 @@ public sealed class ImportanceScorerTests
         using var reference = Scorer(tiny, GradientPath.PerExampleLoop).Score(splits);
         Assert.Equal(reference.Scores.Names, batched.Scores.Names);
         Assert.Equal(tiny.Adapters.Tensors.Count, batched.Scores.Names.Count);
-        foreach (var system in DualSystemNames.All)
+        foreach (var system in ReasoningSystemNames.All)
             foreach (var name in batched.Scores.Names)
             {
                 var rel = RelativeError(batched.Scores[system, name], reference.Scores[system, name]);
                 Assert.True(rel <= 1e-5, $"{system} {name}: rel {rel}");
             }
-        Assert.True(batched.Scores[DualSystem.System1, batched.Scores.Names[0]].abs().sum().item<float>() > 0);
+        Assert.True(batched.Scores[ReasoningSystem.System1, batched.Scores.Names[0]].abs().sum().item<float>() > 0);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class ImportanceScorerTests
         foreach (var size in new[] { 2, 3, 7 })
         {
             using var batched = Scorer(tiny, GradientPath.Batched, batchSize: size).Score(splits);
-            foreach (var system in DualSystemNames.All)
+            foreach (var system in ReasoningSystemNames.All)
                 foreach (var name in one.Scores.Names)
                 {
                     var rel = RelativeError(batched.Scores[system, name], one.Scores[system, name]);
@@ -83,7 +83,7 @@ public sealed class ImportanceScorerTests
         using var tiny = TinyLoraModel.Create();
         using var scope = NewDisposeScope();
         var before = tiny.Adapters.Snapshot();
-        var ids = AnswerBatch.Collate(tiny.Splits()[DualSystem.System1].Take(2).ToList(), tiny.Tokenizer.PadId, CPU).InputIds;
+        var ids = AnswerBatch.Collate(tiny.Splits()[ReasoningSystem.System1].Take(2).ToList(), tiny.Tokenizer.PadId, CPU).InputIds;
         Tensor Logits()
         {
             using var noGrad = no_grad();
@@ -118,7 +118,7 @@ public sealed class ImportanceScorerTests
         using var tiny = TinyLoraModel.Create();
         using var scope = NewDisposeScope();
         tiny.Model.eval();
-        var ids = AnswerBatch.Collate(tiny.Splits()[DualSystem.System2].Take(3).ToList(), tiny.Tokenizer.PadId, CPU).InputIds;
+        var ids = AnswerBatch.Collate(tiny.Splits()[ReasoningSystem.System2].Take(3).ToList(), tiny.Tokenizer.PadId, CPU).InputIds;
         var expected = tiny.Model.Forward(new CausalLMInput(ids));   // (B, T, V)
         using var session = new LoraCaptureSession(tiny.Model, tiny.Adapters, form);
         var actual = tiny.Model.Forward(new CausalLMInput(ids));
@@ -154,11 +154,11 @@ public sealed class ImportanceScorerTests
     {
         using var tiny = TinyLoraModel.Create();
         var splits = Splits(tiny);
-        splits[DualSystem.System2] = [];
+        splits[ReasoningSystem.System2] = [];
         var error = Assert.Throws<BadInputException>(() => Scorer(tiny, GradientPath.Batched).Score(splits));
         Assert.Contains("System 2", error.Message);
         Assert.Contains("empty", error.Message);
-        splits[DualSystem.System2] = [new AnswerExample([1, 5, 6], [])];
+        splits[ReasoningSystem.System2] = [new AnswerExample([1, 5, 6], [])];
         error = Assert.Throws<BadInputException>(() => Scorer(tiny, GradientPath.Batched).Score(splits));
         Assert.Contains("max_length", error.Message);
     }
@@ -170,15 +170,15 @@ public sealed class ImportanceScorerTests
         var splits = Splits(tiny, perSystem: 9);
         var progress = new List<ScoringProgress>();
         using var result = Scorer(tiny, GradientPath.Batched, batchSize: 2, perSystem: 5).Score(splits, new SyncProgress(progress));
-        Assert.Equal(5, result.Samples[DualSystem.System1].Indices.Count);
-        Assert.Equal(result.Samples[DualSystem.System1].Indices.Order(), result.Samples[DualSystem.System1].Indices);
+        Assert.Equal(5, result.Samples[ReasoningSystem.System1].Indices.Count);
+        Assert.Equal(result.Samples[ReasoningSystem.System1].Indices.Order(), result.Samples[ReasoningSystem.System1].Indices);
         Assert.Equal([2, 4, 5, 7, 9, 10], progress.Select(p => p.Done));
         Assert.All(progress, p => Assert.Equal(10, p.Total));
-        Assert.Equal(DualSystem.System2, progress[^1].System);
+        Assert.Equal(ReasoningSystem.System2, progress[^1].System);
 
-        var again = ScoringSample.Draw(DualSystem.System1, splits[DualSystem.System1], 5, 512, seed: 11);
-        var other = ScoringSample.Draw(DualSystem.System1, splits[DualSystem.System1], 5, 512, seed: 12);
-        Assert.Equal(result.Samples[DualSystem.System1].Indices, again.Indices);
+        var again = ScoringSample.Draw(ReasoningSystem.System1, splits[ReasoningSystem.System1], 5, 512, seed: 11);
+        var other = ScoringSample.Draw(ReasoningSystem.System1, splits[ReasoningSystem.System1], 5, 512, seed: 12);
+        Assert.Equal(result.Samples[ReasoningSystem.System1].Indices, again.Indices);
         Assert.NotEqual(again.Indices, other.Indices);
     }
 
@@ -194,7 +194,7 @@ public sealed class ImportanceScorerTests
             result.Scores.Save(file);
             using var loaded = ImportanceScores.Load(file);
             Assert.Equal(result.Scores.Names, loaded.Names);
-            foreach (var system in DualSystemNames.All)
+            foreach (var system in ReasoningSystemNames.All)
                 foreach (var name in loaded.Names)
                     Assert.True(loaded[system, name].eq(result.Scores[system, name]).all().item<bool>(), name);
         }
@@ -214,7 +214,7 @@ public sealed class ImportanceScorerTests
         Assert.Contains("importance.max_length: 1", error.Message);
     }
 
-    private static Dictionary<DualSystem, IReadOnlyList<AnswerExample>> Splits(TinyLoraModel tiny, int perSystem = 7) => tiny.Splits(perSystem);
+    private static Dictionary<ReasoningSystem, IReadOnlyList<AnswerExample>> Splits(TinyLoraModel tiny, int perSystem = 7) => tiny.Splits(perSystem);
 
     private static double RelativeError(Tensor actual, Tensor expected)
     {

@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Method.Importance;
 using LoraPar.Model.Runtime;
 using TorchSharp;
@@ -66,14 +67,14 @@ public sealed class PerExampleLoraGradientsTests
         using var batched = PerExampleLoraGradients.Compute(layer.X, h, gy, layer.B, Scale);
         using var accumulator = new ImportanceAccumulator(CPU);
         const string path = "model.layers.0.self_attn.q_proj";
-        foreach (var system in DualSystemNames.All) accumulator.Add(system, batched.Keyed(path));
+        foreach (var system in ReasoningSystemNames.All) accumulator.Add(system, batched.Keyed(path));
         using var scores = accumulator.ToScores(new Dictionary<string, Tensor> { [$"{path}.lora_A"] = layer.A, [$"{path}.lora_B"] = layer.B });
 
         var loop = Enumerable.Range(0, Batch).Select(k => ReferenceGradients(layer, k)).ToList();
         var slowA = SecondOrderImportance.FromPerExampleGradients(stack(loop.Select(g => g.A)), layer.A);   // (r, in)
         var slowB = SecondOrderImportance.FromPerExampleGradients(stack(loop.Select(g => g.B)), layer.B);   // (out, r)
-        Assert.True(RelativeError(scores[DualSystem.System1, $"{path}.lora_A"], slowA) <= 1e-5);
-        Assert.True(RelativeError(scores[DualSystem.System2, $"{path}.lora_B"], slowB) <= 1e-5);
+        Assert.True(RelativeError(scores[ReasoningSystem.System1, $"{path}.lora_A"], slowA) <= 1e-5);
+        Assert.True(RelativeError(scores[ReasoningSystem.System2, $"{path}.lora_B"], slowB) <= 1e-5);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Method.Importance;
 using LoraPar.Model.Objectives;
 
@@ -13,7 +14,7 @@ public sealed class ScoringSampleTests
     {
         var lengths = new[] { 9, 3, 7, 3, 12, 5, 8 };
         var examples = lengths.Select((l, i) => Example(l - 1, 1, mark: i + 3)).ToList();
-        var sample = new ScoringSample(DualSystem.System1, examples.Count, 0, Enumerable.Range(0, examples.Count).ToList(), examples);
+        var sample = new ScoringSample(ReasoningSystem.System1, examples.Count, 0, Enumerable.Range(0, examples.Count).ToList(), examples);
         var batches = sample.Batches(3);
         Assert.Equal([3, 3, 1], batches.Select(b => b.Count));
         Assert.Equal([3, 3, 5, 7, 8, 9, 12], batches.SelectMany(b => b).Select(e => e.Length));

@@ -1,5 +1,5 @@
 using LoraPar.Adapters;
-using LoraPar.Method.Importance;
+using LoraPar.Core;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Objectives;
 using LoraPar.Model.Tokenizers;
@@ -36,11 +36,11 @@ internal sealed class TinyLoraModel : IDisposable
     }
 
     /// <summary>System 1: one-step sums; System 2: multi-step word problems; lengths vary within each split.</summary>
-    public Dictionary<DualSystem, IReadOnlyList<AnswerExample>> Splits(int perSystem = 7) => new()
+    public Dictionary<ReasoningSystem, IReadOnlyList<AnswerExample>> Splits(int perSystem = 7) => new()
     {
-        [DualSystem.System1] = Enumerable.Range(0, perSystem)
+        [ReasoningSystem.System1] = Enumerable.Range(0, perSystem)
             .Select(i => AnswerExample.Encode(Tokenizer, $"Q: {i * 7 % 13}+{i * 3}=", $"{i * 7 % 13 + i * 3}")).ToList(),
-        [DualSystem.System2] = Enumerable.Range(0, perSystem)
+        [ReasoningSystem.System2] = Enumerable.Range(0, perSystem)
             .Select(i => AnswerExample.Encode(Tokenizer, $"Q: Ann has {i + 2} bags of {i % 3 + 4} apples{new string('!', i % 4)}. How many?",
                 $"{i + 2}*{i % 3 + 4}={(i + 2) * (i % 3 + 4)}. #### {(i + 2) * (i % 3 + 4)}")).ToList(),
     };

@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Method.Splitter;
 
 namespace LoraPar.Method.Tests.Splitter;
@@ -11,14 +12,14 @@ public sealed class MajorityVoteTests
     public void Two_of_three_win()
     {
         var d = MajorityVote.Decide([S2, S1, S2], Ones, TieBreakRule.System1, 7, "q");
-        Assert.Equal(new VoteDecision(SystemLabel.System2, LabelDecision.Majority, 1, 2, 3), d);
+        Assert.Equal(new VoteDecision(ReasoningSystem.System2, LabelDecision.Majority, 1, 2, 3), d);
     }
 
     [Fact]
     public void Abstentions_carry_no_weight()
     {
         var d = MajorityVote.Decide([A, S1, A], Ones, TieBreakRule.System2, 7, "q");
-        Assert.Equal(new VoteDecision(SystemLabel.System1, LabelDecision.Majority, 1, 0, 1), d);
+        Assert.Equal(new VoteDecision(ReasoningSystem.System1, LabelDecision.Majority, 1, 0, 1), d);
     }
 
     [Fact]
@@ -26,13 +27,13 @@ public sealed class MajorityVoteTests
     {
         // 2.5 for System 1 against 1 + 1 = 2 for System 2.
         var d = MajorityVote.Decide([S1, S2, S2], [2.5, 1, 1], TieBreakRule.System2, 7, "q");
-        Assert.Equal(new VoteDecision(SystemLabel.System1, LabelDecision.Majority, 2.5, 2, 3), d);
+        Assert.Equal(new VoteDecision(ReasoningSystem.System1, LabelDecision.Majority, 2.5, 2, 3), d);
     }
 
     [Theory]
-    [InlineData(TieBreakRule.System1, SystemLabel.System1)]
-    [InlineData(TieBreakRule.System2, SystemLabel.System2)]
-    public void A_tie_goes_where_the_rule_says(TieBreakRule rule, SystemLabel expected)
+    [InlineData(TieBreakRule.System1, ReasoningSystem.System1)]
+    [InlineData(TieBreakRule.System2, ReasoningSystem.System2)]
+    public void A_tie_goes_where_the_rule_says(TieBreakRule rule, ReasoningSystem expected)
     {
         var d = MajorityVote.Decide([S1, A, S2], Ones, rule, 7, "q");
         Assert.Equal(new VoteDecision(expected, LabelDecision.TieBreak, 1, 1, 2), d);
@@ -49,15 +50,15 @@ public sealed class MajorityVoteTests
     [Fact]
     public void First_teacher_rule_follows_the_first_teacher_that_voted()
     {
-        Assert.Equal(SystemLabel.System2, MajorityVote.Decide([A, S2, S1], Ones, TieBreakRule.FirstTeacher, 7, "q").Label);
-        Assert.Equal(SystemLabel.System1, MajorityVote.Decide([S1, S2, A], Ones, TieBreakRule.FirstTeacher, 7, "q").Label);
+        Assert.Equal(ReasoningSystem.System2, MajorityVote.Decide([A, S2, S1], Ones, TieBreakRule.FirstTeacher, 7, "q").Label);
+        Assert.Equal(ReasoningSystem.System1, MajorityVote.Decide([S1, S2, A], Ones, TieBreakRule.FirstTeacher, 7, "q").Label);
     }
 
     [Fact]
     public void No_votes_at_all_is_a_tie_with_zero_votes_cast()
     {
         var d = MajorityVote.Decide([A, A, A], Ones, TieBreakRule.System2, 7, "q");
-        Assert.Equal(new VoteDecision(SystemLabel.System2, LabelDecision.TieBreak, 0, 0, 0), d);
+        Assert.Equal(new VoteDecision(ReasoningSystem.System2, LabelDecision.TieBreak, 0, 0, 0), d);
     }
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class MajorityVoteTests
 
         Assert.Equal(first, again);
         Assert.NotEqual(first, otherSeed);
-        Assert.InRange(first.Count(l => l == SystemLabel.System1), 160, 240);
+        Assert.InRange(first.Count(l => l == ReasoningSystem.System1), 160, 240);
     }
 
     [Fact]

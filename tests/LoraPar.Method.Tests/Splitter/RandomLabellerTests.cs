@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Method.Splitter;
 
 namespace LoraPar.Method.Tests.Splitter;
@@ -10,7 +11,7 @@ public sealed class RandomLabellerTests
     public void Labels_exactly_the_rounded_fraction_system_2()
     {
         var labels = RandomLabeller.Label(Ids, 1, 0.3);
-        Assert.Equal(30, labels.Count(l => l.Label == SystemLabel.System2)); // round(30.3)
+        Assert.Equal(30, labels.Count(l => l.Label == ReasoningSystem.System2)); // round(30.3)
         Assert.All(labels, l => Assert.Equal(LabelDecision.Random, l.DecidedBy));
         Assert.All(labels, l => Assert.Empty(l.Votes));
     }

@@ -154,7 +154,7 @@ public sealed class SplitterResilienceTests
         var hung = result.Labels[2].Votes[0];
         Assert.Equal((Vote.Abstain, AnswerStatus.Failed), (hung.Vote, hung.Status));
         Assert.Contains("timed out", hung.Error);
-        Assert.Equal(SystemLabel.System1, result.Labels[2].Label); // beta's vote alone decides
+        Assert.Equal(ReasoningSystem.System1, result.Labels[2].Label); // beta's vote alone decides
         Assert.Equal(2 + 2 + 1 + 1, server.Calls.Count(c => c.Model == "alpha")); // the two failing questions: 1 try + 1 retry each
 
         await Splitter(config).RunAsync(SplitterSetup.Items(4), request);

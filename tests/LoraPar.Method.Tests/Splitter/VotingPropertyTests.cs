@@ -1,4 +1,5 @@
 using CsCheck;
+using LoraPar.Core;
 using LoraPar.Method.Splitter;
 
 namespace LoraPar.Method.Tests.Splitter;
@@ -14,7 +15,7 @@ public sealed class VotingPropertyTests
         Ballots.Sample(b =>
         {
             var d = MajorityVote.Decide(b.Votes, b.Weights, b.Rule, 1, "q");
-            var (mine, other) = d.Label == SystemLabel.System1 ? (d.System1Weight, d.System2Weight) : (d.System2Weight, d.System1Weight);
+            var (mine, other) = d.Label == ReasoningSystem.System1 ? (d.System1Weight, d.System2Weight) : (d.System2Weight, d.System1Weight);
             return mine >= other - 1e-9 && d.VotesCast == b.Votes.Count(v => v != Vote.Abstain);
         });
 

@@ -89,13 +89,14 @@ public sealed class FusedProjectionTests : TorchTest
         using var noGrad = torch.no_grad();
         var ids = Ids(6);
         var plain = model.call(ids);
-        model.ReplaceProjection("model.layers.0.self_attn.k_proj", new ScaledProjection(model.model.layers[0].self_attn.k_proj, 1.0));
+        var attention = model.model.layers[0].self_attn;
+        attention.k_proj = new ScaledProjection(attention.k_proj, 1.0);
         using (model.FuseProjections())
         {
             using (model.FuseProjections())
                 Assert.True(model.call(ids).allclose(plain, rtol: 0, atol: 1e-5));
             Assert.True(model.call(ids).allclose(plain, rtol: 0, atol: 1e-5));                   // the outer copies survive the inner dispose
-            model.ReplaceProjection("model.layers.1.mlp.up_proj", new ScaledProjection(model.model.layers[1].mlp.up_proj, 2.0));
+            model.model.layers[1].mlp.up_proj = new ScaledProjection(model.model.layers[1].mlp.up_proj, 2.0);
             Assert.False(model.call(ids).allclose(plain, rtol: 0, atol: 1e-4));                  // a swap inside the session is honoured
         }
     }
@@ -141,7 +142,14 @@ public sealed class FusedProjectionTests : TorchTest
         var generator = new LoraPar.Model.Generation.Generator(model, new Generation.TestTokenizer(Config.VocabSize, [-1]));
         var options = new LoraPar.Model.Generation.GenerationOptions { MaxNewTokens = LoraPar.Model.Generation.Generator.FusionMinimumTokens + 4 };
         var fused = generator.Generate(["HELLO"], options)[0];
-        foreach (var site in model.Projections().ToList()) model.ReplaceProjection(site.Path, new ScaledProjection(site.Module, 1.0));
+        foreach (var layer in model.model.layers)
+        {
+            var (attention, mlp) = (layer.self_attn, layer.mlp);
+            (attention.q_proj, attention.k_proj) = (new ScaledProjection(attention.q_proj, 1.0), new ScaledProjection(attention.k_proj, 1.0));
+            (attention.v_proj, attention.o_proj) = (new ScaledProjection(attention.v_proj, 1.0), new ScaledProjection(attention.o_proj, 1.0));
+            (mlp.gate_proj, mlp.up_proj) = (new ScaledProjection(mlp.gate_proj, 1.0), new ScaledProjection(mlp.up_proj, 1.0));
+            mlp.down_proj = new ScaledProjection(mlp.down_proj, 1.0);
+        }
         model.lm_head = new ScaledProjection(model.lm_head, 1.0);
         var plain = generator.Generate(["HELLO"], options)[0];
         Assert.Equal(plain.TokenIds, fused.TokenIds);

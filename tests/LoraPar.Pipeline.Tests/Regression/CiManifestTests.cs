@@ -8,6 +8,7 @@ namespace LoraPar.Pipeline.Tests.Regression;
 /// Runs experiments/ci.toml — every LoRA-PAR stage for real on a tiny budget — in a temporary artifacts folder and pins its
 /// partition statistics and metrics (rounded so they hold on any x86-64 CPU), then checks a second run is a no-op.
 /// </summary>
+[Collection(GlobalRngCollection.Name)]
 public sealed class CiManifestTests : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("lorapar-ci-").FullName;

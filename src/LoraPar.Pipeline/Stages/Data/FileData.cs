@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Evaluation.Datasets;
 using LoraPar.Pipeline.Manifest.Sections;
 

@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Method.Splitter;
 
 namespace LoraPar.Pipeline.Stages.Labels;
@@ -23,9 +24,9 @@ public sealed record GroundTruthAgreement(
     {
         var known = labels.Where(l => truth.ContainsKey(l.Id)).ToList();
         if (known.Count == 0) return null;
-        int Count(int system, SystemLabel label) => known.Count(l => truth[l.Id] == system && l.Label == label);
-        var row1 = new ConfusionRow(Count(1, SystemLabel.System1), Count(1, SystemLabel.System2));
-        var row2 = new ConfusionRow(Count(2, SystemLabel.System1), Count(2, SystemLabel.System2));
+        int Count(int system, ReasoningSystem label) => known.Count(l => truth[l.Id] == system && l.Label == label);
+        var row1 = new ConfusionRow(Count(1, ReasoningSystem.System1), Count(1, ReasoningSystem.System2));
+        var row2 = new ConfusionRow(Count(2, ReasoningSystem.System1), Count(2, ReasoningSystem.System2));
         var agreeing = row1.LabelledSystem1 + row2.LabelledSystem2;
         var teachers = known[0].Votes.Select((v, i) => PerTeacher(v.Teacher, known.Select(l => (l.Votes[i].Vote, truth[l.Id])))).ToList();
         return new GroundTruthAgreement(known.Count, agreeing, LabelStatistics.Round((double)agreeing / known.Count), row1, row2, teachers);

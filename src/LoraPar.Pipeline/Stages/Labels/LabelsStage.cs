@@ -56,8 +56,8 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
         var items = rows.Select(r => new SplitterItem(r.Id, r.Question, r.Answer)).ToList();
         var result = Split(context, config, items);
         var labelled = result.Labels.ToDictionary(l => l.Id, l => l.Label);
-        DatasetRows.Write(context.OutputPath(System1File), rows.Where(r => labelled[r.Id] == SystemLabel.System1));
-        DatasetRows.Write(context.OutputPath(System2File), rows.Where(r => labelled[r.Id] == SystemLabel.System2));
+        DatasetRows.Write(context.OutputPath(System1File), rows.Where(r => labelled[r.Id] == ReasoningSystem.System1));
+        DatasetRows.Write(context.OutputPath(System2File), rows.Where(r => labelled[r.Id] == ReasoningSystem.System2));
         var truth = rows.Where(r => r.System is 1 or 2).ToDictionary(r => r.Id, r => r.System!.Value);
         var agreement = GroundTruthAgreement.Compute(result.Labels, truth);
         if (agreement is not null) AddToStatistics(result.StatisticsPath, agreement);

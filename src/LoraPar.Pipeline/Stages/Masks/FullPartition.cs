@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Method.Importance;
 using LoraPar.Method.Partition;
 
@@ -18,7 +19,7 @@ public static class FullPartition
         var all = new CountShare(n, 100);
         return new PartitionStatistics(
             MaskStrategy.Full, options.Theta, options.Alpha, options.Beta, options.Seed, n, layout.Segments.Count,
-            new Dictionary<string, CountShare> { [DualSystem.System1.KeyPrefix()] = all, [DualSystem.System2.KeyPrefix()] = all },
+            new Dictionary<string, CountShare> { [ReasoningSystem.System1.KeyPrefix()] = all, [ReasoningSystem.System2.KeyPrefix()] = all },
             new Dictionary<string, CountShare> { [TrainingStage.Stage1.KeyPrefix()] = all, [TrainingStage.Stage2.KeyPrefix()] = all },
             new OverlapStatistics(0, 0, n, n, 1, 0, 0, 100),
             Groups(layout, s => s.Name.Module, s => ModuleRank(s.Name.Module)),

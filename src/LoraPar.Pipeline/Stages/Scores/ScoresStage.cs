@@ -1,4 +1,5 @@
 using LoraPar.Adapters;
+using LoraPar.Core;
 using LoraPar.Method.Importance;
 using LoraPar.Method.Partition;
 using LoraPar.Model.Objectives;
@@ -51,18 +52,18 @@ public sealed class ScoresStage : IStage
         foreach (var warning in result.Warnings) context.Log("warning: " + warning);
         MetricsFile.Write(context.OutputPath(MetricsFile.FileName), new Dictionary<string, double>
         {
-            ["scored_examples_s1"] = result.Samples[DualSystem.System1].Examples.Count,
-            ["scored_examples_s2"] = result.Samples[DualSystem.System2].Examples.Count,
+            ["scored_examples_s1"] = result.Samples[ReasoningSystem.System1].Examples.Count,
+            ["scored_examples_s2"] = result.Samples[ReasoningSystem.System2].Examples.Count,
         });
     }
 
     private static ImportanceScoringResult Score(StageContext context, BaseModel base_, LoraAdapterSet adapters)
     {
         var settings = context.Manifest.Importance;
-        var splits = new Dictionary<DualSystem, IReadOnlyList<AnswerExample>>
+        var splits = new Dictionary<ReasoningSystem, IReadOnlyList<AnswerExample>>
         {
-            [DualSystem.System1] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 1)),
-            [DualSystem.System2] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 2)),
+            [ReasoningSystem.System1] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 1)),
+            [ReasoningSystem.System2] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 2)),
         };
         var options = settings with { Seed = context.Manifest.Seed };
         var total = splits.Values.Sum(s => Math.Min(s.Count, settings.SamplesPerSystem));

@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Method.Splitter;
 using LoraPar.Pipeline.Stages.Labels;
 
@@ -5,7 +6,7 @@ namespace LoraPar.Pipeline.Tests.Stages.Labels;
 
 public sealed class GroundTruthAgreementTests
 {
-    private static ItemLabel Label(string id, SystemLabel label, params Vote[] votes) => new(id, label, LabelDecision.Majority, 0, 0,
+    private static ItemLabel Label(string id, ReasoningSystem label, params Vote[] votes) => new(id, label, LabelDecision.Majority, 0, 0,
         votes.Select((v, i) => new TeacherVote($"t{i}", TeacherKind.Heuristic, v, v == Vote.Abstain ? AnswerStatus.Failed : AnswerStatus.Answered, "")).ToList());
 
     [Fact]
@@ -15,12 +16,12 @@ public sealed class GroundTruthAgreementTests
         // t0 votes a1 b2 c2 d2 e1 → 3/5; t1 votes a1 b1 c-abstain d1 e2 → a, b, e right of 4 cast = 0.75.
         IReadOnlyList<ItemLabel> labels =
         [
-            Label("a", SystemLabel.System1, Vote.System1, Vote.System1),
-            Label("b", SystemLabel.System2, Vote.System2, Vote.System1),
-            Label("c", SystemLabel.System2, Vote.System2, Vote.Abstain),
-            Label("d", SystemLabel.System2, Vote.System2, Vote.System1),
-            Label("e", SystemLabel.System1, Vote.System1, Vote.System2),
-            Label("x", SystemLabel.System1, Vote.System1, Vote.System1),
+            Label("a", ReasoningSystem.System1, Vote.System1, Vote.System1),
+            Label("b", ReasoningSystem.System2, Vote.System2, Vote.System1),
+            Label("c", ReasoningSystem.System2, Vote.System2, Vote.Abstain),
+            Label("d", ReasoningSystem.System2, Vote.System2, Vote.System1),
+            Label("e", ReasoningSystem.System1, Vote.System1, Vote.System2),
+            Label("x", ReasoningSystem.System1, Vote.System1, Vote.System1),
         ];
         var truth = new Dictionary<string, int> { ["a"] = 1, ["b"] = 1, ["c"] = 2, ["d"] = 2, ["e"] = 2 };
         var agreement = GroundTruthAgreement.Compute(labels, truth)!;
@@ -33,6 +34,6 @@ public sealed class GroundTruthAgreementTests
     [Fact]
     public void Without_any_ground_truth_there_is_no_agreement()
     {
-        Assert.Null(GroundTruthAgreement.Compute([Label("a", SystemLabel.System1, Vote.System1)], new Dictionary<string, int>()));
+        Assert.Null(GroundTruthAgreement.Compute([Label("a", ReasoningSystem.System1, Vote.System1)], new Dictionary<string, int>()));
     }
 }

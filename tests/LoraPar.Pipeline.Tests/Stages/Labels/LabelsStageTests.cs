@@ -44,7 +44,7 @@ public sealed class LabelsStageTests
         Assert.Equal(30, labels.Count);
         Assert.All(labels, l => Assert.Equal(3, l.Votes.Count));
         var (d1, d2) = (DatasetRows.Read(Path.Combine(dir, LabelsStage.System1File)), DatasetRows.Read(Path.Combine(dir, LabelsStage.System2File)));
-        Assert.Equal(labels.Where(l => l.Label == SystemLabel.System1).Select(l => l.Id), d1.Select(r => r.Id));
+        Assert.Equal(labels.Where(l => l.Label == ReasoningSystem.System1).Select(l => l.Id), d1.Select(r => r.Id));
         Assert.Equal(30, d1.Count + d2.Count);
         using var statistics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, LabelsWriter.StatisticsFileName)));
         var truth = statistics.RootElement.GetProperty("ground_truth");

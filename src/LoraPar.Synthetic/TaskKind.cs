@@ -1,14 +1,6 @@
-namespace LoraPar.Synthetic;
+using LoraPar.Core;
 
-/// <summary>
-/// The paper's two systems: <see cref="System1"/> items are answered directly ("fast"), <see cref="System2"/> items need
-/// multi-step reasoning ("slow"). The numeric values are the <c>system</c> field of the JSONL rows.
-/// </summary>
-public enum ReasoningSystem
-{
-    System1 = 1,
-    System2 = 2,
-}
+namespace LoraPar.Synthetic;
 
 /// <summary>Which half of the generated task an item belongs to; eval questions never occur in train.</summary>
 public enum DataSplit

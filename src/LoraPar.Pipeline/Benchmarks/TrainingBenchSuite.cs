@@ -12,7 +12,7 @@ using LoraPar.Training.Monitoring;
 using LoraPar.Training.Sft;
 using static TorchSharp.torch;
 
-namespace LoraPar.Training.Benchmarks;
+namespace LoraPar.Pipeline.Benchmarks;
 
 /// <summary>
 /// <c>lorapar bench grpo</c>: the training figures a user needs to size a run, on the built-in default's model shape

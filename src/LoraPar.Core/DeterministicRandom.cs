@@ -1,4 +1,4 @@
-namespace LoraPar.Synthetic;
+namespace LoraPar.Core;
 
 /// <summary>
 /// SplitMix64: a tiny, fully specified pseudo-random generator, so that a seed gives the same task on every runtime
@@ -22,15 +22,26 @@ public sealed class DeterministicRandom
         return Mix(_state);
     }
 
+    /// <summary>
+    /// A uniform integer in [0, <paramref name="bound"/>) without modulo bias: 64 random bits are kept only below the
+    /// largest multiple of <paramref name="bound"/> that fits in 2^64, then reduced modulo <paramref name="bound"/>.
+    /// When <paramref name="bound"/> divides 2^64 (a power of two) nothing is rejected and the draw is the plain modulo.
+    /// </summary>
+    public ulong NextBelow(ulong bound)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(bound);
+        var excess = (0UL - bound) % bound;                            // 2^64 mod bound: the values past the last whole multiple
+        var limit = ulong.MaxValue - excess;                           // accepting bits <= limit keeps 2^64 - excess values
+        ulong bits;
+        do bits = NextBits(); while (bits > limit);
+        return bits % bound;
+    }
+
     /// <summary>A uniform integer in [<paramref name="min"/>, <paramref name="max"/>] (both inclusive), without modulo bias.</summary>
     public int Next(int min, int max)
     {
         if (max < min) throw new ArgumentOutOfRangeException(nameof(max), $"empty range [{min}, {max}]");
-        var span = (ulong)((long)max - min) + 1;
-        var limit = ulong.MaxValue - ulong.MaxValue % span;
-        ulong bits;
-        do bits = NextBits(); while (bits >= limit);
-        return (int)((long)min + (long)(bits % span));
+        return (int)((long)min + (long)NextBelow((ulong)((long)max - min) + 1));
     }
 
     /// <summary>A uniform index in [0, <paramref name="count"/>).</summary>

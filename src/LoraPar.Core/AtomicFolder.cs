@@ -1,4 +1,4 @@
-namespace LoraPar.Training.Checkpointing;
+namespace LoraPar.Core;
 
 /// <summary>Writes a whole folder so that readers see either the old folder or the complete new one, never a partial one.</summary>
 public static class AtomicFolder

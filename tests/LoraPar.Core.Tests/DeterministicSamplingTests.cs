@@ -1,7 +1,6 @@
 using CsCheck;
-using LoraPar.Evaluation.Datasets;
 
-namespace LoraPar.Evaluation.Tests.Datasets;
+namespace LoraPar.Core.Tests;
 
 public sealed class DeterministicSamplingTests
 {
@@ -11,6 +10,16 @@ public sealed class DeterministicSamplingTests
         Assert.Equal(DeterministicSampling.Permutation(50, 7), DeterministicSampling.Permutation(50, 7));
         Assert.NotEqual(DeterministicSampling.Permutation(50, 7), DeterministicSampling.Permutation(50, 8));
         Assert.Equal(Enumerable.Range(0, 50), DeterministicSampling.Permutation(50, 7).Order());
+    }
+
+    [Fact]
+    public void Permutation_keeps_the_plain_modulo_shuffle_wherever_no_draw_is_rejected()
+    {
+        // A draw below i + 1 is rejected only when its 64 bits fall in the top (2^64 mod (i + 1)) values, which is
+        // vanishingly rare for these sizes: the unbiased permutation keeps every sample the old modulo one chose.
+        foreach (var n in new[] { 0, 1, 2, 7, 100, 1000, 7473 })
+            foreach (var seed in new long[] { 0, 7, 8, 9, -3 })
+                Assert.Equal(PlainModuloPermutation(n, seed), DeterministicSampling.Permutation(n, seed));
     }
 
     [Fact]
@@ -42,5 +51,18 @@ public sealed class DeterministicSamplingTests
     {
         var (train, eval) = DeterministicSampling.SplitFraction(Enumerable.Range(0, 10).ToList(), 0.25, 3);
         Assert.Equal((7, 3), (train.Count, eval.Count));
+    }
+
+    /// <summary>The Fisher–Yates shuffle with the modulo-biased draw <c>bits % (i + 1)</c> (the sampler's former draw).</summary>
+    private static int[] PlainModuloPermutation(int n, long seed)
+    {
+        var order = Enumerable.Range(0, n).ToArray();
+        var random = new DeterministicRandom(seed);
+        for (var i = n - 1; i > 0; i--)
+        {
+            var j = (int)(random.NextBits() % (ulong)(i + 1));
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        return order;
     }
 }

@@ -1,20 +1,13 @@
-namespace LoraPar.Evaluation.Datasets;
+namespace LoraPar.Core;
 
 /// <summary>Seeded subsampling and train/eval splits: pure functions of (items, size, seed), stable across runs and platforms.</summary>
 public static class DeterministicSampling
 {
-    /// <summary>A seeded permutation of 0..n−1 (Fisher–Yates driven by SplitMix64).</summary>
+    /// <summary>A seeded permutation of 0..n−1: a Fisher–Yates shuffle driven by <see cref="DeterministicRandom"/> (SplitMix64, unbiased draws).</summary>
     public static int[] Permutation(int n, long seed)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
-        var order = Enumerable.Range(0, n).ToArray();
-        var state = unchecked((ulong)seed);
-        for (var i = n - 1; i > 0; i--)
-        {
-            var j = (int)(Next(ref state) % (ulong)(i + 1));
-            (order[i], order[j]) = (order[j], order[i]);
-        }
-        return order;
+        return new DeterministicRandom(seed).Shuffle(Enumerable.Range(0, n)).ToArray();
     }
 
     /// <summary>The items in a seeded random order.</summary>
@@ -53,14 +46,5 @@ public static class DeterministicSampling
         if (evalFraction is < 0 or > 1 || double.IsNaN(evalFraction))
             throw new ArgumentOutOfRangeException(nameof(evalFraction), $"eval fraction {evalFraction} must lie in [0, 1]");
         return Split(items, (int)Math.Round(evalFraction * items.Count, MidpointRounding.AwayFromZero), seed);
-    }
-
-    /// <summary>SplitMix64 (Steele, Lea and Flood 2014): a 64-bit state stepped by the golden-ratio increment, then mixed.</summary>
-    private static ulong Next(ref ulong state)
-    {
-        var z = state += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 }

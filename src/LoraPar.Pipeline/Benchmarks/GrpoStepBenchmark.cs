@@ -1,5 +1,7 @@
+using System.Globalization;
 using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
+using LoraPar.Core;
 using LoraPar.Core.Benchmarks;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Tokenizers;
@@ -8,7 +10,7 @@ using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Grpo;
 using static TorchSharp.torch;
 
-namespace LoraPar.Training.Benchmarks;
+namespace LoraPar.Pipeline.Benchmarks;
 
 /// <summary>
 /// The GRPO half of <c>lorapar bench grpo</c>: where the time of a GRPO step goes, and completions per second. Prompts are
@@ -30,7 +32,9 @@ internal static class GrpoStepBenchmark
     {
         using var bench = BenchModel.Create(device);
         var task = DualSystemTaskGenerator.Generate(new DualSystemTaskConfig { System1 = new(16, 0), System2 = new(64, 0) });
-        var data = GrpoData.FromItems(task.Items(DataSplit.Train, ReasoningSystem.System2));
+        var prompts = task.Items(DataSplit.Train, ReasoningSystem.System2)
+            .Select(i => new GrpoExample(i.Question, i.FinalAnswer.ToString(CultureInfo.InvariantCulture))).ToList();
+        var data = new GrpoData(prompts, question => TaskPrompt.Prompt(question, PromptStyle.ReasoningTags));
         var options = new GrpoOptions { PromptsPerBatch = 2, MaxCompletionLength = completionLength, MaxSteps = 1 + measuredSteps, Seed = 7 };
         var folder = Path.Combine(Path.GetTempPath(), "lorapar-bench-grpo-" + Guid.NewGuid().ToString("N"));
         GrpoResult result;

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace LoraPar.Method.Splitter;
+namespace LoraPar.Core;
 
 /// <summary>Hashes that are the same on every machine and every run: cache keys and seeded per-item random draws.</summary>
 public static class StableHash

@@ -1,7 +1,7 @@
 using LoraPar.Core.Benchmarks;
-using LoraPar.Training.Benchmarks;
+using LoraPar.Pipeline.Benchmarks;
 
-namespace LoraPar.Training.Tests.Benchmarks;
+namespace LoraPar.Pipeline.Tests.Benchmarks;
 
 [Collection(GlobalRngCollection.Name)]
 public sealed class TrainingBenchSuiteTests

@@ -1,13 +1,7 @@
+using LoraPar.Core;
 using System.Text.Json.Serialization;
 
 namespace LoraPar.Method.Splitter;
-
-/// <summary>The paper's two kinds of question: answered directly (System 1) or by multi-step reasoning (System 2).</summary>
-public enum SystemLabel
-{
-    [JsonStringEnumMemberName("system1")] System1 = 1,
-    [JsonStringEnumMemberName("system2")] System2 = 2,
-}
 
 /// <summary>One teacher's vote on one question; <see cref="Abstain"/> when it gave no usable answer.</summary>
 public enum Vote
@@ -33,17 +27,17 @@ public enum AnswerStatus
     [JsonStringEnumMemberName("skipped")] Skipped,
 }
 
-/// <summary>Conversions between <see cref="Vote"/> and <see cref="SystemLabel"/>.</summary>
+/// <summary>Conversions between <see cref="Vote"/> and <see cref="ReasoningSystem"/>.</summary>
 public static class Votes
 {
     /// <summary>The vote for <paramref name="label"/>.</summary>
-    public static Vote For(SystemLabel label) => label == SystemLabel.System1 ? Vote.System1 : Vote.System2;
+    public static Vote For(ReasoningSystem label) => label == ReasoningSystem.System1 ? Vote.System1 : Vote.System2;
 
     /// <summary>The label a vote names, or null for an abstention.</summary>
-    public static SystemLabel? Label(Vote vote) => vote switch
+    public static ReasoningSystem? Label(Vote vote) => vote switch
     {
-        Vote.System1 => SystemLabel.System1,
-        Vote.System2 => SystemLabel.System2,
+        Vote.System1 => ReasoningSystem.System1,
+        Vote.System2 => ReasoningSystem.System2,
         _ => null,
     };
 }

@@ -1,7 +1,6 @@
 using CsCheck;
-using LoraPar.Synthetic;
 
-namespace LoraPar.Synthetic.Tests;
+namespace LoraPar.Core.Tests;
 
 public sealed class DeterministicRandomTests
 {
@@ -33,5 +32,29 @@ public sealed class DeterministicRandomTests
         var shuffled = new DeterministicRandom(3).Shuffle(Enumerable.Range(0, 50));
         Assert.Equal(Enumerable.Range(0, 50), shuffled.Order());
         Assert.NotEqual(Enumerable.Range(0, 50), shuffled);
+    }
+
+    [Fact]
+    public void NextBelow_has_no_modulo_bias_where_the_plain_modulo_has_a_large_one()
+    {
+        // bound = 3·2^62, so 2^64 = bound + 2^62: the plain `bits % bound` maps the top quarter of the 64-bit values onto
+        // [0, 2^62) a second time, so a draw lands below 2^62 with probability 1/2 instead of the uniform 1/3.
+        const ulong bound = 3UL << 62, third = 1UL << 62;
+        const int draws = 30_000;                                                   // σ of a share ≈ 0.003
+        var plain = new DeterministicRandom(5);
+        var unbiased = new DeterministicRandom(5);
+        var plainLow = Enumerable.Range(0, draws).Count(_ => plain.NextBits() % bound < third) / (double)draws;
+        var unbiasedLow = Enumerable.Range(0, draws).Count(_ => unbiased.NextBelow(bound) < third) / (double)draws;
+        Assert.InRange(plainLow, 0.49, 0.51);
+        Assert.InRange(unbiasedLow, 0.32, 0.347);
+    }
+
+    [Fact]
+    public void NextBelow_a_power_of_two_is_the_plain_modulo_of_the_same_stream()
+    {
+        var plain = new DeterministicRandom(9);
+        var unbiased = new DeterministicRandom(9);
+        foreach (var bound in new ulong[] { 1, 2, 8, 1UL << 20, 1UL << 63 })
+            for (var i = 0; i < 100; i++) Assert.Equal(plain.NextBits() % bound, unbiased.NextBelow(bound));
     }
 }
