@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using LoraPar.Core;
+using LoraPar.Core.Settings;
 
 namespace LoraPar.Method.Splitter;
 
@@ -23,8 +24,12 @@ public enum TeacherFailurePolicy
     [JsonStringEnumMemberName("continue")] Continue,
 }
 
-/// <summary>Concurrency, timeouts and retries for remote teachers, and when a teacher counts as "keeps failing".</summary>
-public sealed record TeacherResilience
+/// <summary>
+/// Concurrency, timeouts and retries for remote teachers, and when a teacher counts as "keeps failing": the manifest's
+/// <c>[splitter.resilience]</c> (times in seconds, keys ending in <c>_seconds</c>). None of it changes a vote, so none of it
+/// enters the labels key.
+/// </summary>
+public sealed record TeacherResilience : ISettings
 {
     /// <summary>Questions in flight at once, over all teachers.</summary>
     public int MaxConcurrency { get; init; } = 4;
@@ -47,16 +52,19 @@ public sealed record TeacherResilience
     /// <summary>Questions in a row that fail (after retries) before the teacher counts as down.</summary>
     public int MaxConsecutiveFailures { get; init; } = 5;
 
-    /// <summary>Every problem with these settings, one message each.</summary>
-    public IEnumerable<string> Problems()
+    /// <inheritdoc />
+    public IReadOnlyList<SettingProblem> Problems()
     {
-        if (MaxConcurrency < 1) yield return $"resilience.max_concurrency: {MaxConcurrency}; it must be at least 1";
-        if (RequestTimeout <= TimeSpan.Zero) yield return $"resilience.request_timeout: {RequestTimeout}; it must be positive";
-        if (MaxRetries < 0) yield return $"resilience.max_retries: {MaxRetries}; it must be 0 or more";
-        if (BaseDelay <= TimeSpan.Zero || MaxDelay < BaseDelay)
-            yield return $"resilience: base_delay {BaseDelay} and max_delay {MaxDelay} must satisfy 0 < base_delay <= max_delay";
-        if (MaxRetryAfter < TimeSpan.Zero) yield return $"resilience.max_retry_after: {MaxRetryAfter}; it must be 0 or more";
-        if (MaxConsecutiveFailures < 1) yield return $"resilience.max_consecutive_failures: {MaxConsecutiveFailures}; it must be at least 1";
+        var p = new List<SettingProblem>();
+        p.Require(MaxConcurrency >= 1, "max_concurrency", $"{MaxConcurrency}; it must be at least 1");
+        p.Require(RequestTimeout > TimeSpan.Zero, "request_timeout_seconds", $"{RequestTimeout.TotalSeconds}; it must be positive");
+        p.Require(MaxRetries >= 0, "max_retries", $"{MaxRetries}; it must be 0 or more");
+        p.Require(BaseDelay > TimeSpan.Zero, "base_delay_seconds", $"{BaseDelay.TotalSeconds}; it must be positive");
+        p.Require(MaxDelay >= BaseDelay, "max_delay_seconds",
+            $"{MaxDelay.TotalSeconds} is below base_delay_seconds {BaseDelay.TotalSeconds}; it must be at least that");
+        p.Require(MaxRetryAfter >= TimeSpan.Zero, "max_retry_after_seconds", $"{MaxRetryAfter.TotalSeconds}; it must be 0 or more");
+        p.Require(MaxConsecutiveFailures >= 1, "max_consecutive_failures", $"{MaxConsecutiveFailures}; it must be at least 1");
+        return p;
     }
 }
 
@@ -103,7 +111,7 @@ public sealed record SplitterConfig
         if (Teachers.Count == 0) problems.Add("labels.teachers: no teacher configured; add at least one, or use method = \"random\"");
         if (string.IsNullOrWhiteSpace(TargetModel)) problems.Add("labels.target_model: empty; name the model the teachers role-play");
         problems.AddRange(Prompt.Problems().Select(p => "labels." + p));
-        problems.AddRange(Resilience.Problems().Select(p => "labels." + p));
+        problems.AddRange(Resilience.Problems().Select(p => $"labels.resilience.{p.Key}: {p.Message}"));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Teachers.Count; i++)
             problems.AddRange(TeacherProblems(Teachers[i], $"labels.teachers[{i}]", seen));

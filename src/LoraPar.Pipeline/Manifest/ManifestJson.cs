@@ -103,6 +103,7 @@ public static class ManifestJson
         Enum e => JsonValue.Create(KebabCase.From(e.ToString())),
         ManifestPath p => includePaths ? JsonValue.Create(p.Raw) : null,
         ISettingText t => JsonValue.Create(t.SettingText),
+        TimeSpan span => JsonValue.Create(span.TotalSeconds),
         IEnumerable list => new JsonArray(list.Cast<object?>().Select(x => Convert(x, includePaths)).ToArray()),
         _ => ConvertRecord(value, includePaths),
     };

@@ -19,49 +19,6 @@ public enum SplitterMethod
     Heuristic,
 }
 
-/// <summary>
-/// <c>[splitter.resilience]</c>: timeouts, retries and when a remote teacher counts as down. None of it changes a vote, so none
-/// of it enters the labels key.
-/// </summary>
-public sealed record SplitterResilience
-{
-    /// <summary>Time limit of one attempt of one request, in seconds.</summary>
-    public double RequestTimeoutSeconds { get; init; } = 60;
-
-    /// <summary>Retries after the first attempt (timeouts, 408/429/5xx, connection errors, malformed bodies).</summary>
-    public int MaxRetries { get; init; } = 4;
-
-    /// <summary>First backoff delay in seconds; it doubles each retry (with jitter) up to <see cref="MaxDelaySeconds"/>.</summary>
-    public double BaseDelaySeconds { get; init; } = 1;
-
-    /// <summary>Largest backoff delay in seconds.</summary>
-    public double MaxDelaySeconds { get; init; } = 30;
-
-    /// <summary>Largest Retry-After (seconds) honoured from a 429.</summary>
-    public double MaxRetryAfterSeconds { get; init; } = 120;
-
-    /// <summary>Questions in a row a teacher may fail (after retries) before it counts as down.</summary>
-    public int MaxConsecutiveFailures { get; init; } = 5;
-
-    internal static SplitterResilience Read(SectionReader r)
-    {
-        var d = new SplitterResilience();
-        var s = new SplitterResilience
-        {
-            RequestTimeoutSeconds = r.Double("request_timeout_seconds", d.RequestTimeoutSeconds, NumberRange.Positive),
-            MaxRetries = r.Int("max_retries", d.MaxRetries, NumberRange.NonNegative),
-            BaseDelaySeconds = r.Double("base_delay_seconds", d.BaseDelaySeconds, NumberRange.Positive),
-            MaxDelaySeconds = r.Double("max_delay_seconds", d.MaxDelaySeconds, NumberRange.Positive),
-            MaxRetryAfterSeconds = r.Double("max_retry_after_seconds", d.MaxRetryAfterSeconds, NumberRange.NonNegative),
-            MaxConsecutiveFailures = r.Int("max_consecutive_failures", d.MaxConsecutiveFailures, NumberRange.AtLeast(1)),
-        };
-        if (s.MaxDelaySeconds < s.BaseDelaySeconds)
-            r.Error("max_delay_seconds", $"{s.MaxDelaySeconds} is below base_delay_seconds {s.BaseDelaySeconds}; it must be at least that");
-        r.Finish();
-        return s;
-    }
-}
-
 /// <summary><c>[splitter]</c>: the sample splitter.</summary>
 public sealed record SplitterSection
 {
@@ -101,11 +58,8 @@ public sealed record SplitterSection
     /// <summary>Share of questions labelled System 2 by <see cref="SplitterMethod.Random"/>.</summary>
     public double RandomSystem2Fraction { get; init; } = 0.5;
 
-    /// <summary>Parallel teacher requests (not part of the labels key).</summary>
-    public int MaxConcurrency { get; init; } = 4;
-
-    /// <summary>Timeouts and retries (not part of the labels key).</summary>
-    public SplitterResilience Resilience { get; init; } = new();
+    /// <summary>Concurrency, timeouts and retries (not part of the labels key).</summary>
+    public TeacherResilience Resilience { get; init; } = new();
 
     /// <summary>The dotted manifest paths whose values change labels (the labels key reads these, not concurrency or retries).</summary>
     public static IReadOnlyList<string> LabelKeys { get; } =
@@ -133,8 +87,7 @@ public sealed record SplitterSection
             TieBreak = r.Enum("tie_break", d.TieBreak),
             OnTeacherFailure = r.Enum("on_teacher_failure", d.OnTeacherFailure),
             RandomSystem2Fraction = r.Double("random_system2_fraction", d.RandomSystem2Fraction, NumberRange.Unit),
-            MaxConcurrency = r.Int("max_concurrency", d.MaxConcurrency, NumberRange.AtLeast(1)),
-            Resilience = SplitterResilience.Read(r.Section("resilience")),
+            Resilience = SettingsBinder.Bind<TeacherResilience>(r.Section("resilience")),
         };
         Check(r, section);
         r.Finish();

@@ -22,8 +22,12 @@ public static class SettingsBinder
         return value;
     }
 
-    /// <summary>The settings keys of <paramref name="property"/> (its snake_case name).</summary>
-    public static string KeyOf(PropertyInfo property) => JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name);
+    /// <summary>The settings key of <paramref name="property"/>: its snake_case name, with <c>_seconds</c> for a time span.</summary>
+    public static string KeyOf(PropertyInfo property) =>
+        JsonNamingPolicy.SnakeCaseLower.ConvertName(property.Name) + (property.PropertyType == typeof(TimeSpan) ? "_seconds" : "");
+
+    /// <summary>The longest time span a manifest may write, in seconds (about 30 years; beyond it TimeSpan overflows).</summary>
+    public const double MaxSeconds = 1e9;
 
     /// <summary>The properties a manifest can set on <paramref name="type"/>, in declaration order.</summary>
     public static IEnumerable<PropertyInfo> SettableProperties(Type type) =>
@@ -63,6 +67,7 @@ public static class SettingsBinder
         if (type == typeof(double)) return r.Double(key, (double)current!);
         if (type == typeof(bool)) return r.Bool(key, (bool)current!);
         if (type == typeof(string)) return r.String(key, (string)current!);
+        if (type == typeof(TimeSpan)) return ReadSeconds(r, key, (TimeSpan)current!);
         if (type.IsEnum) return EnumReader(type).Invoke(r, [key, current]);
         if (SettingValue.FactoryOf(type) is { } factory) return ReadValue(r, key, factory, current);
         if (type.IsClass) return BindNested(r.Section(key), type);
@@ -89,6 +94,14 @@ public static class SettingsBinder
             r.Error(key, bad.Message);
             return current;
         }
+    }
+
+    private static TimeSpan ReadSeconds(SectionReader r, string key, TimeSpan current)
+    {
+        var seconds = r.Double(key, current.TotalSeconds);
+        if (Math.Abs(seconds) <= MaxSeconds) return TimeSpan.FromSeconds(seconds);
+        r.Error(key, $"{seconds} seconds is too long; at most {MaxSeconds:0}");
+        return current;
     }
 
     private static MethodInfo EnumReader(Type type) =>

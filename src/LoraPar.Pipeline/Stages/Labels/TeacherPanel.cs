@@ -45,7 +45,7 @@ public static class TeacherPanel
             TieBreak = s.TieBreak,
             Seed = manifest.Seed,
             RandomSystem2Fraction = s.RandomSystem2Fraction,
-            Resilience = Resilience(s),
+            Resilience = s.Resilience,
             OnTeacherFailure = s.OnTeacherFailure,
         };
         config.EnsureValid();
@@ -72,16 +72,5 @@ public static class TeacherPanel
             RequiredSignals = t.RequiredSignals,
         },
         _ => throw new ArgumentOutOfRangeException(nameof(t), t.Kind, "unknown teacher kind"),
-    };
-
-    private static TeacherResilience Resilience(SplitterSection s) => new()
-    {
-        MaxConcurrency = s.MaxConcurrency,
-        RequestTimeout = TimeSpan.FromSeconds(s.Resilience.RequestTimeoutSeconds),
-        MaxRetries = s.Resilience.MaxRetries,
-        BaseDelay = TimeSpan.FromSeconds(s.Resilience.BaseDelaySeconds),
-        MaxDelay = TimeSpan.FromSeconds(s.Resilience.MaxDelaySeconds),
-        MaxRetryAfter = TimeSpan.FromSeconds(s.Resilience.MaxRetryAfterSeconds),
-        MaxConsecutiveFailures = s.Resilience.MaxConsecutiveFailures,
     };
 }

@@ -97,8 +97,8 @@ public sealed class LabelsStageTests
         h.Run();
         Assert.Equal(["labels"], h.Ran());
         Assert.Equal(30, scorer.Calls);
-        h.Edit(HeuristicAndLocal.Replace("first-teacher\"", "system1\"\nmax_concurrency = 1").Replace("weight = 2.0", "weight = 1.0")
-               + "[splitter.resilience]\nmax_retries = 0\n");
+        h.Edit(HeuristicAndLocal.Replace("first-teacher\"", "system1\"").Replace("weight = 2.0", "weight = 1.0")
+               + "[splitter.resilience]\nmax_retries = 0\nmax_concurrency = 1\n");
         h.Run();
         Assert.Empty(h.Ran());
     }

@@ -22,10 +22,10 @@ public sealed class TeacherPanelTests
             target_model = "Qwen-2.5-7B"
             tie_break = "random"
             on_teacher_failure = "continue"
-            max_concurrency = 2
             endpoint = "http://127.0.0.1:8000/v1"
             api_key_env = ""
             [splitter.resilience]
+            max_concurrency = 2
             request_timeout_seconds = 5
             max_retries = 1
             max_consecutive_failures = 3
