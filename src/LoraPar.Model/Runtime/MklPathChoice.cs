@@ -34,7 +34,7 @@ public static class MklPathChoices
     public static MklPathChoice Parse(string? value) =>
         string.IsNullOrWhiteSpace(value) ? MklPathChoice.Auto
         : Enum.TryParse<MklPathChoice>(value.Trim(), ignoreCase: true, out var choice) && Enum.IsDefined(choice) ? choice
-        : throw new TorchRuntimeException($"{Variable}={value} is not one of: {string.Join(", ", Enum.GetValues<MklPathChoice>().Select(Name))}.");
+        : throw new TorchRuntimeException($"MKL path '{value}' ({Variable} or --mkl-path) is not one of: {string.Join(", ", Enum.GetValues<MklPathChoice>().Select(Name))}.");
 
     /// <summary>The lower-case name used by the variable and the CLI.</summary>
     public static string Name(MklPathChoice choice) => choice.ToString().ToLowerInvariant();
