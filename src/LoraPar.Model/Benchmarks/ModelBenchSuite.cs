@@ -83,7 +83,22 @@ public sealed class ModelBenchSuite : IBenchSuite
         [
             new BenchFigure("decode_cache_speedup", uncached / cached, "x", Better.Higher, Goal: 5),
             new BenchFigure("decode_roofline", work.WeightBytesPerToken() / perToken / bandwidth, "fraction", Better.Higher, Goal: 0.5),
+            .. device.type == DeviceType.CPU && KernelWidths.Uses512(KernelWidth.Widest) ? MatvecWidths(plan, log) : [],
         ];
+    }
+
+    /// <summary><c>matvec_512_speedup</c>: the packed matvec's 512-bit kernel ÷ its 256-bit kernel (GB/s, one thread), alternating.</summary>
+    private static BenchFigure[] MatvecWidths(BenchPlan plan, Action<string> log)
+    {
+        using var bench = new MatvecWidthBench(plan.MatvecShape[0], plan.MatvecShape[1]);
+        double wide = double.MaxValue, narrow = double.MaxValue;
+        for (var round = 0; round < plan.Rounds; round++)
+        {
+            wide = Math.Min(wide, bench.Seconds(KernelWidth.Widest, repeats: 5));
+            narrow = Math.Min(narrow, bench.Seconds(KernelWidth.Avx2, repeats: 5));
+        }
+        log($"matvec {bench.Bytes / 1e6:F0} MB: 512-bit {bench.Bytes / wide / 1e9:F1} GB/s, 256-bit {bench.Bytes / narrow / 1e9:F1} GB/s");
+        return [new BenchFigure("matvec_512_speedup", narrow / wide, "x", Better.Higher)];
     }
 
     private static IEnumerable<BenchFigure> Generation(ModelWorkloads work, BenchPlan plan, Action<string> log, CancellationToken cancel)
@@ -100,11 +115,12 @@ public sealed class ModelBenchSuite : IBenchSuite
 
     /// <summary>Sizes and repetitions of one run.</summary>
     /// <param name="Rounds">Alternating rounds for training (cheap); decoding and generation use <paramref name="DecodeRounds"/>.</param>
+    /// <param name="MatvecShape">(in, out) of the weight <see cref="MatvecWidthBench"/> streams (64 MB in the full plan).</param>
     /// <param name="FmaIterations">Iterations per core of <see cref="FmaPeak"/> (16 vector FMAs each): ≈ 0.1 s at 200 GFLOP/s per core.</param>
     private sealed record BenchPlan(int Batch, int Sequence, int Prompt, int NewTokens, int GenerationTokens, int Rounds, int DecodeRounds,
-        int[] MatmulSizes, int BandwidthMegabytes, long FmaIterations)
+        int[] MatmulSizes, int BandwidthMegabytes, long FmaIterations, int[] MatvecShape)
     {
-        public static BenchPlan Full { get; } = new(4, 256, 16, 256, 128, 3, 2, [1024, 1536, 2048], 512, 40_000_000);
-        public static BenchPlan Quick { get; } = new(2, 32, 4, 32, 4, 1, 2, [128], 16, 1_000_000);
+        public static BenchPlan Full { get; } = new(4, 256, 16, 256, 128, 3, 2, [1024, 1536, 2048], 512, 40_000_000, [2048, 8192]);
+        public static BenchPlan Quick { get; } = new(2, 32, 4, 32, 4, 1, 2, [128], 16, 1_000_000, [64, 256]);
     }
 }
