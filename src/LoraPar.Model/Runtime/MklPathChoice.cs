@@ -17,8 +17,8 @@ public enum MklPathChoice
 
     /// <summary>
     /// The reproducibility switch: MKL's conditional numerical reproducibility on its AVX2 branch (<c>MKL_CBWR=AVX2</c>),
-    /// bit-identical across CPU generations and vendors that have AVX2. On AMD with AVX-512 the vendor check is answered
-    /// as under <see cref="Auto"/>, without which MKL would ignore the branch there.
+    /// bit-identical across CPU generations and vendors that have AVX2. On AMD CPUs the vendor check is answered "Intel"
+    /// as well, without which MKL ignores the branch there (it reports "auto" and runs its own AMD path).
     /// </summary>
     Avx2,
 }

@@ -36,11 +36,17 @@ public sealed record MklSetup(MklPathChoice Choice, string Version, bool VendorC
     public bool Reproducible => CbwrBranch >= 3;
 
     /// <summary>
-    /// Whether lorapar answers MKL's vendor check on <paramref name="cpu"/>: an AMD CPU with AVX-512 F/BW/DQ/VL, unless the
-    /// choice is <see cref="MklPathChoice.Vendor"/>. Never on Intel (MKL already says yes there) nor without AVX-512.
+    /// Whether lorapar answers MKL's vendor check on <paramref name="cpu"/>: under <see cref="MklPathChoice.Auto"/> an AMD
+    /// CPU with AVX-512 F/BW/DQ/VL (nothing to gain without it); under <see cref="MklPathChoice.Avx2"/> any AMD CPU with
+    /// AVX2, so that MKL honours the reproducible branch there; never under <see cref="MklPathChoice.Vendor"/>, never on
+    /// Intel (MKL already says yes there).
     /// </summary>
-    public static bool ShouldBypass(MklPathChoice choice, CpuIdentity cpu) =>
-        choice != MklPathChoice.Vendor && cpu is { Vendor: CpuVendor.Amd, Isa: VectorIsa.Avx512 };
+    public static bool ShouldBypass(MklPathChoice choice, CpuIdentity cpu) => cpu.Vendor == CpuVendor.Amd && choice switch
+    {
+        MklPathChoice.Auto => cpu.Isa == VectorIsa.Avx512,
+        MklPathChoice.Avx2 => cpu.Isa >= VectorIsa.Avx2,
+        _ => false,
+    };
 
     /// <summary>
     /// The kernels MKL runs: the CPU's widest ISA where MKL believes it is Intel, else at most AVX2 (MKL's path for other

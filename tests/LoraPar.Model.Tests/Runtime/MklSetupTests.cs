@@ -11,6 +11,9 @@ public sealed class MklSetupTests
     [InlineData(CpuVendor.Amd, VectorIsa.Avx512, MklPathChoice.Avx2, true)]    // so that MKL honours the AVX2 branch
     [InlineData(CpuVendor.Amd, VectorIsa.Avx512, MklPathChoice.Vendor, false)] // the opt-out
     [InlineData(CpuVendor.Amd, VectorIsa.Avx2, MklPathChoice.Auto, false)]     // no AVX-512: nothing to gain
+    [InlineData(CpuVendor.Amd, VectorIsa.Avx2, MklPathChoice.Avx2, true)]      // but the reproducible branch needs it
+    [InlineData(CpuVendor.Amd, VectorIsa.Baseline, MklPathChoice.Avx2, false)]
+    [InlineData(CpuVendor.Intel, VectorIsa.Avx512, MklPathChoice.Avx2, false)]
     [InlineData(CpuVendor.Intel, VectorIsa.Avx512, MklPathChoice.Auto, false)] // MKL already says yes on Intel
     [InlineData(CpuVendor.Other, VectorIsa.Avx512, MklPathChoice.Auto, false)]
     public void Bypasses_the_vendor_check_only_on_amd_with_avx512_unless_opted_out(CpuVendor vendor, VectorIsa isa, MklPathChoice choice, bool expected)
