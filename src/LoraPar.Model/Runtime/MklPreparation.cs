@@ -17,16 +17,16 @@ internal static class MklPreparation
     /// After libtorch loads and before its first computation: answers MKL's vendor check where
     /// <see cref="MklSetup.ShouldBypass"/> says so, then reads back MKL's version and branch.
     /// </summary>
-    /// <exception cref="TorchRuntimeException">The bypass was due and failed; the message names the opt-out.</exception>
+    /// <remarks>A bypass that was due and failed (a kernel that forbids writable code pages) leaves MKL on its own path, and
+    /// the setup says why (<see cref="MklSetup.BypassFailure"/>).</remarks>
     public static MklSetup AfterLoad(MklPathChoice choice, CpuIdentity cpu, string? nativeLibrary)
     {
         if (!OperatingSystem.IsLinux() || MklLibrary.Find(nativeLibrary) is not { } library) return MklSetup.Absent(choice);
-        var bypass = MklSetup.ShouldBypass(choice, cpu);
-        if (bypass && MklVendorCheck.Bypass(library) is { } failure)
-            throw new TorchRuntimeException($"MKL's AVX-512 path could not be enabled: {failure}. " +
-                $"Set {MklPathChoices.Variable}=vendor (or pass --mkl-path vendor) to run MKL's own AVX2 path.");
+        var failure = MklSetup.ShouldBypass(choice, cpu) ? MklVendorCheck.Bypass(library) ?? "" : null;
+        var bypass = failure == "";
         var branch = MklLibrary.CbwrBranch(library);
         var intel = bypass || cpu.Vendor == CpuVendor.Intel;
-        return new MklSetup(choice, MklLibrary.Version(library), bypass, branch, MklSetup.Infer(cpu, intel, branch));
+        return new MklSetup(choice, MklLibrary.Version(library), bypass, branch, MklSetup.Infer(cpu, intel, branch))
+            { BypassFailure = string.IsNullOrEmpty(failure) ? null : failure };
     }
 }

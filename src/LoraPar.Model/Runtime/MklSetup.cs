@@ -29,6 +29,9 @@ public sealed record MklSetup(MklPathChoice Choice, string Version, bool VendorC
     /// <summary>The <c>MKL_CBWR</c> value that <see cref="MklPathChoice.Avx2"/> sets.</summary>
     public const string ReproducibleBranch = "AVX2";
 
+    /// <summary>Why the vendor check was due to be answered and could not be (MKL then runs its own path); null otherwise.</summary>
+    public string? BypassFailure { get; init; }
+
     /// <summary>No MKL in this libtorch.</summary>
     public static MklSetup Absent(MklPathChoice choice) => new(choice, "", false, 0, MklKernels.None);
 
@@ -76,6 +79,7 @@ public sealed record MklSetup(MklPathChoice Choice, string Version, bool VendorC
         MklKernels.None => "not linked into this libtorch",
         _ => $"{Version}: {Kernels} kernels" + (Reproducible ? $", reproducible branch (MKL_CBWR {CbwrBranch & 0xFFFF})" : "")
              + (VendorCheckBypassed ? ", vendor check answered \"Intel\" in-process" : "")
+             + (BypassFailure is null ? "" : $", vendor check left as is ({BypassFailure})")
              + $" [{MklPathChoices.Variable}={MklPathChoices.Name(Choice)}]",
     };
 }

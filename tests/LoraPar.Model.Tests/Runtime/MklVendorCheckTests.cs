@@ -45,6 +45,7 @@ public sealed class MklVendorCheckTests : IDisposable
         var choice = MklPathChoices.FromEnvironment();
         Assert.Equal(choice, info.Mkl.Choice);
         if (info.Mkl.Kernels == MklKernels.None) return;   // a libtorch without MKL
+        Assert.Null(info.Mkl.BypassFailure);
         Assert.Equal(MklSetup.ShouldBypass(choice, info.Cpu), info.Mkl.VendorCheckBypassed);
         var honoured = info.Cpu.Vendor == CpuVendor.Intel || info.Mkl.VendorCheckBypassed;   // MKL follows MKL_CBWR only where it sees "Intel"
         if (choice == MklPathChoice.Avx2 && honoured) Assert.Equal(MklKernels.Avx2, info.Mkl.Kernels);
