@@ -13,6 +13,7 @@ public static class CliApp
     {
         var root = new RootCommand("lorapar — LoRA-PAR: dual-system LoRA partitioning, trained with SFT then GRPO.");
         foreach (var version in root.Options.OfType<VersionOption>()) version.Action = new VersionAction(stdout);
+        root.Options.Add(MklPathOption.Create());
         root.Subcommands.Add(InfoCommand.Create(stdout));
         root.Subcommands.Add(RunCommand.Create(stdout));
         root.Subcommands.Add(StatusCommand.Create(stdout));
@@ -37,6 +38,7 @@ public static class CliApp
         }
         try
         {
+            MklPathOption.Apply(parsed);
             return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         catch (LoraParException e)

@@ -13,7 +13,8 @@ namespace LoraPar.Model.Llama;
 /// cache's next slot, and o_h = softmax(q_h · K_gᵀ / √D) · V_g over every filled slot for each query head h of key/value
 /// group g. The tensor route costs ~20 small ops per layer plus SDPA, which hands this tiny problem to its thread pool;
 /// the hand-off alone costs more than the arithmetic. Long caches (≥ <see cref="CpuMatvec.ParallelBytes"/> of keys and
-/// values) are read by LibTorch's intra-op thread count, whole key/value groups per thread.
+/// values) are read by LibTorch's intra-op thread count, whole key/value groups per thread. Where .NET accelerates
+/// 512-bit vectors and D is a multiple of 16, scores and the weighted sum run on AVX-512 (<see cref="KernelWidth.Widest"/>).
 /// </summary>
 public static class SingleQueryAttention
 {
@@ -102,12 +103,13 @@ public static class SingleQueryAttention
     public readonly record struct Shape(int Heads, int Groups, int Length, int Dim, int HeadStride);
 
     /// <summary>o_h = softmax(q_h · K_{h/G}ᵀ / √D) · V_{h/G} for every head (q, o: (H, D); k, v: heads of (S, D) rows).</summary>
-    public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape) =>
-        Heads(q, k, v, output, shape, 0, shape.Heads);
+    public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape, KernelWidth width = KernelWidth.Widest) =>
+        Heads(q, k, v, output, shape, 0, shape.Heads, width);
 
     /// <summary>Heads <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 of <see cref="Heads(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Shape)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape, int first, int count)
+    public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape, int first, int count,
+        KernelWidth width = KernelWidth.Widest)
     {
         if (q.Length < shape.Heads * shape.Dim || output.Length < shape.Heads * shape.Dim || shape.Dim % Vector256<float>.Count != 0
             || k.Length < (shape.Heads / shape.Groups - 1) * shape.HeadStride + shape.Length * shape.Dim || v.Length < k.Length)
@@ -115,12 +117,16 @@ public static class SingleQueryAttention
         var weights = shape.Length <= 4096 ? stackalloc float[shape.Length] : new float[shape.Length];
         ref var keys = ref MemoryMarshal.GetReference(k);
         ref var values = ref MemoryMarshal.GetReference(v);
+        var wide = KernelWidths.Uses512(width) && shape.Dim % Vector512<float>.Count == 0;
         for (var h = first; h < first + count; h++)
         {
             var kv = (nuint)(h / shape.Groups * shape.HeadStride);
-            Scores(ref MemoryMarshal.GetReference(q.Slice(h * shape.Dim, shape.Dim)), ref Unsafe.Add(ref keys, kv), weights, shape.Dim);
+            ref var query = ref MemoryMarshal.GetReference(q.Slice(h * shape.Dim, shape.Dim));
+            if (wide) Scores512(ref query, ref Unsafe.Add(ref keys, kv), weights, shape.Dim);
+            else Scores(ref query, ref Unsafe.Add(ref keys, kv), weights, shape.Dim);
             Softmax(weights, 1f / MathF.Sqrt(shape.Dim));
-            WeightedSum(weights, ref Unsafe.Add(ref values, kv), output.Slice(h * shape.Dim, shape.Dim));
+            if (wide) WeightedSum512(weights, ref Unsafe.Add(ref values, kv), output.Slice(h * shape.Dim, shape.Dim));
+            else WeightedSum(weights, ref Unsafe.Add(ref values, kv), output.Slice(h * shape.Dim, shape.Dim));
         }
     }
 
@@ -190,6 +196,63 @@ public static class SingleQueryAttention
             b.StoreUnsafe(ref o, (nuint)(c + 8));
             e.StoreUnsafe(ref o, (nuint)(c + 16));
             f.StoreUnsafe(ref o, (nuint)(c + 24));
+        }
+    }
+
+    /// <summary><see cref="Scores"/> on AVX-512: four keys at a time, 16 values per FMA (D a multiple of 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Scores512(ref float q, ref float keys, Span<float> scores, int dim)
+    {
+        var s = 0;
+        for (; s + 4 <= scores.Length; s += 4)
+        {
+            Vector512<float> a = Vector512<float>.Zero, b = a, c = a, d = a;
+            ref var k0 = ref Unsafe.Add(ref keys, (nuint)(s * dim));
+            for (nuint i = 0; i < (nuint)dim; i += 16)
+            {
+                var query = Vector512.LoadUnsafe(ref q, i);
+                a = Vector512.FusedMultiplyAdd(query, Vector512.LoadUnsafe(ref k0, i), a);
+                b = Vector512.FusedMultiplyAdd(query, Vector512.LoadUnsafe(ref k0, i + (nuint)dim), b);
+                c = Vector512.FusedMultiplyAdd(query, Vector512.LoadUnsafe(ref k0, i + (nuint)(2 * dim)), c);
+                d = Vector512.FusedMultiplyAdd(query, Vector512.LoadUnsafe(ref k0, i + (nuint)(3 * dim)), d);
+            }
+            (scores[s], scores[s + 1], scores[s + 2], scores[s + 3]) = (Vector512.Sum(a), Vector512.Sum(b), Vector512.Sum(c), Vector512.Sum(d));
+        }
+        for (; s < scores.Length; s++)
+        {
+            var a = Vector512<float>.Zero;
+            ref var key = ref Unsafe.Add(ref keys, (nuint)(s * dim));
+            for (nuint i = 0; i < (nuint)dim; i += 16) a = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref q, i), Vector512.LoadUnsafe(ref key, i), a);
+            scores[s] = Vector512.Sum(a);
+        }
+    }
+
+    /// <summary><see cref="WeightedSum"/> on AVX-512: 64 outputs at a time in four registers (16 where D is not a multiple of 64).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WeightedSum512(ReadOnlySpan<float> weights, ref float values, Span<float> output)
+    {
+        var dim = output.Length;
+        ref var o = ref MemoryMarshal.GetReference(output);
+        var chunk = dim % 64 == 0 ? 64 : 16;
+        for (var c = 0; c < dim; c += chunk)
+        {
+            Vector512<float> a = Vector512<float>.Zero, b = a, e = a, f = a;
+            ref var column = ref Unsafe.Add(ref values, (nuint)c);
+            for (var s = 0; s < weights.Length; s++)
+            {
+                var w = Vector512.Create(weights[s]);
+                ref var row = ref Unsafe.Add(ref column, (nuint)(s * dim));
+                a = Vector512.FusedMultiplyAdd(w, Vector512.LoadUnsafe(ref row), a);
+                if (chunk == 16) continue;
+                b = Vector512.FusedMultiplyAdd(w, Vector512.LoadUnsafe(ref row, 16), b);
+                e = Vector512.FusedMultiplyAdd(w, Vector512.LoadUnsafe(ref row, 32), e);
+                f = Vector512.FusedMultiplyAdd(w, Vector512.LoadUnsafe(ref row, 48), f);
+            }
+            a.StoreUnsafe(ref o, (nuint)c);
+            if (chunk == 16) continue;
+            b.StoreUnsafe(ref o, (nuint)(c + 16));
+            e.StoreUnsafe(ref o, (nuint)(c + 32));
+            f.StoreUnsafe(ref o, (nuint)(c + 48));
         }
     }
 

@@ -9,7 +9,13 @@ namespace LoraPar.Model.Runtime;
 /// <param name="NativeLibrary">Path of TorchSharp's native library, or null where TorchSharp located it itself.</param>
 /// <param name="PatchedVersions">Version needs that were marked weak to load on this host (empty when none were needed).</param>
 /// <param name="CudaAvailable">Whether a CUDA device can be used.</param>
-public sealed record TorchRuntimeInfo(string? NativeLibrary, IReadOnlyList<string> PatchedVersions, bool CudaAvailable);
+/// <param name="Cpu">The host CPU: vendor, model, widest vector ISA.</param>
+/// <param name="Mkl">MKL's code path in this process (see <see cref="MklPathChoice"/>).</param>
+public sealed record TorchRuntimeInfo(string? NativeLibrary, IReadOnlyList<string> PatchedVersions, bool CudaAvailable, CpuIdentity Cpu, MklSetup Mkl)
+{
+    /// <summary>Which kernels compute results in this process, for recorded environments, e.g. <c>mkl 2024.2 avx512 (vendor check bypassed); c# 512-bit</c>.</summary>
+    public string Kernels => $"{Mkl.Tag}; c# {(Cpu.Vector512Accelerated ? 512 : Cpu.Isa == VectorIsa.Baseline ? 128 : 256)}-bit";
+}
 
 /// <summary>TorchSharp could not be initialised; the message says why and what to do.</summary>
 public sealed class TorchRuntimeException(string message, Exception? inner = null)
@@ -20,6 +26,7 @@ public sealed class TorchRuntimeException(string message, Exception? inner = nul
 /// TorchSharp was linked against (Debian 12, Ubuntu 22.04), the loader rejects <c>libLibTorchSharp.so</c> for a
 /// version need (<c>GLIBCXX_3.4.32</c>) that only marks a symbol nothing calls. Such needs are marked weak in the
 /// library file next to TorchSharp (written atomically), after which it loads. Hosts with a new libstdc++ are left untouched.
+/// Between that load and the first computation, MKL is set up for the process's <see cref="MklPathChoice"/>.
 /// </summary>
 public static partial class TorchRuntime
 {
@@ -31,12 +38,16 @@ public static partial class TorchRuntime
     private static TorchRuntimeInfo Initialize()
     {
         PreferPassiveThreadWaiting();
+        var choice = MklPathChoices.FromEnvironment();
+        var cpu = CpuIdentity.Detect();
+        MklPreparation.BeforeLoad(choice);
         var native = OperatingSystem.IsLinux() ? FindNativeLibrary() : null;
         var patched = native is null ? [] : LoadPatchingIfNeeded(native);
+        var mkl = MklPreparation.AfterLoad(choice, cpu, native);
         try
         {
             using var probe = torch.ones(1);
-            return new TorchRuntimeInfo(native, patched, torch.cuda.is_available());
+            return new TorchRuntimeInfo(native, patched, torch.cuda.is_available(), cpu, mkl);
         }
         catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
         {

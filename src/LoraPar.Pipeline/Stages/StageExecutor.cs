@@ -42,7 +42,7 @@ public static class StageExecutor
                 node.Inputs.ToDictionary(i => i.Name, i => i.Path), env.Progress, env.Log, env.Cancellation,
                 () => store.OpenPartial(node.Kind, node.Key));
             RunStage(node, context);
-            var record = MakeRecord(node, store.DigestOutputs(temporary), started, clock.Elapsed.TotalSeconds);
+            var record = MakeRecord(node, store.DigestOutputs(temporary), started, clock.Elapsed.TotalSeconds) with { Kernels = TorchRuntime.EnsureInitialized().Kernels };
             record.Write(Path.Combine(temporary, ArtifactStore.RecordFileName));
             store.Commit(temporary, node.Kind, node.Key);
             store.DiscardPartial(node.Kind, node.Key);

@@ -51,6 +51,9 @@ public sealed record StageRecord
     /// <summary>The manifest name and run that first computed it.</summary>
     public string ComputedFor { get; init; } = "";
 
+    /// <summary>Which kernels computed it, e.g. <c>mkl 2024.2 avx512 (vendor check bypassed); c# 512-bit</c> (empty in older records and dry-run pointers).</summary>
+    public string Kernels { get; init; } = "";
+
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,

@@ -60,8 +60,27 @@ public sealed class CpuMatvecTests : TorchTest
         Assert.True(CpuMatvec.CanPack(inputs, outputs, ScalarType.Float32, DeviceType.CPU));
         var packed = CpuMatvec.Pack(w);
         var expected = torch.matmul(x.view(1, inputs), w);                                       // (1, out)
-        Assert.True(CpuMatvec.Multiply(x, packed, outputs, null).allclose(expected, rtol: 1e-5, atol: 1e-5));
-        Assert.True(CpuMatvec.Multiply(x, packed, outputs, b).allclose(expected + b, rtol: 1e-5, atol: 1e-5));
+        foreach (var width in Enum.GetValues<KernelWidth>())
+        {
+            Assert.True(CpuMatvec.Multiply(x, packed, outputs, null, width: width).allclose(expected, rtol: 1e-5, atol: 1e-5));
+            Assert.True(CpuMatvec.Multiply(x, packed, outputs, b, width: width).allclose(expected + b, rtol: 1e-5, atol: 1e-5));
+        }
+    }
+
+    [Fact]
+    public void The_512_bit_and_the_avx2_kernels_agree_and_each_is_deterministic()
+    {
+        if (!Available) return;
+        using var scope = torch.NewDisposeScope();
+        using var generator = new torch.Generator(8, CPU);
+        var x = torch.randn(1, 512, generator: generator);
+        var packed = CpuMatvec.Pack(torch.randn(512, 200, generator: generator));                // (64, 25, 8, 8)
+        var wide = CpuMatvec.Multiply(x, packed, 200, null, width: KernelWidth.Widest);
+        var narrow = CpuMatvec.Multiply(x, packed, 200, null, width: KernelWidth.Avx2);
+        Assert.True(wide.allclose(narrow, rtol: 1e-5, atol: 1e-5));
+        Assert.True(wide.equal(CpuMatvec.Multiply(x, packed, 200, null, width: KernelWidth.Widest)).all().item<bool>());
+        Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, KernelWidths.Uses512(KernelWidth.Widest));
+        Assert.False(KernelWidths.Uses512(KernelWidth.Avx2));
     }
 
     [Theory]
@@ -77,11 +96,14 @@ public sealed class CpuMatvecTests : TorchTest
         var b = torch.randn(300, generator: generator);
         var packed = CpuMatvec.Pack(w);
         Assert.True(packed.numel() * sizeof(float) >= CpuMatvec.ParallelBytes);
-        var single = CpuMatvec.Multiply(x, packed, 300, b);
-        var parallel = CpuMatvec.Multiply(x, packed, 300, b, threads);
-        Assert.True(parallel.allclose(single, rtol: 1e-5, atol: 1e-5));
-        Assert.True(parallel.allclose(torch.matmul(x, w) + b, rtol: 1e-5, atol: 1e-4));
-        Assert.True(parallel.equal(CpuMatvec.Multiply(x, packed, 300, b, threads)).all().item<bool>());   // deterministic per thread count
+        foreach (var width in Enum.GetValues<KernelWidth>())
+        {
+            var single = CpuMatvec.Multiply(x, packed, 300, b, width: width);
+            var parallel = CpuMatvec.Multiply(x, packed, 300, b, threads, width);
+            Assert.True(parallel.allclose(single, rtol: 1e-5, atol: 1e-5));
+            Assert.True(parallel.allclose(torch.matmul(x, w) + b, rtol: 1e-5, atol: 1e-4));
+            Assert.True(parallel.equal(CpuMatvec.Multiply(x, packed, 300, b, threads, width)).all().item<bool>());   // deterministic per thread count
+        }
     }
 
     [Fact]

@@ -21,6 +21,22 @@ public sealed class SingleQueryAttentionTests : TorchTest
         Assert.Equal([1 / (1 + e), e / (1 + e), 0, 0, 0, 0, 0, 0], o, new FloatNear(1e-6f));
     }
 
+    [Theory]
+    [InlineData(2, 1, 37, 16)]                                                                   // D = 16: one 512-bit register per chunk
+    [InlineData(4, 2, 65, 64)]                                                                   // D = 64: four 512-bit registers per chunk
+    [InlineData(2, 2, 9, 8)]                                                                     // D = 8: the 512-bit path falls back to 256
+    public void The_512_bit_and_the_avx2_kernels_agree(int heads, int kvHeads, int length, int dim)
+    {
+        var random = new Random(11);
+        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => (float)random.NextDouble() * 2 - 1).ToArray();
+        var shape = new SingleQueryAttention.Shape(heads, heads / kvHeads, length, dim, HeadStride: (length + 3) * dim);
+        float[] q = Values(heads * dim), k = Values(kvHeads * shape.HeadStride), v = Values(k.Length);
+        float[] wide = new float[heads * dim], narrow = new float[heads * dim];
+        SingleQueryAttention.Heads(q, k, v, wide, shape, KernelWidth.Widest);
+        SingleQueryAttention.Heads(q, k, v, narrow, shape, KernelWidth.Avx2);
+        Assert.Equal(narrow, wide, new FloatNear(1e-6f));
+    }
+
     [Fact]
     public void Rotate_matches_the_tensor_rotary_rule()
     {
