@@ -4,6 +4,13 @@ namespace LoraPar.Model.Tests.Runtime;
 
 public sealed class MklSetupTests
 {
+    [Fact]
+    public void Tests_run_on_the_bit_reproducible_avx2_path_set_by_the_test_run_settings()
+    {
+        Assert.Equal(MklPathChoice.Avx2, MklPathChoices.FromEnvironment());
+        Assert.Equal(MklPathChoice.Avx2, TorchRuntime.EnsureInitialized().Mkl.Choice);
+    }
+
     private static CpuIdentity Cpu(CpuVendor vendor, VectorIsa isa) => new(vendor, "test CPU", isa, isa == VectorIsa.Avx512);
 
     [Theory]

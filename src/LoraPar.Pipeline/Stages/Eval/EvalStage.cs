@@ -23,7 +23,7 @@ public sealed class EvalStage : IStage
     public string Kind => StageKinds.Eval;
 
     /// <inheritdoc />
-    public int Version => 3;
+    public int Version => 4;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => EvalSuite.Declaration(manifest,

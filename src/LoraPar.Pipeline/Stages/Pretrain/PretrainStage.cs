@@ -22,7 +22,7 @@ public sealed class PretrainStage : IStage
     public string Kind => StageKinds.Pretrain;
 
     /// <inheritdoc />
-    public int Version => 2;
+    public int Version => 3;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => manifest.Model.Source == ModelSource.Pretrain

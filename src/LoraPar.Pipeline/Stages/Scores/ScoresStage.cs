@@ -23,7 +23,7 @@ public sealed class ScoresStage : IStage
     public string Kind => StageKinds.Scores;
 
     /// <inheritdoc />
-    public int Version => 1;
+    public int Version => 2;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => new(
