@@ -1,5 +1,6 @@
 using Humanizer;
 using LoraPar.Core;
+using LoraPar.Model.Runtime;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Stages;
@@ -50,6 +51,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         var plan = Plan(manifest, store);
         using var log = new RunLog(store.RunsDirectory, manifest.Name);
         log.Write($"lorapar {StageExecutor.ToolVersion} run {loaded.File} force={request.Force ?? "-"} stage={request.Stage ?? "-"}");
+        RequestKernels(manifest, log);
         try
         {
             var summary = console.WithProgress(manifest.Progress, (progress, announce) =>
@@ -77,6 +79,16 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
             log.Write($"failed: {e}");
             throw;
         }
+    }
+
+    /// <summary>Exports the manifest's <c>mkl_path</c> before any stage loads libtorch (an explicit environment choice wins).</summary>
+    private void RequestKernels(PipelineManifest manifest, RunLog log)
+    {
+        if (manifest.MklPath is not { } mkl) return;
+        var outcome = MklPathRequest.Apply(mkl);
+        log.Write($"mkl_path = {MklPathChoices.Name(mkl)}: {outcome} ({MklPathChoices.Variable}={MklPathChoices.Name(MklPathChoices.FromEnvironment())})");
+        if (outcome == MklPathOutcome.TooLate)
+            console.Out.WriteLine($"warning: mkl_path = \"{MklPathChoices.Name(mkl)}\" cannot take effect: the tensor runtime already loaded in this process");
     }
 
     /// <summary><c>lorapar run --dry-run</c>: validation (missing files as warnings), the resolved manifest, and the plan.</summary>

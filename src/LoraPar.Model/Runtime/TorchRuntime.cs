@@ -35,6 +35,9 @@ public static partial class TorchRuntime
     /// <summary>Initialises TorchSharp once per process; throws <see cref="TorchRuntimeException"/> with a one-line cause.</summary>
     public static TorchRuntimeInfo EnsureInitialized() => Initialized.Value;
 
+    /// <summary>Whether the native runtime has been set up in this process (after which the MKL path is fixed).</summary>
+    public static bool IsLoaded => Initialized.IsValueCreated;
+
     private static TorchRuntimeInfo Initialize()
     {
         PreferPassiveThreadWaiting();

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using LoraPar.Adapters;
 using LoraPar.Method.Importance;
 using LoraPar.Method.Partition;
+using LoraPar.Model.Runtime;
 using LoraPar.Training.Grpo;
 using LoraPar.Training.Sft;
 using LoraPar.Pipeline.Manifest.Sections;
@@ -65,6 +66,7 @@ public static partial class ManifestLoader
             Seed = r.Long("seed", d.Seed, NumberRange.NonNegative),
             Device = r.Enum("device", d.Device),
             Method = r.Enum("method", d.Method),
+            MklPath = r.Has("mkl_path") ? r.Enum("mkl_path", MklPathChoice.Auto) : null,
             Artifacts = r.Path("artifacts", PathKind.Directory, mustExist: false)?.Resolved ?? Path.Combine(workingDirectory, "artifacts"),
             LogLevel = r.Enum("log_level", d.LogLevel),
             Progress = r.Enum("progress", d.Progress),

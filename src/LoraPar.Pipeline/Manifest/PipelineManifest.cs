@@ -23,6 +23,12 @@ public sealed record PipelineManifest
     /// <summary>Compute device.</summary>
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
+    /// <summary>
+    /// MKL's code path for runs of this manifest (null: the process's, <c>auto</c> by default). Like the CPU, it is not part of
+    /// any key; <c>stage.json</c> records the kernels that computed each artifact. <c>LORAPAR_MKL_PATH</c> or <c>--mkl-path</c> win.
+    /// </summary>
+    public MklPathChoice? MklPath { get; init; }
+
     /// <summary>Training recipe.</summary>
     public TrainingMethod Method { get; init; } = TrainingMethod.LoraPar;
 

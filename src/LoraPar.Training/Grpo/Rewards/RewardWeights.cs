@@ -48,7 +48,7 @@ public sealed record RewardWeights : ISettings
     {
         var p = new List<SettingProblem>();
         foreach (var kind in Enum.GetValues<RewardKind>())
-            p.Require(double.IsFinite(Of(kind)), KeyOf(kind), $"{Of(kind)}: a weight must be a finite number");
+            p.Require(double.IsFinite(Of(kind)) && Of(kind) >= 0, KeyOf(kind), $"{Of(kind)}: a weight must be a finite number, 0 or more");
         if (p.Count == 0 && Enabled.Count == 0)
             p.Add(new SettingProblem("correctness", "every reward weight is 0, so GRPO has no signal; give at least one reward a non-zero weight"));
         return p;
