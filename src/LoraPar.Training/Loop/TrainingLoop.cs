@@ -103,7 +103,7 @@ internal sealed class TrainingLoop : IDisposable
         {
             for (var s = Start; s < Total; s++)
             {
-                cancel.ThrowIfCancellationRequested();
+                Core.StepCanceledException.ThrowIfCancelled(cancel, s + 1, Total);
                 using var scope = NewDisposeScope();                            // tensors that outlive a step are owned elsewhere (optimizer, rollout)
                 DropoutRandom.Reseed(settings.Seed, s, Device);
                 var lr = schedule.LearningRateAt(s);
