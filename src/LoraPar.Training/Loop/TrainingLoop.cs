@@ -24,20 +24,27 @@ internal sealed class TrainingLoop : IDisposable
     private readonly nn.Module model;
     private readonly TrainingLoopSettings settings;
     private readonly TrainingRun run;
-    private readonly ITrainingMonitor monitor;
+    private readonly StepJournal monitor;
     private readonly CheckpointContent content;
     private readonly FrozenElementGuard guard;
 
     private TrainingLoop(nn.Module model, TrainingLoopSettings settings, TrainingRun run, ITrainingMonitor monitor, CheckpointContent content,
         StageStart start, Device device, DynamicLossScale scale)
     {
-        (this.model, this.settings, this.run, this.monitor, this.content) = (model, settings, run, monitor, content);
+        (this.model, this.settings, this.run, this.content) = (model, settings, run, content);
+        this.monitor = new StepJournal(monitor, start.State?.Log ?? []);
         guard = start.Guard;
         Resumed = start.State;
         LastCheckpoint = start.LastCheckpoint;
         Device = device;
         Scale = scale;
     }
+
+    /// <summary>
+    /// The monitor a stage's steps report to: the caller's, journalling every step log so that checkpoints carry the
+    /// training curve (restored ones included).
+    /// </summary>
+    public ITrainingMonitor Monitor => monitor;
 
     /// <summary>The adapters' device.</summary>
     public Device Device { get; }
@@ -153,6 +160,7 @@ internal sealed class TrainingLoop : IDisposable
         {
             Stage = settings.StageName, Step = done, TotalSteps = Total, Epoch = stage.Epoch, Seed = settings.Seed,
             LearningRate = content.Optimizer.LearningRate, LossScale = Scale.Scale, LossScaleCleanSteps = Scale.CleanSteps, Metrics = stage.Metrics,
+            Log = [.. monitor.Steps],
         };
         var path = TrainingCheckpoint.Save(run.CheckpointDirectory, content, state);
         TrainingCheckpoint.Prune(run.CheckpointDirectory, settings.KeepCheckpoints);
