@@ -1,10 +1,12 @@
 using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
 using LoraPar.Core;
+using LoraPar.Model.Generation;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Grpo.Rewards;
+using LoraPar.Training.Guards;
 using LoraPar.Training.Loop;
 using LoraPar.Training.Monitoring;
 using LoraPar.Training.Precision;
@@ -116,7 +118,7 @@ public sealed class GrpoTrainer
             {
                 rollout?.Dispose();
                 rollout = null;
-                rollout = collector.Collect(index, PromptsOf(index), data.BuildPrompt);
+                rollout = Collect(index, s + 1);
             }
             return step.Run(rollout!, learningRate, scale);
         }
@@ -151,6 +153,31 @@ public sealed class GrpoTrainer
 
         public void Dispose() => rollout?.Dispose();
 
+        /// <summary>Samples rollout <paramref name="index"/> for 1-based step <paramref name="step"/>; non-finite probabilities or rewards stop the stage.</summary>
+        private Rollout Collect(int index, int step)
+        {
+            Rollout collected;
+            try
+            {
+                collected = collector.Collect(index, PromptsOf(index), data.BuildPrompt);
+            }
+            catch (NonFiniteLogitsException)
+            {
+                throw NonFiniteGuard.Stop("the next-token probabilities of the rollout became non-finite", StageName, step, loop.Total,
+                    loop.LastCheckpoint, loop.Advice.ForNonFinite);
+            }
+            try
+            {
+                NonFiniteGuard.Check("reward", collected.Summary.Total.Mean, StageName, step, loop.Total, loop.LastCheckpoint, loop.Advice.ForNonFinite);
+            }
+            catch
+            {
+                collected.Dispose();
+                throw;
+            }
+            return collected;
+        }
+
         /// <summary>The prompts of rollout <paramref name="index"/>: a slice of its epoch's seeded shuffle of the split.</summary>
         private IReadOnlyList<GrpoExample> PromptsOf(int index)
         {
@@ -182,7 +209,7 @@ public sealed class GrpoTrainer
     }
 
     private TrainingLoopSettings Settings(int total) => new(StageName, total, options.Seed, options.LearningRate, options.WarmupRatio,
-        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW());
+        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW(), "rl", options.MaxUpdateRatio);
 
     private Adapters.Masks.AdamWOptions AdamW() => new()
     {

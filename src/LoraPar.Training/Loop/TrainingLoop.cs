@@ -15,7 +15,8 @@ namespace LoraPar.Training.Loop;
 /// with the guard over the frozen elements. <see cref="Run"/> then does, for each remaining step, in a dispose scope:
 /// cancellation, dropout re-seeding from (seed, step), the warm-up + cosine learning rate, the stage's
 /// <see cref="ITrainingStepBody{TOutcome}.Run"/>, the stop at a non-finite loss, the fp16 overflow skip (the step
-/// counts, the scale halves; without loss scaling or once it is exhausted the stage fails naming the step), the stage's
+/// counts, the scale halves; without loss scaling or once it is exhausted the stage fails naming the step), the
+/// <see cref="UpdateGuard"/> over the updated tensors (finite, growth within <c>max_update_ratio</c>), the stage's
 /// record, and a checkpoint on the cadence and at the end. <see cref="VerifyFrozen"/> proves at the end that every
 /// frozen element is bit-identical to its start value.
 /// </summary>
@@ -27,6 +28,7 @@ internal sealed class TrainingLoop : IDisposable
     private readonly StepJournal monitor;
     private readonly CheckpointContent content;
     private readonly FrozenElementGuard guard;
+    private readonly UpdateGuard updates;
 
     private TrainingLoop(nn.Module model, TrainingLoopSettings settings, TrainingRun run, ITrainingMonitor monitor, CheckpointContent content,
         StageStart start, Device device, DynamicLossScale scale)
@@ -34,6 +36,7 @@ internal sealed class TrainingLoop : IDisposable
         (this.model, this.settings, this.run, this.content) = (model, settings, run, content);
         this.monitor = new StepJournal(monitor, start.State?.Log ?? []);
         guard = start.Guard;
+        updates = new UpdateGuard(content.Adapters.Tensors, settings.MaxUpdateRatio);
         Resumed = start.State;
         LastCheckpoint = start.LastCheckpoint;
         Device = device;
@@ -45,6 +48,9 @@ internal sealed class TrainingLoop : IDisposable
     /// training curve (restored ones included).
     /// </summary>
     public ITrainingMonitor Monitor => monitor;
+
+    /// <summary>What the guards tell the user to change.</summary>
+    public GuardAdvice Advice => settings.Advice;
 
     /// <summary>The adapters' device.</summary>
     public Device Device { get; }
@@ -115,10 +121,14 @@ internal sealed class TrainingLoop : IDisposable
                 DropoutRandom.Reseed(settings.Seed, s, Device);
                 var lr = schedule.LearningRateAt(s);
                 var outcome = body.Run(s, lr, Scale);
-                NonFiniteGuard.CheckLoss(outcome.Loss, settings.StageName, s + 1, Total, LastCheckpoint);
-                if (!outcome.Updated) SkipOverflow(outcome, s);
-                else if (Scale.Scale != 1.0) Scale = Scale.After(finite: true);
                 var done = s + 1;
+                NonFiniteGuard.CheckLoss(outcome.Loss, settings.StageName, done, Total, LastCheckpoint, settings.Advice.ForNonFinite);
+                if (!outcome.Updated) SkipOverflow(outcome, s);
+                else
+                {
+                    updates.Check(settings.StageName, done, Total, LastCheckpoint, settings.Advice);
+                    if (Scale.Scale != 1.0) Scale = Scale.After(finite: true);
+                }
                 body.Record(s, lr, outcome, log: done % settings.LogEvery == 0 || done == Total);
                 if (done == Total || settings.CheckpointEvery > 0 && done % settings.CheckpointEvery == 0)
                     LastCheckpoint = Checkpoint(done, body.CheckpointState(done));
@@ -149,7 +159,7 @@ internal sealed class TrainingLoop : IDisposable
     {
         var next = Scale.After(finite: false);
         if (Scale.Scale == 1.0 || next.Exhausted)
-            NonFiniteGuard.CheckGradientNorm(outcome.GradNorm, settings.StageName, s + 1, Total, LastCheckpoint);
+            NonFiniteGuard.CheckGradientNorm(outcome.GradNorm, settings.StageName, s + 1, Total, LastCheckpoint, settings.Advice.ForNonFinite);
         Scale = next;
         SkippedSteps++;
     }

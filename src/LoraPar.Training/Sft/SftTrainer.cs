@@ -127,7 +127,7 @@ public sealed class SftTrainer
     }
 
     private TrainingLoopSettings Settings(int total) => new(StageName, total, options.Seed, options.LearningRate, options.WarmupRatio,
-        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW());
+        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW(), "sft", options.MaxUpdateRatio);
 
     private AdamWOptions AdamW() => new()
     {
