@@ -69,13 +69,14 @@ public sealed class StageSourcesTests
         var after = StageSourcePin.Compute(SourceGraph.Load(copy.Root), Identities(registry));
         var problems = StageSourceCheck.Problems(pinned, after, TypeNames(registry));
         var rl = Assert.Single(problems, p => p.StartsWith("stage 'rl' ", StringComparison.Ordinal));
-        Assert.Equal($"stage 'rl' code changed (files src/LoraPar.Training/Grpo/Rollout.cs) but its Version is still 2: bump RlStage.Version and " +
+        var version = registry.Stages.Single(s => s.Kind == StageKinds.Rl).Version;
+        Assert.Equal($"stage 'rl' code changed (files src/LoraPar.Training/Grpo/Rollout.cs) but its Version is still {version}: bump RlStage.Version and " +
             $"re-pin with {StageSourceCheck.RepinCommand} (re-pin without a bump only when the change cannot alter what the stage computes).", rl);
         Assert.DoesNotContain(problems, p => p.StartsWith("stage 'data' ", StringComparison.Ordinal));
 
         var bumped = StageSourcePin.Compute(SourceGraph.Load(copy.Root),
             Identities(registry).Select(s => s.Kind == StageKinds.Rl ? s with { Version = s.Version + 1 } : s));
-        Assert.Contains($"stage 'rl' Version changed 2 → 3: re-pin with {StageSourceCheck.RepinCommand}",
+        Assert.Contains($"stage 'rl' Version changed {version} → {version + 1}: re-pin with {StageSourceCheck.RepinCommand}",
             StageSourceCheck.Problems(pinned, bumped, TypeNames(registry)));
     }
 
