@@ -5,7 +5,7 @@ namespace LoraPar.Cli.Tests.Commands;
 /// <summary>
 /// A real <c>lorapar run</c> child process (the built <c>lorapar.dll</c> beside the tests) is sent SIGINT or SIGTERM while a
 /// stage runs: it stops cleanly with exit code 130, says which stage and step stopped and that a rerun continues, records
-/// it in the run log, leaves no staging folder, and the rerun completes.
+/// it in the run log, leaves no staging folder, and the rerun completes; <c>lorapar bench</c> stops the same way.
 /// </summary>
 public sealed class InterruptTests : CliTestFolder
 {
@@ -57,6 +57,22 @@ public sealed class InterruptTests : CliTestFolder
         var pretrain = Assert.Single(Directory.GetDirectories(Path.Combine(artifacts, "pretrain")), d => !Path.GetFileName(d).StartsWith('.'));
         Assert.True(File.Exists(Path.Combine(pretrain, "stage.json")));
         Assert.Empty(StagingFolders(artifacts));
+    }
+
+    [Fact]
+    public async Task A_signal_during_a_benchmark_stops_it_with_exit_code_130_and_a_message()
+    {
+        using var child = Start("bench", "grpo");
+        var stderr = child.StandardError.ReadToEndAsync();
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        await Task.Delay(2000);                                          // the full grpo suite takes longer than this
+        using (var kill = Process.Start("kill", ["-INT", child.Id.ToString()])) await kill.WaitForExitAsync();
+        await Exit(child, "the interrupted benchmark");
+        var err = await stderr;
+        Assert.True(child.ExitCode == 130, $"exit {child.ExitCode}\n{await stdout}\n{err}");
+        Assert.Contains("SIGINT received", err);
+        Assert.Contains("lorapar: interrupted; nothing was kept — run it again", err);
+        Assert.DoesNotContain("   at ", err);
     }
 
     private static string[] StagingFolders(string artifacts) =>
