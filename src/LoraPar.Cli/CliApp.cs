@@ -23,8 +23,11 @@ public static class CliApp
         return root;
     }
 
-    /// <summary>Runs the CLI; returns 0 on success, 1 when the job failed, 2 for bad usage or bad input.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// Runs the CLI; returns 0 on success, 1 when the job failed, 2 for bad usage or bad input, 130 when
+    /// <paramref name="interrupt"/> (SIGINT/SIGTERM, see <see cref="InterruptSignals"/>) stopped the job.
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken interrupt = default)
     {
         var root = BuildRoot(stdout, stderr);
         var parsed = root.Parse(args);
@@ -39,7 +42,18 @@ public static class CliApp
         try
         {
             MklPathOption.Apply(parsed);
-            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
+            // The signals are ours (InterruptSignals): System.CommandLine's own handler would end the process before the
+            // verb's cleanup, since the verbs do their work synchronously inside the action.
+            var configuration = new InvocationConfiguration
+            {
+                Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null,
+            };
+            return parsed.InvokeAsync(configuration, interrupt).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            stderr.WriteLine("lorapar: interrupted; nothing was kept — run it again");
+            return ExitCodes.Interrupted;
         }
         catch (LoraParException e)
         {

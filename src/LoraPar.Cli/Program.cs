@@ -1,3 +1,4 @@
 using LoraPar.Cli;
 
-return CliApp.Run(args, Console.Out, Console.Error);
+using var signals = new InterruptSignals();
+return CliApp.Run(args, Console.Out, Console.Error, signals.Token);

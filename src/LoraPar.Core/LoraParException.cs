@@ -1,10 +1,11 @@
 namespace LoraPar.Core;
 
-/// <summary>How a failure maps to the process exit code: 1 the job failed, 2 bad usage or bad input.</summary>
+/// <summary>How a failure maps to the process exit code: 1 the job failed, 2 bad usage or bad input, 130 interrupted (SIGINT/SIGTERM).</summary>
 public enum FailureKind
 {
     JobFailed = 1,
     BadInput = 2,
+    Interrupted = 130,
 }
 
 /// <summary>
@@ -23,3 +24,7 @@ public sealed class BadInputException(string message, Exception? inner = null)
 /// <summary>The job itself failed (a NaN loss, an unreachable teacher, a native runtime that does not load). Exit code 1.</summary>
 public sealed class JobFailedException(string message, Exception? inner = null)
     : LoraParException(FailureKind.JobFailed, message, inner);
+
+/// <summary>The user interrupted the job (Ctrl-C, SIGTERM); what finished is kept and a rerun continues. Exit code 130.</summary>
+public sealed class InterruptedException(string message, Exception? inner = null)
+    : LoraParException(FailureKind.Interrupted, message, inner);

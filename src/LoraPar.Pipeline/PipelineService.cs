@@ -69,10 +69,12 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
             console.Out.WriteLine(line);
             return summary;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            log.Write("interrupted");
-            throw new JobFailedException($"interrupted; completed stages are cached and the cache is consistent — run again to continue (log {log.Path})");
+            var where = e is StageInterruptedException stopped ? stopped.Message : "between stages";
+            log.Write($"interrupted: {where}; nothing of it was committed");
+            throw new InterruptedException($"interrupted: {where}; nothing of it was committed, completed stages are cached and the cache "
+                + $"is consistent — run again to continue (log {log.Path})", e);
         }
         catch (Exception e)
         {

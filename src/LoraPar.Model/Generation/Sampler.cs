@@ -8,6 +8,7 @@ namespace LoraPar.Model.Generation;
 /// cut to the top-k and to the smallest set whose probability reaches top-p, and sampled with the given generator.
 /// The log-probability reported is that of the token under the tempered but uncut distribution, log softmax(logits / T)
 /// (T = 1 when greedy) — what teacher forcing with <see cref="SequenceScorer"/> at the same temperature computes.
+/// Non-finite probabilities throw <see cref="NonFiniteLogitsException"/> before sampling.
 /// </summary>
 public static class Sampler
 {
@@ -16,10 +17,16 @@ public static class Sampler
     {
         var scaled = options.Temperature > 0 ? logits.to(ScalarType.Float32) / options.Temperature : logits.to(ScalarType.Float32);  // (B, V)
         var logProbs = scaled.log_softmax(-1);                                                                   // (B, V)
-        var tokens = options.Temperature > 0
-            ? Filter(scaled, options.TopK, options.TopP).softmax(-1).multinomial(1, generator: generator).squeeze(-1)  // (B)
+        var tokens = options.Temperature > 0 ? Sample(Filter(scaled, options.TopK, options.TopP).softmax(-1), generator)  // (B)
             : scaled.argmax(-1);                                                                                 // (B)
         return (tokens, logProbs.gather(-1, tokens.unsqueeze(-1)).squeeze(-1));                                // (B)
+    }
+
+    /// <summary>One token per row of <paramref name="probs"/> (B, V); non-finite probabilities never reach libtorch.</summary>
+    private static Tensor Sample(Tensor probs, torch.Generator? generator)
+    {
+        if (!probs.isfinite().all().item<bool>()) throw new NonFiniteLogitsException();
+        return probs.multinomial(1, generator: generator).squeeze(-1);                                         // (B)
     }
 
     /// <summary>

@@ -26,8 +26,23 @@ public static class StageExecutor
     public static string ToolVersion { get; } =
         typeof(StageExecutor).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
-    /// <summary>Executes <paramref name="node"/>; returns its record, or null when another process completed it meanwhile.</summary>
+    /// <summary>
+    /// Executes <paramref name="node"/>; returns its record, or null when another process completed it meanwhile. A
+    /// cancellation surfaces as a <see cref="StageInterruptedException"/> naming the stage (and the step, where known).
+    /// </summary>
     public static StageRecord? Execute(PlannedStage node, ArtifactStore store, ExecutionEnvironment env, bool force)
+    {
+        try
+        {
+            return Compute(node, store, env, force);
+        }
+        catch (OperationCanceledException e) when (e is not StageInterruptedException)
+        {
+            throw StageInterruptedException.Of(node.Kind, e);
+        }
+    }
+
+    private static StageRecord? Compute(PlannedStage node, ArtifactStore store, ExecutionEnvironment env, bool force)
     {
         using var claim = KeyLock.Acquire(store.LockPathOf(node.Kind, node.Key), env.Cancellation, env.Log);
         if (!force && store.Check(node.Kind, node.Key).IsComplete) return null;

@@ -39,7 +39,7 @@ public sealed record StageStart(TrainerState? State, string? LastCheckpoint, Fro
         }
         guard.Verify(content.Adapters.Tensors, $"{stage}, resuming from {latest}",
             "The checkpoint does not continue this stage's start values; delete the checkpoints folder to start afresh.");
-        monitor.OnResume(new CheckpointLog(stage, state.Step, latest));
+        monitor.OnResume(new CheckpointLog(stage, state.Step, latest, state.Log));
         return new StageStart(state, latest, guard);
     }
 

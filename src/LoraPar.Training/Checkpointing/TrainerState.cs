@@ -41,8 +41,11 @@ public sealed record TrainerState
     /// <summary>Clean steps since the loss scale last changed.</summary>
     public int LossScaleCleanSteps { get; init; }
 
-    /// <summary>Last figures of the stage (loss, eval loss, …), for humans and reports.</summary>
+    /// <summary>Last figures of the stage (loss, eval loss, …), for humans and reports, and what the stage's result needs of the steps before.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>Every step log emitted up to this checkpoint, so that a resumed stage reports its whole training curve.</summary>
+    public IReadOnlyList<Monitoring.StepLog> Log { get; init; } = [];
 
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -29,6 +29,13 @@ public sealed record GrpoOptions : ISettings
     /// <summary>AdamW β2.</summary>
     public double Beta2 { get; init; } = 0.99;
 
+    /// <summary>
+    /// The most one optimizer step may grow a trained LoRA tensor's largest magnitude (measured against at least 0.01, so
+    /// zero-initialised tensors may move): a larger growth — a learning rate that explodes — stops the stage naming the
+    /// step and the tensor, before anything is checkpointed or committed.
+    /// </summary>
+    public double MaxUpdateRatio { get; init; } = 100;
+
     /// <summary>AdamW ε.</summary>
     public double AdamEpsilon { get; init; } = 1e-8;
 
@@ -114,6 +121,7 @@ public sealed record GrpoOptions : ISettings
         p.Require(AdamEpsilon > 0 && double.IsFinite(AdamEpsilon), "adam_epsilon", $"{AdamEpsilon}: must be positive");
         p.Require(WeightDecay >= 0 && WeightDecay < 1, "weight_decay", $"{WeightDecay}: must lie in [0, 1)");
         p.Require(MaxGradNorm >= 0 && double.IsFinite(MaxGradNorm), "max_grad_norm", $"{MaxGradNorm}: must be 0 (off) or positive");
+        p.Require(MaxUpdateRatio > 1 && double.IsFinite(MaxUpdateRatio), "max_update_ratio", $"{MaxUpdateRatio}: must be a number above 1");
         p.Require(NumGenerations >= 2, "num_generations", $"{NumGenerations}: GRPO compares completions of one prompt, so at least 2");
         p.Require(PromptsPerBatch >= 1, "prompts_per_batch", $"{PromptsPerBatch}: must be at least 1");
         p.Require(GradientAccumulationSteps >= 1, "gradient_accumulation_steps", $"{GradientAccumulationSteps}: must be at least 1");

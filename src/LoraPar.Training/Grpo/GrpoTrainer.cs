@@ -1,10 +1,12 @@
 using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
 using LoraPar.Core;
+using LoraPar.Model.Generation;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Grpo.Rewards;
+using LoraPar.Training.Guards;
 using LoraPar.Training.Loop;
 using LoraPar.Training.Monitoring;
 using LoraPar.Training.Precision;
@@ -21,8 +23,11 @@ namespace LoraPar.Training.Grpo;
 /// <param name="FrozenElementsChecked">Frozen LoRA elements verified bit-identical at the end.</param>
 /// <param name="ReferenceElements">Stage-start values kept for the reference (0 when β = 0).</param>
 /// <param name="SkippedSteps">fp16 steps skipped for gradient overflow (0 in float32 and bf16).</param>
+/// <param name="FirstRollout">The stage's first rollout's figures (carried across a resume), or null when none was sampled.</param>
+/// <param name="LastRollout">The stage's last rollout's figures (carried across a resume), or null when none was sampled.</param>
 public sealed record GrpoResult(int Steps, int ResumedFromStep, IReadOnlyList<GrpoStepRecord> History, string FinalCheckpoint,
-    long TrainableElements, long FrozenElementsChecked, long ReferenceElements, int SkippedSteps);
+    long TrainableElements, long FrozenElementsChecked, long ReferenceElements, int SkippedSteps, RolloutFigures? FirstRollout = null,
+    RolloutFigures? LastRollout = null);
 
 /// <summary>
 /// Stage 2 of LoRA-PAR (paper §3.4): GRPO on the System-2 prompts over the LoRA elements the stage-2 mask marks active.
@@ -75,11 +80,11 @@ public sealed class GrpoTrainer
         var total = options.TotalSteps(data.Prompts.Count);
         using var loop = TrainingLoop.Begin(model, adapters, masks, Settings(total), run, monitor);
         using var reference = options.Loss.Beta != 0.0 ? CaptureReference(loop.Resumed is null, run, loop.Masks) : null;
-        using var body = new Steps(this, loop, data, options.RolloutsPerEpoch(data.Prompts.Count), reference, monitor);
+        using var body = new Steps(this, loop, data, options.RolloutsPerEpoch(data.Prompts.Count), reference, loop.Monitor);
         loop.Run(body, cancel);
         loop.VerifyFrozen(adapters);
         return new GrpoResult(total, loop.Start, body.History, loop.LastCheckpoint!, loop.Masks.TotalActive, loop.FrozenElements, reference?.Elements ?? 0,
-            loop.SkippedSteps);
+            loop.SkippedSteps, body.FirstRollout, body.LastRollout);
     }
 
     /// <summary>
@@ -99,6 +104,12 @@ public sealed class GrpoTrainer
 
         public List<GrpoStepRecord> History { get; } = [];
 
+        /// <summary>The stage's first rollout (restored from the checkpoint resumed from, when it was sampled before).</summary>
+        public RolloutFigures? FirstRollout { get; private set; } = RolloutFigures.Restore(loop.Resumed?.Metrics, RolloutFigures.First);
+
+        /// <summary>The stage's latest rollout (restored from the checkpoint resumed from until a new one is sampled).</summary>
+        public RolloutFigures? LastRollout { get; private set; } = RolloutFigures.Restore(loop.Resumed?.Metrics, RolloutFigures.Last);
+
         public GrpoStepOutcome Run(int s, double learningRate, DynamicLossScale scale)
         {
             var index = s / options.NumIterations;
@@ -107,7 +118,7 @@ public sealed class GrpoTrainer
             {
                 rollout?.Dispose();
                 rollout = null;
-                rollout = collector.Collect(index, PromptsOf(index), data.BuildPrompt);
+                rollout = Collect(index, s + 1);
             }
             return step.Run(rollout!, learningRate, scale);
         }
@@ -119,22 +130,53 @@ public sealed class GrpoTrainer
             History.Add(new GrpoStepRecord(s + 1, index, outcome.Loss, outcome.GradNorm, learningRate, outcome.Kl, outcome.ClipFraction, outcome.MeanRatio, sampled,
                 fresh ? rollout!.GenerationSeconds : 0, fresh ? rollout!.ReferenceSeconds : 0, outcome.Seconds));
             window.Add(outcome, sampled);
+            if (sampled is not null)
+            {
+                LastRollout = RolloutFigures.Of(sampled);
+                FirstRollout ??= LastRollout;
+            }
             if (log) monitor.OnStep(window.Flush(s + 1, loop.Total, index / rolloutsPerEpoch, learningRate, outcome.GradNorm));
         }
 
         public (int Epoch, IReadOnlyDictionary<string, double> Metrics) CheckpointState(int done)
         {
             var last = History.Count > 0 ? History[^1] : null;
-            var lastRollout = History.LastOrDefault(h => h.Sampled is not null)?.Sampled;
             var metrics = new Dictionary<string, double>
             {
                 ["loss"] = last?.Loss ?? double.NaN,
-                [GrpoMetrics.Reward] = lastRollout?.Total.Mean ?? double.NaN,
+                [GrpoMetrics.Reward] = LastRollout?.Reward ?? double.NaN,
             };
+            FirstRollout?.Save(metrics, RolloutFigures.First);
+            LastRollout?.Save(metrics, RolloutFigures.Last);
             return (done / options.NumIterations / rolloutsPerEpoch, metrics);
         }
 
         public void Dispose() => rollout?.Dispose();
+
+        /// <summary>Samples rollout <paramref name="index"/> for 1-based step <paramref name="step"/>; non-finite probabilities or rewards stop the stage.</summary>
+        private Rollout Collect(int index, int step)
+        {
+            Rollout collected;
+            try
+            {
+                collected = collector.Collect(index, PromptsOf(index), data.BuildPrompt);
+            }
+            catch (NonFiniteLogitsException)
+            {
+                throw NonFiniteGuard.Stop("the next-token probabilities of the rollout became non-finite", StageName, step, loop.Total,
+                    loop.LastCheckpoint, loop.Advice.ForNonFinite);
+            }
+            try
+            {
+                NonFiniteGuard.Check("reward", collected.Summary.Total.Mean, StageName, step, loop.Total, loop.LastCheckpoint, loop.Advice.ForNonFinite);
+            }
+            catch
+            {
+                collected.Dispose();
+                throw;
+            }
+            return collected;
+        }
 
         /// <summary>The prompts of rollout <paramref name="index"/>: a slice of its epoch's seeded shuffle of the split.</summary>
         private IReadOnlyList<GrpoExample> PromptsOf(int index)
@@ -167,7 +209,7 @@ public sealed class GrpoTrainer
     }
 
     private TrainingLoopSettings Settings(int total) => new(StageName, total, options.Seed, options.LearningRate, options.WarmupRatio,
-        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW());
+        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW(), "rl", options.MaxUpdateRatio);
 
     private Adapters.Masks.AdamWOptions AdamW() => new()
     {

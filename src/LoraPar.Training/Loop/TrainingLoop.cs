@@ -15,7 +15,8 @@ namespace LoraPar.Training.Loop;
 /// with the guard over the frozen elements. <see cref="Run"/> then does, for each remaining step, in a dispose scope:
 /// cancellation, dropout re-seeding from (seed, step), the warm-up + cosine learning rate, the stage's
 /// <see cref="ITrainingStepBody{TOutcome}.Run"/>, the stop at a non-finite loss, the fp16 overflow skip (the step
-/// counts, the scale halves; without loss scaling or once it is exhausted the stage fails naming the step), the stage's
+/// counts, the scale halves; without loss scaling or once it is exhausted the stage fails naming the step), the
+/// <see cref="UpdateGuard"/> over the updated tensors (finite, growth within <c>max_update_ratio</c>), the stage's
 /// record, and a checkpoint on the cadence and at the end. <see cref="VerifyFrozen"/> proves at the end that every
 /// frozen element is bit-identical to its start value.
 /// </summary>
@@ -24,20 +25,32 @@ internal sealed class TrainingLoop : IDisposable
     private readonly nn.Module model;
     private readonly TrainingLoopSettings settings;
     private readonly TrainingRun run;
-    private readonly ITrainingMonitor monitor;
+    private readonly StepJournal monitor;
     private readonly CheckpointContent content;
     private readonly FrozenElementGuard guard;
+    private readonly UpdateGuard updates;
 
     private TrainingLoop(nn.Module model, TrainingLoopSettings settings, TrainingRun run, ITrainingMonitor monitor, CheckpointContent content,
         StageStart start, Device device, DynamicLossScale scale)
     {
-        (this.model, this.settings, this.run, this.monitor, this.content) = (model, settings, run, monitor, content);
+        (this.model, this.settings, this.run, this.content) = (model, settings, run, content);
+        this.monitor = new StepJournal(monitor, start.State?.Log ?? []);
         guard = start.Guard;
+        updates = new UpdateGuard(content.Adapters.Tensors, settings.MaxUpdateRatio);
         Resumed = start.State;
         LastCheckpoint = start.LastCheckpoint;
         Device = device;
         Scale = scale;
     }
+
+    /// <summary>
+    /// The monitor a stage's steps report to: the caller's, journalling every step log so that checkpoints carry the
+    /// training curve (restored ones included).
+    /// </summary>
+    public ITrainingMonitor Monitor => monitor;
+
+    /// <summary>What the guards tell the user to change.</summary>
+    public GuardAdvice Advice => settings.Advice;
 
     /// <summary>The adapters' device.</summary>
     public Device Device { get; }
@@ -103,15 +116,19 @@ internal sealed class TrainingLoop : IDisposable
         {
             for (var s = Start; s < Total; s++)
             {
-                cancel.ThrowIfCancellationRequested();
+                Core.StepCanceledException.ThrowIfCancelled(cancel, s + 1, Total);
                 using var scope = NewDisposeScope();                            // tensors that outlive a step are owned elsewhere (optimizer, rollout)
                 DropoutRandom.Reseed(settings.Seed, s, Device);
                 var lr = schedule.LearningRateAt(s);
                 var outcome = body.Run(s, lr, Scale);
-                NonFiniteGuard.CheckLoss(outcome.Loss, settings.StageName, s + 1, Total, LastCheckpoint);
-                if (!outcome.Updated) SkipOverflow(outcome, s);
-                else if (Scale.Scale != 1.0) Scale = Scale.After(finite: true);
                 var done = s + 1;
+                NonFiniteGuard.CheckLoss(outcome.Loss, settings.StageName, done, Total, LastCheckpoint, settings.Advice.ForNonFinite);
+                if (!outcome.Updated) SkipOverflow(outcome, s);
+                else
+                {
+                    updates.Check(settings.StageName, done, Total, LastCheckpoint, settings.Advice);
+                    if (Scale.Scale != 1.0) Scale = Scale.After(finite: true);
+                }
                 body.Record(s, lr, outcome, log: done % settings.LogEvery == 0 || done == Total);
                 if (done == Total || settings.CheckpointEvery > 0 && done % settings.CheckpointEvery == 0)
                     LastCheckpoint = Checkpoint(done, body.CheckpointState(done));
@@ -142,7 +159,7 @@ internal sealed class TrainingLoop : IDisposable
     {
         var next = Scale.After(finite: false);
         if (Scale.Scale == 1.0 || next.Exhausted)
-            NonFiniteGuard.CheckGradientNorm(outcome.GradNorm, settings.StageName, s + 1, Total, LastCheckpoint);
+            NonFiniteGuard.CheckGradientNorm(outcome.GradNorm, settings.StageName, s + 1, Total, LastCheckpoint, settings.Advice.ForNonFinite);
         Scale = next;
         SkippedSteps++;
     }
@@ -153,6 +170,7 @@ internal sealed class TrainingLoop : IDisposable
         {
             Stage = settings.StageName, Step = done, TotalSteps = Total, Epoch = stage.Epoch, Seed = settings.Seed,
             LearningRate = content.Optimizer.LearningRate, LossScale = Scale.Scale, LossScaleCleanSteps = Scale.CleanSteps, Metrics = stage.Metrics,
+            Log = [.. monitor.Steps],
         };
         var path = TrainingCheckpoint.Save(run.CheckpointDirectory, content, state);
         TrainingCheckpoint.Prune(run.CheckpointDirectory, settings.KeepCheckpoints);

@@ -21,8 +21,12 @@ public sealed record StepLog(string Stage, int Step, int TotalSteps, int Epoch, 
 /// <param name="Tokens">Answer tokens evaluated.</param>
 public sealed record EvaluationLog(string Stage, int Step, double Loss, long Tokens);
 
-/// <summary>A checkpoint that was written.</summary>
-public sealed record CheckpointLog(string Stage, int Step, string Path);
+/// <summary>A checkpoint that was written or resumed from.</summary>
+/// <param name="Stage">The stage name.</param>
+/// <param name="Step">Optimizer steps completed at the checkpoint.</param>
+/// <param name="Path">The checkpoint folder.</param>
+/// <param name="Steps">On resume, the step logs of the steps before it (so a resumed stage's training log is whole); else empty.</param>
+public sealed record CheckpointLog(string Stage, int Step, string Path, IReadOnlyList<StepLog>? Steps = null);
 
 /// <summary>
 /// Receives a training stage's progress. The library writes nothing to the console; the pipeline draws progress bars

@@ -67,7 +67,7 @@ public static class Pretrainer
         model.train();
         for (var step = 0; step < options.Steps; step++)
         {
-            cancel.ThrowIfCancellationRequested();
+            Core.StepCanceledException.ThrowIfCancelled(cancel, step + 1, options.Steps);
             var lr = schedule.LearningRateAt(step);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             using var scope = NewDisposeScope();

@@ -43,6 +43,13 @@ public sealed record SftOptions : ISettings
     /// <summary>AdamW β2.</summary>
     public double Beta2 { get; init; } = 0.999;
 
+    /// <summary>
+    /// The most one optimizer step may grow a trained LoRA tensor's largest magnitude (measured against at least 0.01, so
+    /// zero-initialised tensors may move): a larger growth — a learning rate that explodes — stops the stage naming the
+    /// step and the tensor, before anything is checkpointed or committed.
+    /// </summary>
+    public double MaxUpdateRatio { get; init; } = 100;
+
     /// <summary>AdamW ε.</summary>
     public double AdamEpsilon { get; init; } = 1e-8;
 
@@ -75,6 +82,7 @@ public sealed record SftOptions : ISettings
         p.Require(Epochs >= 1, "epochs", $"{Epochs}: must be at least 1");
         p.Require(MaxSteps is null or >= 1, "max_steps", $"{MaxSteps}: must be at least 1 when set (leave it out for whole epochs)");
         p.Require(MaxGradNorm >= 0 && double.IsFinite(MaxGradNorm), "max_grad_norm", $"{MaxGradNorm}: must be 0 (off) or positive");
+        p.Require(MaxUpdateRatio > 1 && double.IsFinite(MaxUpdateRatio), "max_update_ratio", $"{MaxUpdateRatio}: must be a number above 1");
         p.Require(WeightDecay >= 0 && WeightDecay < 1, "weight_decay", $"{WeightDecay}: must lie in [0, 1)");
         p.Require(Beta1 >= 0 && Beta1 < 1, "beta1", $"{Beta1}: must lie in [0, 1)");
         p.Require(Beta2 >= 0 && Beta2 < 1, "beta2", $"{Beta2}: must lie in [0, 1)");

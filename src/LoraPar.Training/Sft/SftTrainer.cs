@@ -54,9 +54,9 @@ public sealed class SftTrainer
         var batchesPerEpoch = SftBatcher.BatchesPerEpoch(lengths, options.Batching, options.Seed);
         var total = options.TotalSteps(batchesPerEpoch);
         using var loop = TrainingLoop.Begin(model, adapters, masks, Settings(total), run, monitor);
-        var body = new Steps(this, loop, train.Examples, lengths, options.StepsPerEpoch(batchesPerEpoch), eval, data.PadId, monitor);
+        var body = new Steps(this, loop, train.Examples, lengths, options.StepsPerEpoch(batchesPerEpoch), eval, data.PadId, loop.Monitor);
         loop.Run(body, cancel);
-        if (loop.Resumed?.Step == total && eval.Count > 0) body.FinalEval = Evaluate(eval, total, loop.Device, data.PadId, monitor);
+        if (loop.Resumed?.Step == total && eval.Count > 0) body.FinalEval = Evaluate(eval, total, loop.Device, data.PadId, loop.Monitor);
         loop.VerifyFrozen(adapters);
         return new SftResult(total, loop.Start, body.LastLoss, body.FinalEval, body.StepLosses, loop.LastCheckpoint!, train.Dropped,
             loop.Masks.TotalActive, loop.FrozenElements, loop.SkippedSteps);
@@ -80,7 +80,8 @@ public sealed class SftTrainer
         private double? stepEval;
 
         public List<double> StepLosses { get; } = [];
-        public double LastLoss { get; private set; } = double.NaN;
+        /// <summary>The loss of the last step log (restored from the checkpoint resumed from until a new one is logged).</summary>
+        public double LastLoss { get; private set; } = loop.Resumed?.Log is [.., var restored] ? restored.Loss : double.NaN;
         public double? FinalEval { get; set; }
 
         public SftStepOutcome Run(int s, double learningRate, DynamicLossScale scale) => step.Run(examples, MicroBatches(s), learningRate, scale);
@@ -126,7 +127,7 @@ public sealed class SftTrainer
     }
 
     private TrainingLoopSettings Settings(int total) => new(StageName, total, options.Seed, options.LearningRate, options.WarmupRatio,
-        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW());
+        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW(), "sft", options.MaxUpdateRatio);
 
     private AdamWOptions AdamW() => new()
     {

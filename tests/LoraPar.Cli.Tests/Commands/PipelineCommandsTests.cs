@@ -1,4 +1,5 @@
 using LoraPar.Cli;
+using LoraPar.Cli.Tests.MalformedCorpus;
 
 namespace LoraPar.Cli.Tests.Commands;
 
@@ -48,9 +49,9 @@ public sealed class PipelineCommandsTests : CliTestFolder
     [Fact]
     public void Every_paper_manifest_passes_dry_run_validation_here_except_grpo_on_data_without_gold_answers()
     {
-        var root = AppContext.BaseDirectory;
-        while (!Directory.Exists(Path.Combine(root, "experiments", "paper"))) root = Path.GetDirectoryName(root)!;
-        var manifests = Directory.GetFiles(Path.Combine(root, "experiments", "paper"), "*.toml", SearchOption.AllDirectories);
+        // A copy of experiments/ (their artifacts = "../artifacts" resolve inside it): no test reads the repository's artifacts.
+        using var tree = new CorpusTree();
+        var manifests = Directory.GetFiles(Path.Combine(tree.Folder, "experiments", "paper"), "*.toml", SearchOption.AllDirectories);
         Assert.True(manifests.Length >= 20);
         var refused = new List<string>();
         foreach (var manifest in manifests)
@@ -75,9 +76,9 @@ public sealed class PipelineCommandsTests : CliTestFolder
     [InlineData("ci.toml")]
     public void The_embedded_manifests_pass_dry_run_validation(string name)
     {
-        var root = AppContext.BaseDirectory;
-        while (!Directory.Exists(Path.Combine(root, "experiments", "paper"))) root = Path.GetDirectoryName(root)!;
-        var (code, stdout, stderr) = Cli("run", "--dry-run", Path.Combine(root, "experiments", name));
+        // A copy of experiments/, so the plan is made against an empty artifacts folder, whatever the checkout's holds.
+        using var tree = new CorpusTree();
+        var (code, stdout, stderr) = Cli("run", "--dry-run", Path.Combine(tree.Folder, "experiments", name));
         Assert.True(code == 0, $"{name}: {stderr}");
         Assert.Contains("pretrain", stdout);
         Assert.Contains("would run", stdout);

@@ -43,4 +43,14 @@ public sealed class SamplerTests : TorchTest
         Assert.Equal(1, tokens.item<long>());
         Assert.Equal(1 - Math.Log(1 + Math.Exp(1) + Math.Exp(0.5)), logProbs.item<float>(), 5);
     }
+
+    [Theory]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void Non_finite_logits_stop_before_libtorch_samples(float bad)
+    {
+        using var logits = torch.tensor(new[] { 0f, bad, 1f }).view(1, 3);
+        using var generator = new torch.Generator(1, torch.CPU);
+        Assert.Throws<NonFiniteLogitsException>(() => Sampler.Next(logits, new GenerationOptions { Temperature = 1 }, generator));
+    }
 }

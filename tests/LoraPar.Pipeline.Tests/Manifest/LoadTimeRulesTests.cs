@@ -126,7 +126,9 @@ public sealed class LoadTimeRulesTests : IDisposable
     {
         var root = AppContext.BaseDirectory;
         while (!Directory.Exists(Path.Combine(root, "experiments", "paper"))) root = Path.GetDirectoryName(root)!;
-        var original = ManifestLoader.Load(Path.Combine(root, "experiments", name), new ManifestLoadOptions(_ws.Root)).Manifest;
+        // A copy in the workspace: its artifacts = "../artifacts" resolves there, not to the checkout's artifacts.
+        _ws.Write(Path.Combine("experiments", name), File.ReadAllText(Path.Combine(root, "experiments", name)));
+        var original = _ws.Load(Path.Combine("experiments", name)).Manifest;
         _ws.Write("printed.toml", ManifestJson.ToToml(original));
         var again = _ws.Load("printed.toml").Manifest;
         Assert.Equal(ManifestJson.ToJson(original, includePaths: false).ToJsonString(),

@@ -1,6 +1,7 @@
 using LoraPar.Adapters.Masks;
 using LoraPar.Core;
 using LoraPar.Training.Checkpointing;
+using LoraPar.Training.Monitoring;
 
 namespace LoraPar.Training.Tests.Checkpointing;
 
@@ -10,6 +11,7 @@ public sealed class TrainingCheckpointTests
     {
         Stage = "sft", Step = step, TotalSteps = 10, Epoch = 1, Seed = 3, LearningRate = 1e-4, LossScale = 1024, LossScaleCleanSteps = 5,
         Metrics = new Dictionary<string, double> { ["loss"] = 1.25 },
+        Log = [new StepLog("sft", 1, 10, 0, 0.1 + 0.2, 1e-4 / 3, double.NaN, 12.5, 40, new Dictionary<string, double> { ["reward"] = 1.0 / 3 })],
     };
 
     [Fact]
@@ -28,8 +30,11 @@ public sealed class TrainingCheckpointTests
         Assert.DoesNotContain(Directory.GetFileSystemEntries(dir.Path), e => Path.GetFileName(e).StartsWith('.'));
         var restored = TrainingCheckpoint.Restore(dir.Sub("step-000006"), content);
         var metrics = restored.Metrics;
-        Assert.Equal(State(6) with { Metrics = metrics }, restored);
+        Assert.Equal(State(6) with { Metrics = metrics, Log = restored.Log }, restored);
         Assert.Equal(1.25, metrics["loss"]);
+        var (saved, log) = (Assert.Single(State(6).Log), Assert.Single(restored.Log));   // the step logs round-trip exactly
+        Assert.Equal(saved with { Extra = log.Extra }, log);
+        Assert.Equal(saved.Extra, log.Extra);
     }
 
     [Fact]

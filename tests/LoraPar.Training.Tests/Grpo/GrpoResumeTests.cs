@@ -1,4 +1,5 @@
 using LoraPar.Adapters.Peft;
+using LoraPar.Core;
 using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Grpo;
 using static TorchSharp.torch;
@@ -21,11 +22,14 @@ public sealed class GrpoResumeTests
         var straight = Run(dir.Sub("straight"), interruptAfter: null);
 
         var interrupted = dir.Sub("interrupted");
-        Assert.Throws<OperationCanceledException>(() => Run(interrupted, interruptAfter: 5));
+        Assert.Throws<StepCanceledException>(() => Run(interrupted, interruptAfter: 5));
         Assert.Equal("step-000004", Path.GetFileName(TrainingCheckpoint.Latest(interrupted)));
         var resumed = Run(interrupted, interruptAfter: null);
 
         Assert.Equal(4, resumed.Result.ResumedFromStep);
+        Assert.NotNull(straight.Result.FirstRollout);
+        Assert.Equal(straight.Result.FirstRollout, resumed.Result.FirstRollout);   // carried by the checkpoint
+        Assert.Equal(straight.Result.LastRollout, resumed.Result.LastRollout);
         Assert.Equal(Figures(straight.Result.History.Skip(4)), Figures(resumed.Result.History));
         foreach (var file in new[] { "adapter/" + PeftAdapterFormat.WeightsFileName, TrainingCheckpoint.OptimizerFile, TrainingCheckpoint.MasksFile })
             Assert.Equal(File.ReadAllBytes(Path.Combine(straight.Result.FinalCheckpoint, file)), File.ReadAllBytes(Path.Combine(resumed.Result.FinalCheckpoint, file)));
@@ -41,6 +45,8 @@ public sealed class GrpoResumeTests
         var again = Run(dir.Path, interruptAfter: null);
         Assert.Equal(8, again.Result.ResumedFromStep);
         Assert.Empty(again.Result.History);
+        Assert.NotNull(first.Result.LastRollout);
+        Assert.Equal((first.Result.FirstRollout, first.Result.LastRollout), (again.Result.FirstRollout, again.Result.LastRollout));
         Assert.Equal(first.Result.FinalCheckpoint, again.Result.FinalCheckpoint);
         foreach (var (key, value) in first.Final) Assert.Equal(value.bytes.ToArray(), again.Final[key].bytes.ToArray());
     }

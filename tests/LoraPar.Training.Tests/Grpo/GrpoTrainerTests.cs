@@ -108,7 +108,7 @@ public sealed class GrpoTrainerTests(Xunit.Abstractions.ITestOutputHelper output
         var before = lm.Snapshot();
         var error = Assert.Throws<JobFailedException>(() => new GrpoTrainer(lm.Model, lm.Tokenizer, lm.Adapters, lm.Masks, options, reward)
             .Train(ToyGrpo.Data(), new TrainingRun(dir.Path, "tiny")));
-        Assert.Contains("grpo: the loss became NaN at step 4 of 6", error.Message);
+        Assert.Contains("grpo: the reward became NaN at step 4 of 6", error.Message);               // named before it reaches the loss
         var kept = Path.Combine(dir.Path, TrainingCheckpoint.FolderName(2));
         Assert.Contains(kept, error.Message);
         Assert.Equal(kept, TrainingCheckpoint.Latest(dir.Path));

@@ -23,7 +23,7 @@ public sealed class SftResumeTests
         var straight = Run(dir.Sub("straight"), interruptAfter: null);
 
         var interrupted = dir.Sub("interrupted");
-        Assert.Throws<OperationCanceledException>(() => Run(interrupted, interruptAfter: 5));
+        Assert.Throws<StepCanceledException>(() => Run(interrupted, interruptAfter: 5));
         Assert.Equal("step-000003", Path.GetFileName(TrainingCheckpoint.Latest(interrupted)));
         var resumed = Run(interrupted, interruptAfter: null);
 
@@ -43,6 +43,8 @@ public sealed class SftResumeTests
         var again = Run(dir.Path, interruptAfter: null);
         Assert.Equal(7, again.Result.ResumedFromStep);
         Assert.Empty(again.Result.StepLosses);
+        Assert.True(double.IsFinite(first.Result.FinalLoss));
+        Assert.Equal(first.Result.FinalLoss, again.Result.FinalLoss);                 // the last step log travels in the checkpoint
         Assert.Equal(first.Result.FinalCheckpoint, again.Result.FinalCheckpoint);
         foreach (var (key, value) in first.Final) Assert.Equal(value.bytes.ToArray(), again.Final[key].bytes.ToArray());
     }

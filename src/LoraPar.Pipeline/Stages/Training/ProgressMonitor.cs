@@ -32,9 +32,13 @@ public sealed class ProgressMonitor(IProgressTask task, Action<string> log) : IT
     public void OnEvaluation(EvaluationLog evaluation) => log($"{evaluation.Stage} step {evaluation.Step}: eval loss {evaluation.Loss:F4}");
 
     /// <inheritdoc />
+    public void OnCheckpoint(CheckpointLog checkpoint) => log($"{checkpoint.Stage}: checkpoint at step {checkpoint.Step}: {checkpoint.Path}");
+
+    /// <inheritdoc />
     public void OnResume(CheckpointLog checkpoint)
     {
         log($"{checkpoint.Stage}: resumed at step {checkpoint.Step} from {checkpoint.Path}");
+        Steps.AddRange(checkpoint.Steps ?? []);
         task.Advance(checkpoint.Step - _shown);
         _shown = checkpoint.Step;
     }

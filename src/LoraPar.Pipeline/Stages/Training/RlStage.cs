@@ -39,15 +39,14 @@ public sealed class RlStage : TrainingStageBase
         using var bar = context.Progress.Start("grpo (stage 2)", options.TotalSteps(prompts.Count));
         var monitor = new ProgressMonitor(bar, context.Log);
         var result = new GrpoTrainer(base_.Model, base_.Tokenizer, adapters, mask, options).Train(data, run, monitor, context.Cancellation);
-        var sampled = result.History.Where(h => h.Sampled is not null).Select(h => h.Sampled!).ToList();
         context.Log($"grpo: {result.Steps} steps, {result.TrainableElements} trainable elements, {result.FrozenElementsChecked} frozen elements verified unchanged");
         var metrics = new Dictionary<string, double> { ["steps"] = result.Steps, ["trainable_elements"] = result.TrainableElements };
-        if (sampled.Count > 0)
+        if (result is { FirstRollout: { } first, LastRollout: { } last })
         {
-            metrics["reward_first"] = sampled[0].Total.Mean;
-            metrics["reward_last"] = sampled[^1].Total.Mean;
-            metrics["accuracy_first"] = sampled[0].Accuracy ?? double.NaN;
-            metrics["accuracy_last"] = sampled[^1].Accuracy ?? double.NaN;
+            metrics["reward_first"] = first.Reward;
+            metrics["reward_last"] = last.Reward;
+            metrics["accuracy_first"] = first.Accuracy ?? double.NaN;
+            metrics["accuracy_last"] = last.Accuracy ?? double.NaN;
         }
         WriteMetrics(context, metrics);
         return monitor;
