@@ -28,7 +28,7 @@ public sealed record PairAgreement(string First, string Second, int Items, doubl
 /// questions every teacher voted on, abstention counts, and the teachers that failed.
 /// </summary>
 public sealed record LabelStatistics(
-    LabellingMethod Method, int Items, LabelBalance LabelBalance, DecisionCounts DecidedBy, TieBreakRule TieBreak,
+    SplitterMethod Method, int Items, LabelBalance LabelBalance, DecisionCounts DecidedBy, TieBreakRule TieBreak,
     IReadOnlyList<TeacherSummary> Teachers, IReadOnlyList<PairAgreement> PairwiseAgreement,
     double? FleissKappa, int FleissKappaItems, AbstentionCounts Abstentions, IReadOnlyList<TeacherFailure> FailedTeachers)
 {
@@ -37,7 +37,7 @@ public sealed record LabelStatistics(
     /// </summary>
     public static LabelStatistics Compute(
         IReadOnlyList<ItemLabel> labels, IReadOnlyList<TeacherConfig> teachers, IReadOnlyList<TeacherFailure> failures,
-        LabellingMethod method, TieBreakRule tieBreak)
+        SplitterMethod method, TieBreakRule tieBreak)
     {
         var n = labels.Count;
         double Rate(int count) => n == 0 ? 0 : Round((double)count / n);

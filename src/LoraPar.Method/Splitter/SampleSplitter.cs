@@ -42,11 +42,11 @@ public sealed class SampleSplitter(SplitterConfig config, TeacherEnvironment env
         ValidateItems(items);
         IReadOnlyList<ItemLabel> labels;
         IReadOnlyList<TeacherFailure> failures = [];
-        if (config.Method == LabellingMethod.Random)
+        if (config.Method == SplitterMethod.Random)
             labels = RandomLabeller.Label(items.Select(i => i.Id).ToList(), config.Seed, config.RandomSystem2Fraction);
         else
             (labels, failures) = await VoteAsync(items, request, cancellationToken).ConfigureAwait(false);
-        var teachers = config.Method == LabellingMethod.Random ? [] : config.Teachers;
+        var teachers = config.Method == SplitterMethod.Random ? [] : config.Teachers;
         var statistics = LabelStatistics.Compute(labels, teachers, failures, config.Method, config.TieBreak);
         var (labelsPath, statisticsPath) = LabelsWriter.Write(request.OutputDirectory, labels, statistics);
         return new SplitResult(labels, statistics, labelsPath, statisticsPath);

@@ -4,14 +4,23 @@ using LoraPar.Core.Settings;
 
 namespace LoraPar.Method.Splitter;
 
-/// <summary>How questions are labelled.</summary>
-public enum LabellingMethod
+/// <summary>
+/// How questions are labelled System 1 / System 2 (paper §3.2, Table 1). Every method but <see cref="Random"/> asks the
+/// teachers and votes; the methods differ in the panel they allow (checked by the manifest and by <see cref="SplitterConfig"/>).
+/// </summary>
+public enum SplitterMethod
 {
-    /// <summary>Teachers role-play the target model and vote (paper §3.2).</summary>
-    [JsonStringEnumMemberName("teacher_vote")] TeacherVote,
+    /// <summary>Several teachers role-play the target model and vote (the paper's method; n = 3 or 5).</summary>
+    [JsonStringEnumMemberName("role_play_vote")] RolePlayVote,
+
+    /// <summary>One teacher, with or without role-play (Table 1 rows 1–3).</summary>
+    [JsonStringEnumMemberName("single_teacher")] SingleTeacher,
 
     /// <summary>A seeded random partition (Table 1's "Random partition" control); no teacher is asked.</summary>
     [JsonStringEnumMemberName("random")] Random,
+
+    /// <summary>Heuristic teachers only (the quickstart; no API needed); without teachers, a built-in panel of three rules.</summary>
+    [JsonStringEnumMemberName("heuristic")] Heuristic,
 }
 
 /// <summary>What the run does when a teacher keeps failing.</summary>
@@ -72,7 +81,7 @@ public sealed record TeacherResilience : ISettings
 public sealed record SplitterConfig
 {
     /// <summary>Teacher vote (the paper) or random partition (control).</summary>
-    public LabellingMethod Method { get; init; } = LabellingMethod.TeacherVote;
+    public SplitterMethod Method { get; init; } = SplitterMethod.RolePlayVote;
 
     /// <summary>The model the teachers role-play, e.g. "LLaMA-2-7B".</summary>
     public string TargetModel { get; init; } = "LLaMA-2-7B";
@@ -102,7 +111,7 @@ public sealed record SplitterConfig
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>();
-        if (Method == LabellingMethod.Random)
+        if (Method == SplitterMethod.Random)
         {
             if (!(RandomSystem2Fraction is >= 0 and <= 1))
                 problems.Add($"labels.random_system2_fraction: {RandomSystem2Fraction}; it must be within [0, 1]");

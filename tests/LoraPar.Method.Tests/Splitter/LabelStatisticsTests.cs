@@ -32,7 +32,7 @@ public sealed class LabelStatisticsTests
     [Fact]
     public void Counts_labels_decisions_and_abstentions()
     {
-        var s = LabelStatistics.Compute(Labels, Teachers, [], LabellingMethod.TeacherVote, TieBreakRule.System2);
+        var s = LabelStatistics.Compute(Labels, Teachers, [], SplitterMethod.RolePlayVote, TieBreakRule.System2);
 
         Assert.Equal(4, s.Items);
         Assert.Equal(new LabelBalance(new LabelCount(1, 0.25), new LabelCount(3, 0.75)), s.LabelBalance);
@@ -43,7 +43,7 @@ public sealed class LabelStatisticsTests
     [Fact]
     public void Per_teacher_rates_are_over_all_questions_and_mark_the_heuristic()
     {
-        var s = LabelStatistics.Compute(Labels, Teachers, [], LabellingMethod.TeacherVote, TieBreakRule.System2);
+        var s = LabelStatistics.Compute(Labels, Teachers, [], SplitterMethod.RolePlayVote, TieBreakRule.System2);
 
         var a = s.Teachers[0];
         Assert.Equal((2, 1, 1, 0, 0), (a.System1, a.System2, a.Unparseable, a.Failed, a.Skipped));
@@ -56,7 +56,7 @@ public sealed class LabelStatisticsTests
     [Fact]
     public void Pairwise_agreement_counts_only_questions_both_voted_on()
     {
-        var s = LabelStatistics.Compute(Labels, Teachers, [], LabellingMethod.TeacherVote, TieBreakRule.System2);
+        var s = LabelStatistics.Compute(Labels, Teachers, [], SplitterMethod.RolePlayVote, TieBreakRule.System2);
 
         // a–b: q0 agree, q1 agree, q2 differ → 2/3. a–h: q0 agree, q1 differ, q2 differ → 1/3. b–h: q0, q2 agree of q0–q2 → 2/3.
         Assert.Equal(
@@ -67,7 +67,7 @@ public sealed class LabelStatisticsTests
     [Fact]
     public void Fleiss_kappa_uses_the_questions_every_teacher_voted_on()
     {
-        var s = LabelStatistics.Compute(Labels, Teachers, [], LabellingMethod.TeacherVote, TieBreakRule.System2);
+        var s = LabelStatistics.Compute(Labels, Teachers, [], SplitterMethod.RolePlayVote, TieBreakRule.System2);
 
         // q0 (3,0), q1 (1,2), q2 (1,2): P_i = 1, 1/3, 1/3 → P̄ = 5/9; p = (5/9, 4/9) → P̄e = 41/81; κ = (45/81 − 41/81)/(40/81) = 0.1.
         Assert.Equal(3, s.FleissKappaItems);

@@ -70,7 +70,7 @@ public sealed class SampleSplitterTests
 
         using var stats = JsonDocument.Parse(File.ReadAllText(result.StatisticsPath));
         var root = stats.RootElement;
-        Assert.Equal("teacher_vote", root.GetProperty("method").GetString());
+        Assert.Equal("role_play_vote", root.GetProperty("method").GetString());
         Assert.Equal(0.5, root.GetProperty("label_balance").GetProperty("system1").GetProperty("fraction").GetDouble());
         Assert.Equal(1.0, root.GetProperty("teachers")[2].GetProperty("system2_rate").GetDouble());
         Assert.Equal(0.5, root.GetProperty("pairwise_agreement")[1].GetProperty("agreement").GetDouble()); // alpha–gamma
@@ -84,14 +84,14 @@ public sealed class SampleSplitterTests
     {
         await using var server = await FakeChatServer.StartAsync(ThreeVoices);
         using var dir = SplitterSetup.TempFolder();
-        var config = ThreeTeachers(server.BaseUrl) with { Method = LabellingMethod.Random, Seed = 3 };
+        var config = ThreeTeachers(server.BaseUrl) with { Method = SplitterMethod.Random, Seed = 3 };
 
         var result = await new SampleSplitter(config, SplitterSetup.Environment(Secret, _logs.CreateFactory()))
             .RunAsync(SplitterSetup.Items(10), new SplitRequest(dir.Combine("out"), dir.Combine("votes.jsonl")));
 
         Assert.Empty(server.Calls);
         Assert.Equal(5, result.System2Ids.Count);
-        Assert.Equal(LabellingMethod.Random, result.Statistics.Method);
+        Assert.Equal(SplitterMethod.Random, result.Statistics.Method);
         Assert.Empty(result.Statistics.Teachers);
         Assert.False(File.Exists(dir.Combine("votes.jsonl")));
     }

@@ -42,8 +42,8 @@ public sealed class SplitterConfigTests
     public void No_teachers_is_an_error_unless_labelling_is_random()
     {
         Assert.Contains(new SplitterConfig().Problems(), p => p.Contains("no teacher configured"));
-        Assert.Empty(new SplitterConfig { Method = LabellingMethod.Random }.Problems());
-        Assert.NotEmpty(new SplitterConfig { Method = LabellingMethod.Random, RandomSystem2Fraction = 1.5 }.Problems());
+        Assert.Empty(new SplitterConfig { Method = SplitterMethod.Random }.Problems());
+        Assert.NotEmpty(new SplitterConfig { Method = SplitterMethod.Random, RandomSystem2Fraction = 1.5 }.Problems());
     }
 
     [Fact]

@@ -3,22 +3,6 @@ using LoraPar.Pipeline.Manifest.Toml;
 
 namespace LoraPar.Pipeline.Manifest.Sections;
 
-/// <summary>How questions are labelled System 1 / System 2 (paper §3.2, Table 1).</summary>
-public enum SplitterMethod
-{
-    /// <summary>Several teachers role-play the target model and vote (the paper's method; n = 3 or 5).</summary>
-    RolePlayVote,
-
-    /// <summary>One teacher, with or without role-play (Table 1 rows 1–3).</summary>
-    SingleTeacher,
-
-    /// <summary>A random split (Table 1 "Random partition").</summary>
-    Random,
-
-    /// <summary>Heuristic teachers only (the quickstart; no API needed); without teachers, a built-in panel of three rules.</summary>
-    Heuristic,
-}
-
 /// <summary><c>[splitter]</c>: the sample splitter.</summary>
 public sealed record SplitterSection
 {

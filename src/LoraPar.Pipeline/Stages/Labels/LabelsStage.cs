@@ -35,7 +35,7 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
     public string Kind => StageKinds.Labels;
 
     /// <inheritdoc />
-    public int Version => 1;
+    public int Version => 2;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest)

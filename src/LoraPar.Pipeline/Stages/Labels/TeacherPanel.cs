@@ -38,7 +38,7 @@ public static class TeacherPanel
         var teachers = TeachersOf(s);
         var config = new SplitterConfig
         {
-            Method = s.Method == SplitterMethod.Random ? LabellingMethod.Random : LabellingMethod.TeacherVote,
+            Method = s.Method,
             TargetModel = s.TargetModel,
             Prompt = RolePlayPrompt.Default(s.RolePlay ? PromptStyle.RolePlay : PromptStyle.NoRolePlay),
             Teachers = s.Method == SplitterMethod.Random ? [] : teachers.Select(ToConfig).ToList(),

@@ -42,7 +42,7 @@ public sealed class TeacherPanelTests
             step_threshold = 2
             required_signals = 1
             """, ws);
-        Assert.Equal((LabellingMethod.TeacherVote, "Qwen-2.5-7B", TieBreakRule.Random, TeacherFailurePolicy.Continue, 11L),
+        Assert.Equal((SplitterMethod.RolePlayVote, "Qwen-2.5-7B", TieBreakRule.Random, TeacherFailurePolicy.Continue, 11L),
             (config.Method, config.TargetModel, config.TieBreak, config.OnTeacherFailure, config.Seed));
         Assert.Same(RolePlayPrompt.NoRolePlayDefault, config.Prompt);
         Assert.Equal((2, TimeSpan.FromSeconds(5), 1, 3),
@@ -76,7 +76,7 @@ public sealed class TeacherPanelTests
         using var ws = new Workspace();
         Assert.Equal(["heuristic-gsm8k", "heuristic-steps", "heuristic-any"], Build("method = \"heuristic\"\n", ws).Teachers.Select(t => t.Name));
         var random = Build("method = \"random\"\nteachers = [\"a\", \"b\"]\nrandom_system2_fraction = 0.25\n", ws);
-        Assert.Equal((LabellingMethod.Random, 0, 0.25), (random.Method, random.Teachers.Count, random.RandomSystem2Fraction));
+        Assert.Equal((SplitterMethod.Random, 0, 0.25), (random.Method, random.Teachers.Count, random.RandomSystem2Fraction));
     }
 
     [Fact]
