@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Model.Runtime;
 using LoraPar.Training.Guards;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -8,6 +9,8 @@ namespace LoraPar.Training.Tests.Guards;
 public sealed class UpdateGuardTests
 {
     private static readonly GuardAdvice Advice = new("rl", 2e-4, 100);
+
+    public UpdateGuardTests() => TorchRuntime.EnsureInitialized();
 
     [Fact]
     public void Growth_is_measured_against_the_larger_of_the_old_magnitude_and_the_floor()
