@@ -97,10 +97,16 @@ public static partial class ManifestLoader
                 continue;
             }
             var problem = check.Problem ?? (check.MustExist ? Missing(check) : null);
-            if (problem is null) continue;
-            if (mode == PathCheckMode.Errors) binding.Diagnostics.Error(check.Location, check.Key, problem);
-            else binding.Diagnostics.Warning(check.Location, check.Key, problem + " (needed when the stage runs)");
+            if (problem is not null) ReportForMachine(binding, mode, new ManifestError(check.Location, check.Key, problem));
         }
+        foreach (var problem in binding.MachineProblems) ReportForMachine(binding, mode, problem);
+    }
+
+    /// <summary>A problem of this machine: an error when running, a warning for a dry run (the run may happen elsewhere).</summary>
+    private static void ReportForMachine(ManifestBinding binding, PathCheckMode mode, ManifestError problem)
+    {
+        if (mode == PathCheckMode.Errors) binding.Diagnostics.Error(problem.Location, problem.Key, problem.Message);
+        else binding.Diagnostics.Warning(problem.Location, problem.Key, problem.Message + " (needed when the stage runs)");
     }
 
     /// <summary>A folder where a file is expected or a file where a folder is: wrong on every machine, so an error even for a dry run.</summary>

@@ -11,11 +11,12 @@ namespace LoraPar.Pipeline.Manifest.Toml;
 public sealed record PendingPathCheck(string Key, SourceLocation Location, ManifestPath Path, PathKind Kind, bool MustExist, string? Problem,
     string? Hint = null);
 
-/// <summary>State shared by every <see cref="SectionReader"/> of one manifest: diagnostics, file folders, pending path checks.</summary>
+/// <summary>State shared by every <see cref="SectionReader"/> of one manifest: diagnostics, file folders, pending path checks, machine problems.</summary>
 public sealed class ManifestBinding(ManifestDiagnostics diagnostics, IReadOnlyDictionary<string, string> directories,
     SourceLocation rootLocation, Func<string, string?> environment)
 {
     private readonly List<PendingPathCheck> _pathChecks = [];
+    private readonly List<ManifestError> _machineProblems = [];
 
     /// <summary>Where errors go.</summary>
     public ManifestDiagnostics Diagnostics { get; } = diagnostics;
@@ -33,6 +34,15 @@ public sealed class ManifestBinding(ManifestDiagnostics diagnostics, IReadOnlyDi
     public string DirectoryOf(SourceLocation location) =>
         directories.TryGetValue(location.File, out var dir) ? dir : System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(location.File))!;
 
+    /// <summary>
+    /// Problems that depend on this machine rather than on the manifest (an unset API-key variable, a missing tool, the CPU
+    /// build for device = "cuda"): reported like missing paths, as errors when running and warnings for a dry run.
+    /// </summary>
+    public IReadOnlyList<ManifestError> MachineProblems => _machineProblems;
+
     /// <summary>Queues a path check.</summary>
     public void CheckPath(PendingPathCheck check) => _pathChecks.Add(check);
+
+    /// <summary>Records a problem of this machine (see <see cref="MachineProblems"/>).</summary>
+    public void MachineProblem(ManifestError problem) => _machineProblems.Add(problem);
 }

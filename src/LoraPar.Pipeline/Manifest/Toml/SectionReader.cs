@@ -185,7 +185,7 @@ public sealed partial class SectionReader
     public void EnvironmentProblem(string key, string message)
     {
         var location = _table?.Find(key)?.KeyLocation ?? _table?.Location ?? _binding.RootLocation;
-        _binding.CheckPath(new PendingPathCheck(FullKey(key), location, new ManifestPath("", ""), PathKind.Any, MustExist: false, message));
+        _binding.MachineProblem(new ManifestError(location, FullKey(key), message));
     }
 
     /// <summary>Whether the table sets <paramref name="key"/> explicitly.</summary>
