@@ -103,6 +103,15 @@ public sealed class LoadTimeRulesTests : IDisposable
         Assert.DoesNotContain('\n', error);
     }
 
+    [Theory]
+    [InlineData("mkl_path = \"avx512\"\n", "m.toml:1:12 mkl_path: unknown value 'avx512'; expected one of auto, vendor, avx2")]
+    [InlineData("[sft]\nmax_update_ratio = 1.0\n", "m.toml:2:1 sft.max_update_ratio:")]
+    [InlineData("[rl]\nmax_update_ratio = inf\n", "m.toml:2:1 rl.max_update_ratio: inf is not a finite number")]
+    [InlineData("[splitter.resilience]\nrequest_timeout_seconds = 1e300\n", "m.toml:2:1 splitter.resilience.request_timeout_seconds: 1E+300 seconds is too long")]
+    [InlineData("[splitter.resilience]\nmax_concurrency = 0\n", "m.toml:2:1 splitter.resilience.max_concurrency: 0; it must be at least 1")]
+    [InlineData("[rl.rewards]\nstrict_format = -0.5\n", "m.toml:2:1 rl.rewards.strict_format: -0.5: a weight must be a finite number, 0 or more")]
+    public void New_settings_refuse_bad_values_at_load(string toml, string expected) => Assert.Contains(expected, Errors(toml));
+
     [Fact]
     public void Run_seeds_are_not_keys_of_the_settings_records()
     {
