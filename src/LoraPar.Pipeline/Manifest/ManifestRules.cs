@@ -23,7 +23,7 @@ public static class ManifestRules
         CheckRecipeData(m, root);
         CheckDevice(m, root);
         CheckMemory(m, root, machineMemory());
-        CheckCheckpoint(m, root);
+        CheckCheckpoint(m, root, machineMemory);
         CheckSandbox(m, root);
     }
 
@@ -56,7 +56,7 @@ public static class ManifestRules
     }
 
     /// <summary>A checkpoint folder that is here: its config.json and tokenizer must read, and the tokenizer must fit the model.</summary>
-    private static void CheckCheckpoint(PipelineManifest m, SectionReader root)
+    private static void CheckCheckpoint(PipelineManifest m, SectionReader root, Func<long> machineMemory)
     {
         if (m.Model.Source != ModelSource.Checkpoint || m.Model.Path is not { } path) return;
         var folder = path.Resolved;
@@ -65,11 +65,22 @@ public static class ManifestRules
         {
             var config = LlamaConfig.Load(Path.Combine(folder, HfCheckpoint.ConfigFile));
             if (VocabularyFit.Problem(config, TokenizerLoader.Load(folder), folder) is { } problem) root.Section("model").Error("path", problem);
+            CheckCheckpointWeights(m, root, config, machineMemory());
         }
         catch (BadInputException e)
         {
             root.Section("model").Error("path", e.Message);
         }
+    }
+
+    /// <summary>On the CPU, a checkpoint's weights alone (at the manifest's dtype, fp32 for auto) must fit this machine's memory.</summary>
+    private static void CheckCheckpointWeights(PipelineManifest m, SectionReader root, LlamaConfig config, long machine)
+    {
+        if (m.Device == DeviceChoice.Cuda || TorchBuild.Cuda) return;
+        var bytes = (double)config.ParameterCount() * (m.Model.Dtype is WeightType.Bfloat16 or WeightType.Float16 ? 2 : 4);
+        if (bytes > machine)
+            root.Section("model").Error("path", $"the checkpoint's weights alone need {MemoryEstimate.Format(bytes)} on the CPU, more than "
+                + $"this machine's {MemoryEstimate.Format(machine)}; use a GPU host (device = \"cuda\") or a smaller model");
     }
 
     private static void CheckMemory(PipelineManifest m, SectionReader root, long machine)

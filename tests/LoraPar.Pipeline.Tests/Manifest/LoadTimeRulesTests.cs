@@ -112,6 +112,17 @@ public sealed class LoadTimeRulesTests : IDisposable
     [InlineData("[rl.rewards]\nstrict_format = -0.5\n", "m.toml:2:1 rl.rewards.strict_format: -0.5: a weight must be a finite number, 0 or more")]
     public void New_settings_refuse_bad_values_at_load(string toml, string expected) => Assert.Contains(expected, Errors(toml));
 
+    [SkippableFact]
+    public void A_7b_checkpoint_on_the_cpu_is_refused_when_its_weights_exceed_the_machine_memory()
+    {
+        var spm = SharedData.Require("models/llama2-tokenizer/tokenizer.model");
+        _ws.Write("model/config.json", new LlamaConfig { NumHiddenLayers = 320 }.ToJson());   // LLaMA-2-7B shapes × 10 layers: 65 B
+        File.Copy(spm, _ws.PathOf("model/tokenizer.model"));
+        var error = Errors("method = \"sft\"\ndevice = \"cpu\"\n[model]\nsource = \"checkpoint\"\npath = \"model\"\n");
+        Assert.Contains("model.path: the checkpoint's weights alone need", error);
+        Assert.Contains("more than this machine's", error);
+    }
+
     [Fact]
     public void Run_seeds_are_not_keys_of_the_settings_records()
     {
