@@ -25,10 +25,9 @@ public static class TokenizerLoader
         var spm = Path.Combine(directory, SentencePieceFile);
         if (File.Exists(spm))
         {
-            var inner = SentencePieceTextTokenizer.Read(spm);
-            int? Piece(string text) => inner.Vocabulary.TryGetValue(text, out var id) ? id : null;
-            var ids = Resolve(declared, Piece, inner.BeginningOfSentenceId, inner.EndOfSentenceId, addBosByDefault: true, spm);
-            return new SentencePieceTextTokenizer(inner, ids);
+            var pieces = SentencePieceModel.Load(spm);
+            var ids = Resolve(declared, pieces.PieceToId, pieces.BosId, pieces.EosId, addBosByDefault: true, spm);
+            return new SentencePieceTextTokenizer(pieces, ids);
         }
         var jsonPath = Path.Combine(directory, TokenizerJsonFile);
         if (!File.Exists(jsonPath))
