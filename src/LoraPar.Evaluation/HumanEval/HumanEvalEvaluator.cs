@@ -62,7 +62,7 @@ public sealed class HumanEvalEvaluator(ITextGenerator generator, SandboxExecutor
             var generation = new GenerationOptions
             {
                 MaxNewTokens = options.MaxNewTokens, Temperature = options.Temperature, TopP = options.TopP,
-                StopStrings = HumanEvalProgram.StopStrings, Seed = options.Seed + batch[0].Index,
+                StopStrings = HumanEvalProgram.StopStrings, Seed = options.Seed + batch[0].Index, DecodeAfterPrompt = true,
             };
             var outputs = generator.Generate(batch.Select(s => s.Problem.Prompt).ToList(), generation);
             if (outputs.Count != batch.Count)

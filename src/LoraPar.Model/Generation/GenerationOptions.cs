@@ -9,6 +9,13 @@ public sealed record GenerationOptions
     public int TopK { get; init; }
     public IReadOnlyList<string> StopStrings { get; init; } = [];
     public long Seed { get; init; } = 1234;
+
+    /// <summary>
+    /// Decode each completion together with its prompt and keep the text after the prompt's (<see cref="CompletionText"/>):
+    /// exact whitespace where the completion starts, which HumanEval programs (prompt + completion) need. Off, completions
+    /// are decoded alone, as TRL does for rewards.
+    /// </summary>
+    public bool DecodeAfterPrompt { get; init; }
 }
 
 /// <summary>Why a completion ended.</summary>

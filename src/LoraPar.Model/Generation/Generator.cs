@@ -36,7 +36,7 @@ public sealed class Generator(LlamaForCausalLM model, TextTokenizer tokenizer) :
     public IReadOnlyList<GeneratedText> GenerateIds(IReadOnlyList<IReadOnlyList<int>> prompts, GenerationOptions options)
     {
         Validate(options);
-        var rows = prompts.Select(_ => new Completion()).ToArray();
+        var rows = prompts.Select(p => new Completion(p)).ToArray();
         if (prompts.Count > 0 && options.MaxNewTokens > 0) Decode(prompts, options, rows);
         return rows.Select(r => r.Result(Tokenizer, options)).ToList();
     }

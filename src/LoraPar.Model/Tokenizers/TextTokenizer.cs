@@ -45,6 +45,17 @@ public abstract class TextTokenizer(SpecialTokens special)
     /// <summary>Text of <paramref name="ids"/>; special tokens (BOS, EOS, pad, …) are left out when <paramref name="skipSpecial"/>.</summary>
     public abstract string Decode(IEnumerable<int> ids, bool skipSpecial = true);
 
+    /// <summary>
+    /// The text <paramref name="ids"/> add after <paramref name="prompt"/>: both decoded together, less the longest start they
+    /// share with the prompt decoded alone (all of it, unless the prompt ends inside a character written as bytes).
+    /// </summary>
+    public string DecodeAfter(IReadOnlyList<int> prompt, IReadOnlyList<int> ids)
+    {
+        var head = Decode(prompt);
+        var whole = Decode([.. prompt, .. ids]);
+        return whole[head.AsSpan().CommonPrefixLength(whole)..];
+    }
+
     /// <summary>Whether <paramref name="id"/> ends a generation.</summary>
     public bool IsEos(int id) => Special.EosIds.Contains(id);
 

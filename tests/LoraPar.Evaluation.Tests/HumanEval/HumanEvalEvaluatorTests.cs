@@ -1,6 +1,8 @@
 using LoraPar.Evaluation.Datasets;
 using LoraPar.Evaluation.HumanEval;
 using LoraPar.Evaluation.Tests.Fakes;
+using LoraPar.Model.Tokenizers;
+using LoraPar.TestSupport;
 
 namespace LoraPar.Evaluation.Tests.HumanEval;
 
@@ -21,6 +23,27 @@ public sealed class HumanEvalEvaluatorTests : IDisposable
     {
         Assert.Equal("def neg(a):\n    return -a\n\ndef check(candidate):\n    assert candidate(2) == -2\n\ncheck(neg)\n",
             HumanEvalProgram.Compose(Problems[1], Problems[1].CanonicalSolution));
+    }
+
+    [SkippableFact]
+    public void Canonical_solutions_emitted_as_llama2_tokens_after_their_prompts_all_pass()
+    {
+        // The model emits exactly the ids that continue each prompt's ids into prompt + canonical solution; decoded alone
+        // they lose the first line's leading space and only 4 of the 164 programs pass (measured with DecodeAfterPrompt off).
+        var problems = DatasetLoader.LoadHumanEval(new DatasetSource(SharedData.Require("datasets/humaneval/HumanEval.jsonl.gz"), DatasetFormat.HumanEval));
+        var tokenizer = TokenizerLoader.Load(Path.GetDirectoryName(SharedData.Require("models/llama2-tokenizer/tokenizer.model"))!);
+        var solutions = problems.ToDictionary(p => p.Prompt, p => p.CanonicalSolution);
+        var generator = new TokenScriptedGenerator(tokenizer, (prompt, ids) =>
+        {
+            var whole = tokenizer.Encode(prompt + solutions[prompt]);
+            Assert.Equal(ids, whole.Take(ids.Count));
+            return whole.Skip(ids.Count).ToList();
+        });
+        var executor = new SandboxExecutor(SandboxOptions.Default with { WorkRoot = _temp.Path, Timeout = TimeSpan.FromSeconds(20) });
+
+        var report = new HumanEvalEvaluator(generator, executor, new HumanEvalEvalOptions(BatchSize: 41)).Evaluate(problems, _temp.File("he.jsonl"));
+
+        Assert.Equal((164, 1.0), (report.Problems, report.PassAtK[1]));
     }
 
     [Fact]
