@@ -16,10 +16,16 @@ public enum ExtractionMode
 /// <summary>
 /// Reads a numeric final answer from a model's text and normalises it: thousands separators, <c>$</c> and a trailing
 /// <c>.</c> are dropped, trailing fractional zeros removed (<c>1,000.50</c> → <c>1000.5</c>), negatives and decimals kept.
+/// A number is read whole, digits joined by commas included, and both extractions read it the same way: a minus is its
+/// sign only when it touches the digits or the <c>$</c> (<c>-5</c>, <c>-$5</c>; not the bullet of <c>- 12 apples</c> or
+/// the operator of <c>10 - 5</c>), and commas must separate thousands (<c>1,0000</c> and <c>1,2</c> are no number).
 /// </summary>
 public static partial class AnswerExtractor
 {
-    private const string Number = @"-?\$?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\$?\s?\.\d+";
+    /// <summary>Digits, possibly joined by commas, with a fraction: a number as written, its commas checked by <see cref="Normalize"/>.</summary>
+    private const string Digits = @"(?:\d+(?:,\d+)*(?:\.\d+)?|\.\d+)";
+
+    private const string Number = @"-?(?:\$\s?)?" + Digits;
 
     /// <summary>The normalised answer of <paramref name="text"/> under <paramref name="mode"/>, or null when there is none.</summary>
     public static string? Extract(string text, ExtractionMode mode) => mode switch
@@ -31,12 +37,13 @@ public static partial class AnswerExtractor
 
     /// <summary>
     /// The canonical form of a number written as text (<c>" $1,234.50. "</c> → <c>1234.5</c>, <c>-0.0</c> → <c>0</c>),
-    /// or null when the text, once cleaned, is not a plain decimal number.
+    /// or null when the text is not one number: a sign touching the digits or the <c>$</c>, commas only between thousands.
     /// </summary>
     public static string? Normalize(string raw)
     {
-        var cleaned = raw.Trim().Replace(",", "").Replace("$", "").Replace(" ", "").TrimEnd('.');
-        if (!PlainNumber().IsMatch(cleaned)) return null;
+        var number = WrittenNumber().Match(raw.Trim());
+        if (!number.Success) return null;
+        var cleaned = number.Groups["sign"].Value + number.Groups["digits"].Value.Replace(",", "");
         if (!decimal.TryParse(cleaned, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
             return CanonicalText(cleaned);
         return value == 0m ? "0" : value.ToString("0.############################", CultureInfo.InvariantCulture);
@@ -74,8 +81,8 @@ public static partial class AnswerExtractor
         return negative && canonical != "0" ? "-" + canonical : canonical;
     }
 
-    [GeneratedRegex(@"^-?(?:\d+(?:\.\d+)?|\.\d+)$")]
-    private static partial Regex PlainNumber();
+    [GeneratedRegex(@"^(?<sign>-)?(?:\$\s?)?(?<digits>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+)\.?$")]
+    private static partial Regex WrittenNumber();
 
     [GeneratedRegex(@"####\s*(?<n>" + Number + ")")]
     private static partial Regex HashAnswer();

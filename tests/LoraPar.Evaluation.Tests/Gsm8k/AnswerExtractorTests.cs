@@ -1,3 +1,4 @@
+using CsCheck;
 using LoraPar.Evaluation.Gsm8k;
 
 namespace LoraPar.Evaluation.Tests.Gsm8k;
@@ -15,6 +16,8 @@ public sealed class AnswerExtractorTests
     [InlineData("<reasoning>\n5 * 2 = 10\n</reasoning>\n<answer>\n10\n</answer>", "10")]
     [InlineData("<answer> $2,500. </answer>", "2500")]
     [InlineData("<answer>-3.5</answer> later #### 4", "-3.5")]
+    [InlineData("#### -$5", "-5")]
+    [InlineData("#### $ 5", "5")]
     public void Strict_reads_the_marked_answer(string text, string expected) =>
         Assert.Equal(expected, AnswerExtractor.Extract(text, ExtractionMode.Strict));
 
@@ -23,6 +26,9 @@ public sealed class AnswerExtractorTests
     [InlineData("")]
     [InlineData("#### seven")]
     [InlineData("<answer>many</answer>")]
+    [InlineData("#### - 5")]
+    [InlineData("#### 1,0000")]
+    [InlineData("<answer>12,34</answer>")]
     public void Strict_finds_nothing_without_a_marked_number(string text) =>
         Assert.Null(AnswerExtractor.Extract(text, ExtractionMode.Strict));
 
@@ -35,12 +41,18 @@ public sealed class AnswerExtractorTests
     [InlineData("about .75", "0.75")]
     [InlineData("1,000,000 grains", "1000000")]
     [InlineData("#### 7", "7")]
+    [InlineData("- 12 apples", "12")]
+    [InlineData("- 3 pears\n- 12 apples", "12")]
+    [InlineData("10 - 5 = 5, and 10 - 5", "5")]
+    [InlineData("It fell by -$5", "-5")]
+    [InlineData("Lists like 3,4 end with 7", "7")]
     public void Flexible_reads_the_last_number(string text, string expected) =>
         Assert.Equal(expected, AnswerExtractor.Extract(text, ExtractionMode.Flexible));
 
     [Theory]
     [InlineData("no numbers here")]
     [InlineData("")]
+    [InlineData("The total is 1,0000")]
     public void Flexible_finds_nothing_without_a_number(string text) =>
         Assert.Null(AnswerExtractor.Extract(text, ExtractionMode.Flexible));
 
@@ -51,6 +63,11 @@ public sealed class AnswerExtractorTests
     [InlineData("12345678901234567890123456789012345", "12345678901234567890123456789012345")]
     [InlineData("1e5", null)]
     [InlineData("abc", null)]
+    [InlineData("- 5", null)]
+    [InlineData("1,0000", null)]
+    [InlineData("1,00", null)]
+    [InlineData("$ 5", "5")]
+    [InlineData("-$1,000", "-1000")]
     public void Normalize_gives_a_canonical_number(string raw, string? expected) =>
         Assert.Equal(expected, AnswerExtractor.Normalize(raw));
 
@@ -65,4 +82,21 @@ public sealed class AnswerExtractorTests
     [InlineData("three", "3", false)]
     public void Answers_compare_as_numbers(string? predicted, string gold, bool equal) =>
         Assert.Equal(equal, NumericAnswer.Equal(predicted, gold));
+
+    [Fact]
+    public void Strict_and_flexible_read_a_final_marked_number_alike()
+    {
+        // Any number-like text after the last "####": both extractions read the same number or both read none.
+        var digits = Gen.Int[0, 9999].Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var written = Gen.Select(Any("", "-"), Any("", "$", "$ "), digits.Array[1, 4].Select(g => string.Join(",", g)),
+            Gen.OneOf(Gen.Const(""), digits.Select(d => "." + d)), Any("", "."),
+            (sign, dollar, integer, fraction, dot) => sign + dollar + integer + fraction + dot);
+        written.Sample(number =>
+        {
+            var text = "She pays 3 * 4 = 12.\n#### " + number;
+            Assert.Equal(AnswerExtractor.Extract(text, ExtractionMode.Strict), AnswerExtractor.Extract(text, ExtractionMode.Flexible));
+        }, iter: 2000);
+    }
+
+    private static Gen<string> Any(params string[] texts) => Gen.Int[0, texts.Length - 1].Select(i => texts[i]);
 }

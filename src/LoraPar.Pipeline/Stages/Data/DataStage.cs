@@ -50,7 +50,7 @@ public sealed class DataStage : IStage
     public string Kind => StageKinds.Data;
 
     /// <inheritdoc />
-    public int Version => 1;
+    public int Version => 2;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest)

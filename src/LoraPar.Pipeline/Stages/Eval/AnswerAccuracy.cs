@@ -12,7 +12,9 @@ public sealed record AnswerRecord(string Id, string Gold, string Output, bool St
 /// <summary>
 /// Answers to GSM8K-format questions (the gold is a number), graded as the GSM8K evaluator grades them: strict takes
 /// <c>#### N</c> or <c>&lt;answer&gt;N&lt;/answer&gt;</c>, flexible the last number in the text. Metrics:
-/// <c>{set}_accuracy_{point}</c> (strict) and <c>{set}_accuracy_{point}_flexible</c>, in percent.
+/// <c>{set}_accuracy_{point}</c> (strict) and <c>{set}_accuracy_{point}_flexible</c>, in percent; with
+/// <see cref="LmEvalMetrics"/> also <c>{set}_lmeval_strict_{point}</c> and <c>{set}_lmeval_flexible_{point}</c>, the same
+/// outputs scored as lm-evaluation-harness scores its gsm8k task (<see cref="LmEvalGsm8k"/>).
 /// </summary>
 /// <param name="Name">The set's name: <c>gsm8k</c>, <c>synthetic_s1</c>, <c>synthetic_s2</c>.</param>
 /// <param name="Rows">The questions.</param>
@@ -22,6 +24,9 @@ public sealed record AnswerRecord(string Id, string Gold, string Output, bool St
 public sealed record AnswerAccuracy(string Name, IReadOnlyList<DatasetRow> Rows, Func<DatasetRow, string> Prompt,
     GenerationOptions Options, int BatchSize) : IEvalBenchmark
 {
+    /// <summary>Whether to report lm-evaluation-harness's <c>strict-match</c> and <c>flexible-extract</c> beside lorapar's grades.</summary>
+    public bool LmEvalMetrics { get; init; }
+
     /// <summary>Stops the tiny model's (and a base model's) run-on into a next question.</summary>
     public static IReadOnlyList<string> StopStrings { get; } = ["\nQuestion:"];
 
@@ -38,11 +43,17 @@ public sealed record AnswerAccuracy(string Name, IReadOnlyList<DatasetRow> Rows,
         run.Publish(Name, target.Point);
         var (strict, flexible) = (Percent(records, r => r.Strict), Percent(records, r => r.Flexible));
         run.Context.Log($"{Name} @ {target.Point}: strict {strict:F1}%, flexible {flexible:F1}% of {records.Count}");
-        return new Dictionary<string, double>
+        var metrics = new Dictionary<string, double>
         {
             [$"{Name}_accuracy_{target.Point}"] = strict,
             [$"{Name}_accuracy_{target.Point}_flexible"] = flexible,
         };
+        if (LmEvalMetrics)
+        {
+            metrics[$"{Name}_lmeval_strict_{target.Point}"] = Percent(records, r => LmEvalGsm8k.StrictCorrect(r.Output, r.Gold));
+            metrics[$"{Name}_lmeval_flexible_{target.Point}"] = Percent(records, r => LmEvalGsm8k.FlexibleCorrect(r.Output, r.Gold));
+        }
+        return metrics;
     }
 
     private IReadOnlyList<AnswerRecord> Grade(ITextGenerator generator, IReadOnlyList<DatasetRow> batch)

@@ -13,7 +13,8 @@ namespace LoraPar.Pipeline.Stages.Eval;
 /// its last, and the base point taken from the shared <c>eval-base</c> stage (<see cref="BaseEvalStage"/>), so that runs that
 /// differ only in what is trained evaluate the base model once. The synthetic task is scored per system, each in the prompt
 /// format its stage trains; GSM8K on the eval file's questions; MMLU by option log-likelihood; HumanEval by sandboxed pass@k.
-/// Metrics (percent) in metrics.json, e.g. <c>gsm8k_accuracy_{point}</c> (with a <c>_flexible</c> twin),
+/// Metrics (percent) in metrics.json, e.g. <c>gsm8k_accuracy_{point}</c> (with a <c>_flexible</c> twin and lm-eval's
+/// <c>gsm8k_lmeval_strict_{point}</c>, <c>gsm8k_lmeval_flexible_{point}</c>),
 /// <c>mmlu_accuracy_{point}</c>, <c>mmlu_macro_{point}</c>, <c>humaneval_pass1_{point}</c>; per-example results in
 /// <c>{benchmark}_{point}.jsonl</c>, appended as they finish so that an interrupted eval resumes where it stopped.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed class EvalStage : IStage
     public string Kind => StageKinds.Eval;
 
     /// <inheritdoc />
-    public int Version => 4;
+    public int Version => 5;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => EvalSuite.Declaration(manifest,

@@ -115,6 +115,6 @@ public static class EvalSuite
                 Set(SyntheticSystem1, DataStage.EvalSystem1File, r => TaskPrompt.Prompt(r.Question, PromptStyle.Gsm8k)),
                 Set(SyntheticSystem2, DataStage.EvalSystem2File, r => TaskPrompt.Prompt(r.Question, PromptStyle.ReasoningTags)),
             ];
-        return [Set(Gsm8kSet, DataStage.EvalFile, r => r.Prompt)];
+        return [Set(Gsm8kSet, DataStage.EvalFile, r => r.Prompt) with { LmEvalMetrics = true }];
     }
 }

@@ -35,7 +35,7 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
     public string Kind => StageKinds.Labels;
 
     /// <inheritdoc />
-    public int Version => 2;
+    public int Version => 3;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest)

@@ -23,7 +23,7 @@ public sealed class ScoresStage : IStage
     public string Kind => StageKinds.Scores;
 
     /// <inheritdoc />
-    public int Version => 2;
+    public int Version => 3;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => new(

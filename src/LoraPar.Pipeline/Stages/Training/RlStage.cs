@@ -20,7 +20,7 @@ public sealed class RlStage : TrainingStageBase
     public override string Kind => StageKinds.Rl;
 
     /// <inheritdoc />
-    public override int Version => 3;
+    public override int Version => 4;
 
     /// <inheritdoc />
     protected override TrainingStage MaskStage => TrainingStage.Stage2;

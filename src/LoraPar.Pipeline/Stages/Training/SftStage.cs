@@ -15,7 +15,7 @@ public sealed class SftStage : TrainingStageBase
     public override string Kind => StageKinds.Sft;
 
     /// <inheritdoc />
-    public override int Version => 2;
+    public override int Version => 3;
 
     /// <inheritdoc />
     protected override TrainingStage MaskStage => TrainingStage.Stage1;
