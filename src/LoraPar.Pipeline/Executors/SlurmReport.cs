@@ -20,7 +20,7 @@ public static class SlurmReport
         output.WriteLine($"  {"stage",-9} {"key",-12}  {"job",-8} {"action",-14} {"runs",-20} log");
         foreach (var row in rows)
         {
-            var runs = string.Join(",", row.Node.Variants.Select(v => v.Name));
+            var runs = row.Node.Variants.Count == 1 ? row.Node.Variants[0].Name : $"{row.Node.Variants.Count} runs";
             var action = row.Action switch { SlurmAction.Submitted => "submitted", SlurmAction.AlreadyQueued => "already queued", _ => "fresh" };
             output.WriteLine($"  {row.Node.Kind,-9} {row.Node.Key[..12]}  {row.Job?.JobId ?? "-",-8} {action,-14} {runs,-20} {row.Job?.Log ?? "-"}");
         }

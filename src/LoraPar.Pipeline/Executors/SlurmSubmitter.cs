@@ -1,5 +1,6 @@
 using System.Reflection;
 using LoraPar.Core;
+using LoraPar.Model.Runtime;
 using LoraPar.Pipeline.Stages;
 
 namespace LoraPar.Pipeline.Executors;
@@ -64,10 +65,15 @@ public static class SlurmSubmitter
         return new SlurmSubmission(node.Kind, node.Key, id, name, manifestFile, log.Replace("%j", id), DateTimeOffset.UtcNow);
     }
 
-    /// <summary>The command that starts lorapar on a node: the setting, or the lorapar running now (its host and assembly under dotnet).</summary>
+    /// <summary>
+    /// The command that starts lorapar on a node: the setting, or the lorapar running now (its host and assembly under dotnet).
+    /// For the latter the tensor runtime is loaded here first: on a libstdc++ older than TorchSharp's, that patches the native
+    /// library in lorapar's folder once (<see cref="TorchRuntime"/>), before concurrent jobs would each try to.
+    /// </summary>
     public static IReadOnlyList<string> NodeCommand(ExecutorSettings settings)
     {
         if (settings.Command.Length > 0) return settings.Command.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        TorchRuntime.EnsureInitialized();
         var process = Environment.ProcessPath ?? throw new JobFailedException("cannot tell how this lorapar was started; set executor.command");
         if (!Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase)) return [process];
         var entry = Assembly.GetEntryAssembly()?.Location;
