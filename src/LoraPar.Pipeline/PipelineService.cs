@@ -11,8 +11,12 @@ namespace LoraPar.Pipeline;
 /// <param name="Manifest">Manifest file.</param>
 /// <param name="DryRun">Validate, print the resolved manifest and the plan, run nothing (missing files are warnings).</param>
 /// <param name="Force">Re-run this stage and its dependents.</param>
-/// <param name="Stage">Run only this stage (upstream artifacts must exist).</param>
-public sealed record RunRequest(string Manifest, bool DryRun = false, string? Force = null, string? Stage = null);
+/// <param name="Stage">Run only this stage (upstream artifacts must exist); it always runs in this process.</param>
+/// <param name="Key">With <paramref name="Stage"/>: only its node whose key starts with this (what one Slurm job runs).</param>
+/// <param name="Executor">Where stale stages run (null: the manifest's <c>[executor] kind</c>).</param>
+/// <param name="Wait">On Slurm: follow the jobs until they end and fail when one failed (otherwise return after submitting).</param>
+public sealed record RunRequest(string Manifest, bool DryRun = false, string? Force = null, string? Stage = null, string? Key = null,
+    Executors.ExecutorKind? Executor = null, bool Wait = false);
 
 /// <summary>A <c>lorapar compare</c> request.</summary>
 /// <param name="Manifest">Our manifest (its runs' metrics are compared).</param>
@@ -37,7 +41,10 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
     /// <summary>Plans a loaded manifest.</summary>
     public PipelinePlan Plan(PipelineManifest manifest, ArtifactStore store) => PipelinePlan.Build(manifest, registry, store.Hashes);
 
-    /// <summary><c>lorapar run</c>: executes the stale stages (or, for a dry run, prints what it would do). Returns the summary (null for a dry run).</summary>
+    /// <summary>
+    /// <c>lorapar run</c>: executes the stale stages (or, for a dry run, prints what it would do; on Slurm, submits them). Returns
+    /// the summary (null for a dry run or a Slurm submission).
+    /// </summary>
     public RunSummary? Run(RunRequest request, CancellationToken cancel)
     {
         if (request.DryRun)
@@ -49,6 +56,11 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         var manifest = loaded.Manifest;
         var store = new ArtifactStore(manifest.Artifacts);
         var plan = Plan(manifest, store);
+        if (request.Stage is null && (request.Executor ?? manifest.Executor.Kind) == Executors.ExecutorKind.Slurm)
+        {
+            SubmitToSlurm(request, loaded, plan, store, cancel);
+            return null;
+        }
         using var log = new RunLog(store.RunsDirectory, manifest.Name);
         log.Write($"lorapar {StageExecutor.ToolVersion} run {loaded.File} force={request.Force ?? "-"} stage={request.Stage ?? "-"}");
         RequestKernels(manifest, log);
@@ -59,7 +71,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
                 var verbose = manifest.LogLevel == Verbosity.Verbose;
                 var env = new ExecutionEnvironment(progress, line => { log.Write(line); if (verbose) announce(line); }, cancel,
                     manifest.LogLevel == Verbosity.Quiet ? null : announce);
-                return PipelineRunner.Run(plan, store, new RunSelection(request.Force, request.Stage), env);
+                return PipelineRunner.Run(plan, store, new RunSelection(request.Force, request.Stage, request.Key), env);
             });
             if (Reporting.SweepReport.Write(plan, store) is { } sweepReport) console.Out.WriteLine($"sweep report: {sweepReport}");
             SaveResults(request.Manifest, plan, store, Path.GetFileNameWithoutExtension(log.Path));
@@ -81,6 +93,28 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
             log.Write($"failed: {e}");
             throw;
         }
+    }
+
+    private void SubmitToSlurm(RunRequest request, LoadedManifest loaded, PipelinePlan plan, ArtifactStore store, CancellationToken cancel)
+    {
+        if (request.Force is not null)
+            throw new BadInputException("--force runs here; with --executor slurm, remove the stage's artifact (or run --force locally) instead");
+        try
+        {
+            Executors.SlurmExecutor.Run(plan, store, loaded.File, workingDirectory, request.Wait, console.Out, cancel);
+        }
+        finally
+        {
+            store.Hashes.Save();
+        }
+    }
+
+    /// <summary><c>lorapar cancel</c>: cancels the queued and running Slurm jobs of the manifest's stages. Returns their ids.</summary>
+    public IReadOnlyList<string> Cancel(string manifestPath)
+    {
+        var loaded = Load(manifestPath);
+        var store = new ArtifactStore(loaded.Manifest.Artifacts);
+        return Executors.SlurmExecutor.Cancel(Plan(loaded.Manifest, store), store, console.Out);
     }
 
     /// <summary>Exports the manifest's <c>mkl_path</c> before any stage loads libtorch (an explicit environment choice wins).</summary>
@@ -115,6 +149,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         var plan = Plan(loaded.Manifest, store);
         var statuses = StageStatusExplainer.Explain(plan, store);
         PlanPrinter.PrintStatus(plan, statuses, console.Out);
+        Executors.SlurmExecutor.PrintStatus(plan, store, console.Out);
         return statuses;
     }
 

@@ -80,6 +80,7 @@ public static partial class ManifestLoader
             Rl = SettingsBinder.Bind<GrpoOptions>(r.Section("rl")),
             Eval = EvalSection.Read(r.Section("eval")),
             Report = ReportSection.Read(r.Section("report")),
+            Executor = SettingsBinder.Bind<Executors.ExecutorSettings>(r.Section("executor")),
             Sweep = SweepSection.Read(r.Section("sweep")),
         };
         ManifestRules.Check(manifest, r, () => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);

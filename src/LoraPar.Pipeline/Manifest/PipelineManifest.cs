@@ -71,6 +71,9 @@ public sealed record PipelineManifest
     /// <summary><c>[report]</c>.</summary>
     public ReportSection Report { get; init; } = new();
 
+    /// <summary><c>[executor]</c>: local or Slurm, and the jobs' resources. Not part of any key.</summary>
+    public Executors.ExecutorSettings Executor { get; init; } = new();
+
     /// <summary><c>[sweep]</c> (empty in the runs a sweep expands to).</summary>
     public SweepSection Sweep { get; init; } = new();
 }

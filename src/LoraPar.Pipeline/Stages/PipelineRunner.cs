@@ -6,7 +6,8 @@ namespace LoraPar.Pipeline.Stages;
 /// <summary>What to run.</summary>
 /// <param name="Force">Re-run this stage kind and everything downstream of it, even when complete.</param>
 /// <param name="OnlyStage">Run only this stage kind (its upstream artifacts must be complete): one Slurm job's work.</param>
-public sealed record RunSelection(string? Force = null, string? OnlyStage = null);
+/// <param name="OnlyKey">With <paramref name="OnlyStage"/>: only its node whose key starts with this (one node of a sweep).</param>
+public sealed record RunSelection(string? Force = null, string? OnlyStage = null, string? OnlyKey = null);
 
 /// <summary>What a run did.</summary>
 /// <param name="Executed">Nodes computed by this process, in order.</param>
@@ -75,7 +76,8 @@ public static class PipelineRunner
         if (selection.OnlyStage is { } only)
         {
             RequireKind(plan, only, "--stage");
-            return plan.Nodes.Where(n => n.Kind == only).ToList();
+            var chosen = plan.Nodes.Where(n => n.Kind == only && n.Key.StartsWith(selection.OnlyKey ?? "", StringComparison.Ordinal)).ToList();
+            return chosen.Count > 0 ? chosen : throw new BadInputException($"--key {selection.OnlyKey}: no '{only}' stage of this plan has that key");
         }
         if (plan.Blocked.Count > 0)
         {
