@@ -11,6 +11,8 @@ public sealed class SplitterSectionTests
     {
         using var ws = new Workspace();
         ws.Write("m.toml", toml);
+        ws.Write("l.csv", "id,system\n");
+        Directory.CreateDirectory(ws.PathOf("folder.csv"));
         return Assert.Throws<BadInputException>(() => ws.Load("m.toml")).Message;
     }
 
@@ -26,6 +28,14 @@ public sealed class SplitterSectionTests
         { "[splitter]\nteachers = [\"a\", \"a\"]\n", "m.toml:2:1 splitter.teachers: the teacher name \"a\" is used twice" },
         { "[splitter]\ntie_break = \"coin\"\n", "m.toml:2:13 splitter.tie_break: unknown value 'coin'; expected one of system1, system2, random, first-teacher" },
         { "[splitter.resilience]\nbase_delay_seconds = 5\nmax_delay_seconds = 2\n", "m.toml:3:1 splitter.resilience.max_delay_seconds: 2 is below base_delay_seconds 5" },
+        { "[splitter]\nmethod = \"labels-file\"\n", "m.toml:2:1 splitter.method: method = \"labels-file\" needs labels_file" },
+        { "[splitter]\nlabels_file = \"l.csv\"\n", "m.toml:2:1 splitter.labels_file: only method = \"labels-file\" reads a labels file" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"l.txt\"\n", "m.toml:3:1 splitter.labels_file: \"l.txt\": name a .csv, .jsonl, .json or .parquet file" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"absent.csv\"\n", "m.toml:3:15 splitter.labels_file: file not found" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"folder.csv\"\n", "m.toml:3:15 splitter.labels_file: expected a file, found a folder" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"l.csv\"\nmissing_labels = \"guess\"\n", "m.toml:4:18 splitter.missing_labels: unknown value 'guess'; expected one of error, tie-break" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"l.csv\"\nteachers = [\"a\"]\n", "m.toml:4:1 splitter.teachers: method = \"labels-file\" asks no teacher" },
+        { "[splitter]\n[[splitter.teachers]]\nkind = \"recorded\"\n", "m.toml:3:1 splitter.teachers[0].kind: recorded votes come from a labels file" },
         { "[data]\nmax_train_examples = 10\n", "m.toml:2:1 data.max_train_examples: max_train_examples caps a file dataset" },
     };
 

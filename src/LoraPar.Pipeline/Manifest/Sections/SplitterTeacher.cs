@@ -83,6 +83,8 @@ public sealed record SplitterTeacher
         if (kind == TeacherKind.Openai && teacher.Endpoint.Length > 0
             && !(Uri.TryCreate(teacher.Endpoint, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
             r.Error("endpoint", $"\"{teacher.Endpoint}\" is not an http(s) URL, e.g. \"http://127.0.0.1:8000/v1\"");
+        if (kind == TeacherKind.Recorded)
+            r.Error("kind", "recorded votes come from a labels file: use method = \"labels-file\" with labels_file, not a teacher");
         if (kind == TeacherKind.Local && checkpoint is null) r.Error("kind", "a local teacher needs checkpoint (a model folder)");
         if (kind != TeacherKind.Local && checkpoint is not null) r.Error("checkpoint", "only a local teacher reads a checkpoint");
         r.Finish();
