@@ -62,7 +62,7 @@ public sealed record SplitterSection
         var parent = new SplitterSection
         {
             Method = method,
-            Endpoint = r.String("endpoint", d.Endpoint),
+            Endpoint = r.ExpandedString("endpoint", d.Endpoint),
             ApiKeyEnv = r.String("api_key_env", d.ApiKeyEnv),
             Temperature = r.Double("temperature", d.Temperature, new NumberRange(0, 2)),
         };

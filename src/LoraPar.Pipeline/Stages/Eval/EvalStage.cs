@@ -66,11 +66,12 @@ public sealed class EvalStage : IStage
 
     /// <summary>
     /// The stage and the adapter folder inside its artifact that <paramref name="point"/> evaluates: stage 1 is the recipe's first
-    /// training stage, stage 2 its last; under <c>method = "sft"</c> (one training stage) stage 1 is the adapter after the first
-    /// epoch and stage 2 the one after the last, so a two-epoch baseline gives Table 4's 1-epoch and 2-epoch cells from one run.
+    /// training stage, stage 2 its last; for a recipe with one training stage (<c>sft</c>, <c>lora-par-sft</c>) stage 1 is the
+    /// adapter after the first epoch and stage 2 the one after the last, so a two-epoch baseline gives Table 4's 1-epoch and
+    /// 2-epoch cells from one run.
     /// </summary>
     public static (string Stage, string Folder) TrainedAdapter(PipelineManifest manifest, EvalPoint point) =>
-        point == EvalPoint.Stage1 && manifest.Method == TrainingMethod.Sft && AdapterState.EpochSnapshots(manifest) > 0
+        point == EvalPoint.Stage1 && !ManifestRules.RunsRl(manifest.Method) && AdapterState.EpochSnapshots(manifest) > 0
             ? (StageKinds.Sft, AdapterState.EpochFolder(1))
             : (point == EvalPoint.Stage1 ? StageOrder.First(manifest.Method) : StageOrder.Last(manifest.Method), AdapterState.AdapterFolder);
 

@@ -56,6 +56,11 @@ public sealed class RecipeTests : IDisposable
         Assert.DoesNotContain(sftOnly.Executed.Concat(sftOnly.Reused), s => s.Kind == "rl");
         Assert.Equal(24, Metric(sftOnly, "sft", "sft_examples"));                         // D1 ∪ D2
 
+        var stage1 = Run("lora-par-sft", "method = \"lora-par-sft\"");                   // Tables 1 and 3: stage 1 alone
+        Assert.Equal(["sft", "eval", "report"], Kinds(stage1.Executed));                   // labels … masks reused
+        Assert.Equal(12, Metric(stage1, "sft", "sft_examples"));                          // D1 only
+        Assert.DoesNotContain(stage1.Executed.Concat(stage1.Reused), s => s.Kind == "rl");
+
         var pissaRl = Run("pissa-rl", "method = \"sft-then-rl\"\n[lora]\ninit = \"pissa\"\n[partition]\nselection = \"full\"");
         Assert.Equal(["scores", "masks", "sft", "rl", "eval", "report"], Kinds(pissaRl.Executed));  // PiSSA init: new scores and masks
         Assert.Equal(Stage(loraPar, "eval-base").Key, Stage(pissaRl, "eval-base").Key);                // the base is evaluated once
