@@ -74,7 +74,7 @@ public sealed record LoraTargets : ISettingText
         if (parts.Count == 1 && IsPreset(parts[0])) return Parse(parts[0]);
         var unknown = parts.Where(p => !LlamaLinears.Contains(p)).ToList();
         if (unknown.Count > 0)
-            throw new BadInputException($"unknown target '{string.Join(", ", unknown)}': use a preset (qkv, gud, qkvgud, o, all-linear) "
+            throw new BadInputException($"unknown value '{string.Join(", ", unknown)}' (not a LoRA target): use a preset (qkv, gud, qkvgud, o, all-linear) "
                                         + $"or LLaMA module names ({string.Join(", ", LlamaLinears)})");
         return Explicit(parts);
     }

@@ -134,6 +134,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         foreach (var warning in loaded.Warnings) console.Out.WriteLine($"warning: {warning}");
         console.Out.WriteLine($"# resolved manifest {loaded.File}");
         console.Out.WriteLine(ManifestJson.ToToml(loaded.Manifest));
+        foreach (var line in Stages.Labels.TeacherEndpoints.Describe(loaded.Manifest, Environment.GetEnvironmentVariable)) console.Out.WriteLine(line);
         var store = new ArtifactStore(loaded.Manifest.Artifacts);
         var plan = Plan(loaded.Manifest, store);
         PlanPrinter.Print(plan, store, console.Out);

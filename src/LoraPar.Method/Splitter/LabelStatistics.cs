@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using LoraPar.Core;
 
 namespace LoraPar.Method.Splitter;
@@ -8,8 +9,10 @@ public sealed record LabelCount(int Count, double Fraction);
 /// <summary>The split between System 1 (D1) and System 2 (D2).</summary>
 public sealed record LabelBalance(LabelCount System1, LabelCount System2);
 
-/// <summary>How many labels came from a majority, a tie-break, or random labelling.</summary>
-public sealed record DecisionCounts(int Majority, int TieBreak, int Random);
+/// <summary>How many labels came from a majority, a tie-break, random labelling, or a labels file's label column.</summary>
+/// <remarks><see cref="LabelsFile"/> is written only when not 0, so labels.json of the other methods keeps its shape.</remarks>
+public sealed record DecisionCounts(
+    int Majority, int TieBreak, int Random, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int LabelsFile = 0);
 
 /// <summary>Abstentions over all teachers and questions, by cause.</summary>
 public sealed record AbstentionCounts(int Total, int Unparseable, int Failed, int Skipped);
@@ -46,7 +49,8 @@ public sealed record LabelStatistics(
         var decided = new DecisionCounts(
             labels.Count(l => l.DecidedBy == LabelDecision.Majority),
             labels.Count(l => l.DecidedBy == LabelDecision.TieBreak),
-            labels.Count(l => l.DecidedBy == LabelDecision.Random));
+            labels.Count(l => l.DecidedBy == LabelDecision.Random),
+            labels.Count(l => l.DecidedBy == LabelDecision.LabelsFile));
         var summaries = teachers.Select((t, i) => Summarise(t, labels.Select(l => l.Votes[i]).ToList(), n)).ToList();
         var abstentions = new AbstentionCounts(
             summaries.Sum(s => s.Unparseable + s.Failed + s.Skipped),

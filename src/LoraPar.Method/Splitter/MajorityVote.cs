@@ -30,6 +30,9 @@ public enum LabelDecision
 
     /// <summary>Random labelling (Table 1's control); no teacher was asked.</summary>
     [JsonStringEnumMemberName("random")] Random,
+
+    /// <summary>Given as a label by the user's labels file (<see cref="SplitterMethod.LabelsFile"/>).</summary>
+    [JsonStringEnumMemberName("labels_file")] LabelsFile,
 }
 
 /// <summary>The outcome of a vote: the label, how it was reached, the weight behind each system and how many teachers voted.</summary>

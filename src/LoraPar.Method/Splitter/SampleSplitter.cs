@@ -39,6 +39,8 @@ public sealed class SampleSplitter(SplitterConfig config, TeacherEnvironment env
     public async Task<SplitResult> RunAsync(IReadOnlyList<SplitterItem> items, SplitRequest request, CancellationToken cancellationToken = default)
     {
         config.EnsureValid();
+        if (config.Method == SplitterMethod.LabelsFile)
+            throw new BadInputException("method = \"labels-file\" asks no teacher; label the questions with GivenLabels.Label instead");
         ValidateItems(items);
         IReadOnlyList<ItemLabel> labels;
         IReadOnlyList<TeacherFailure> failures = [];

@@ -21,6 +21,12 @@ public enum SplitterMethod
 
     /// <summary>Heuristic teachers only (the quickstart; no API needed); without teachers, a built-in panel of three rules.</summary>
     [JsonStringEnumMemberName("heuristic")] Heuristic,
+
+    /// <summary>
+    /// The user's own labels from a CSV / JSONL file: a label per question id, or per-teacher votes voted by the tie-break rule
+    /// (<see cref="GivenLabels"/>); no teacher is asked.
+    /// </summary>
+    [JsonStringEnumMemberName("labels_file")] LabelsFile,
 }
 
 /// <summary>What the run does when a teacher keeps failing.</summary>
@@ -117,6 +123,7 @@ public sealed record SplitterConfig
                 problems.Add($"labels.random_system2_fraction: {RandomSystem2Fraction}; it must be within [0, 1]");
             return problems;
         }
+        if (Method == SplitterMethod.LabelsFile) return problems;
         if (Teachers.Count == 0) problems.Add("labels.teachers: no teacher configured; add at least one, or use method = \"random\"");
         if (string.IsNullOrWhiteSpace(TargetModel)) problems.Add("labels.target_model: empty; name the model the teachers role-play");
         problems.AddRange(Prompt.Problems().Select(p => "labels." + p));

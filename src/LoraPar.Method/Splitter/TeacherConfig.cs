@@ -13,6 +13,9 @@ public enum TeacherKind
 
     /// <summary>A transparent rule over the reference solution and the question; not an LLM.</summary>
     [JsonStringEnumMemberName("heuristic")] Heuristic,
+
+    /// <summary>Votes recorded in a labels file (<see cref="SplitterMethod.LabelsFile"/>); nothing is asked.</summary>
+    [JsonStringEnumMemberName("recorded")] Recorded,
 }
 
 /// <summary>One teacher of the sample splitter. <see cref="Name"/> is how outputs refer to it; <see cref="Weight"/> its vote weight.</summary>
@@ -88,4 +91,14 @@ public sealed record HeuristicTeacherConfig(string Name) : TeacherConfig(Name)
 
     /// <inheritdoc />
     public override string Location => "rule";
+}
+
+/// <summary>A teacher whose votes were recorded beforehand: one vote column of a labels file (<see cref="GivenLabels"/>).</summary>
+public sealed record RecordedTeacherConfig(string Name, string File) : TeacherConfig(Name)
+{
+    /// <inheritdoc />
+    public override TeacherKind Kind => TeacherKind.Recorded;
+
+    /// <inheritdoc />
+    public override string Location => File;
 }

@@ -36,7 +36,7 @@ public static class ManifestRules
     }
 
     /// <summary>Whether the recipe runs a GRPO stage.</summary>
-    public static bool RunsRl(TrainingMethod method) => method != TrainingMethod.Sft;
+    public static bool RunsRl(TrainingMethod method) => method is not (TrainingMethod.Sft or TrainingMethod.LoraParSft);
 
     /// <summary>Whether rows of <paramref name="kind"/> carry a gold answer, which GRPO's correctness reward needs.</summary>
     public static bool HasGoldAnswers(DatasetKind kind) => kind is DatasetKind.Gsm8k or DatasetKind.Synthetic;

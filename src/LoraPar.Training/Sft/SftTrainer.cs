@@ -43,8 +43,13 @@ public sealed class SftTrainer
         this.masks = masks;
     }
 
-    /// <summary>Runs (or resumes, or — when its final checkpoint exists — confirms) the stage.</summary>
-    public SftResult Train(SftData data, TrainingRun run, ITrainingMonitor? monitor = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs (or resumes, or — when its final checkpoint exists — confirms) the stage. <paramref name="epochEnd"/>, when given,
+    /// is called with the epoch number (1, 2, …) right after the last step of every epoch but the last, while the adapters
+    /// hold that epoch's values (an epoch checkpoint; the caller saves what it needs before the next step runs).
+    /// </summary>
+    public SftResult Train(SftData data, TrainingRun run, ITrainingMonitor? monitor = null, CancellationToken cancel = default,
+        Action<int>? epochEnd = null)
     {
         monitor ??= NullTrainingMonitor.Instance;
         var train = SftDataset.Prepare(data.Train, options.Batching.MaxLength);
@@ -54,7 +59,10 @@ public sealed class SftTrainer
         var batchesPerEpoch = SftBatcher.BatchesPerEpoch(lengths, options.Batching, options.Seed);
         var total = options.TotalSteps(batchesPerEpoch);
         using var loop = TrainingLoop.Begin(model, adapters, masks, Settings(total), run, monitor);
-        var body = new Steps(this, loop, train.Examples, lengths, options.StepsPerEpoch(batchesPerEpoch), eval, data.PadId, loop.Monitor);
+        var body = new Steps(this, loop, train.Examples, lengths, options.StepsPerEpoch(batchesPerEpoch), eval, data.PadId, loop.Monitor)
+        {
+            EpochEnd = epochEnd,
+        };
         loop.Run(body, cancel);
         if (loop.Resumed?.Step == total && eval.Count > 0) body.FinalEval = Evaluate(eval, total, loop.Device, data.PadId, loop.Monitor);
         loop.VerifyFrozen(adapters);
@@ -83,6 +91,7 @@ public sealed class SftTrainer
         /// <summary>The loss of the last step log (restored from the checkpoint resumed from until a new one is logged).</summary>
         public double LastLoss { get; private set; } = loop.Resumed?.Log is [.., var restored] ? restored.Loss : double.NaN;
         public double? FinalEval { get; set; }
+        public Action<int>? EpochEnd { get; init; }
 
         public SftStepOutcome Run(int s, double learningRate, DynamicLossScale scale) => step.Run(examples, MicroBatches(s), learningRate, scale);
 
@@ -101,6 +110,7 @@ public sealed class SftTrainer
             stepEval = eval.Count > 0 && (last || options.EvalEvery > 0 && done % options.EvalEvery == 0)
                 ? trainer.Evaluate(eval, done, loop.Device, padId, monitor) : null;
             if (last) FinalEval = stepEval;
+            else if (done % stepsPerEpoch == 0) EpochEnd?.Invoke(done / stepsPerEpoch);
         }
 
         public (int Epoch, IReadOnlyDictionary<string, double> Metrics) CheckpointState(int done)

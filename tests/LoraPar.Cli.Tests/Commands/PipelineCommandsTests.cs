@@ -12,7 +12,7 @@ public sealed class PipelineCommandsTests : CliTestFolder
         { "wrong type", "[lora]\nr = \"8\"\n", "m.toml:2:1 lora.r: expected an integer, got string \"8\"" },
         { "unknown key", "[partition]\nthetta = 0.9\n", "m.toml:2:1 partition.thetta: unknown key; did you mean 'theta'?" },
         { "out of range", "[partition]\nbeta = 2\n", "m.toml:2:1 partition.beta: 2 is outside [0, 1]: β is the fraction of shared elements active in stage 2" },
-        { "bad enum", "method = \"lora_par\"\n", "m.toml:1:10 method: unknown value 'lora_par'; expected one of lora-par, sft, sft-then-rl, rl-then-sft; did you mean 'lora-par'?" },
+        { "bad enum", "method = \"lora_par\"\n", "m.toml:1:10 method: unknown value 'lora_par'; expected one of lora-par, sft, sft-then-rl, rl-then-sft, lora-par-sft; did you mean 'lora-par'?" },
         { "broken TOML", "seed = \n", "m.toml:1:8: invalid TOML: " },
         { "missing file", "[data]\ntrain = \"absent.jsonl\"\n", "m.toml:2:9 data.train: file not found: " },
     };

@@ -78,7 +78,7 @@ public sealed class LoadTimeRulesTests : IDisposable
         var m = _ws.Load("m.toml").Manifest;
         Assert.Equal("q_proj,o_proj", m.Lora.Targets.SettingText);
         Assert.Equal(["qkv", "o_proj,v_proj"], m.Sweep.Modules.Select(t => t.SettingText));
-        Assert.Contains("m.toml:2:1 lora.targets: unknown target 'qproj'", Errors("[lora]\ntargets = \"qproj\"\n"));
+        Assert.Contains("m.toml:2:1 lora.targets: unknown value 'qproj' (not a LoRA target)", Errors("[lora]\ntargets = \"qproj\"\n"));
     }
 
     [SkippableTheory]

@@ -22,7 +22,7 @@ public sealed class MalformedManifestTests : IDisposable
         { "bad enum", "[lora]\ninit = \"gausian-both\"\n",
             "m.toml:2:8 lora.init: unknown value 'gausian-both'; expected one of kaiming, gaussian-both, pissa, olora; did you mean 'gaussian-both'?" },
         { "bad enum in sweep", "[sweep]\nmodules = [\"qkv\", \"gdu\"]\n",
-            "m.toml:2:1 sweep.modules: unknown target 'gdu': use a preset (qkv, gud, qkvgud, o, all-linear)" },
+            "m.toml:2:1 sweep.modules: unknown value 'gdu' (not a LoRA target): use a preset (qkv, gud, qkvgud, o, all-linear)" },
         { "broken TOML", "[lora\nr = 8\n", "m.toml:1:6: invalid TOML: " },
         { "missing file", "[data]\ntrain = \"missing.jsonl\"\n", "m.toml:2:9 data.train: file not found: " },
         { "missing base", "extends = \"nowhere.toml\"\n", "m.toml:1:11 extends: file not found: " },

@@ -2,6 +2,7 @@ using LoraPar.Core;
 using LoraPar.Method.Splitter;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Stages.Labels;
 
 namespace LoraPar.Pipeline.Tests.Manifest;
 
@@ -11,6 +12,8 @@ public sealed class SplitterSectionTests
     {
         using var ws = new Workspace();
         ws.Write("m.toml", toml);
+        ws.Write("l.csv", "id,system\n");
+        Directory.CreateDirectory(ws.PathOf("folder.csv"));
         return Assert.Throws<BadInputException>(() => ws.Load("m.toml")).Message;
     }
 
@@ -26,6 +29,14 @@ public sealed class SplitterSectionTests
         { "[splitter]\nteachers = [\"a\", \"a\"]\n", "m.toml:2:1 splitter.teachers: the teacher name \"a\" is used twice" },
         { "[splitter]\ntie_break = \"coin\"\n", "m.toml:2:13 splitter.tie_break: unknown value 'coin'; expected one of system1, system2, random, first-teacher" },
         { "[splitter.resilience]\nbase_delay_seconds = 5\nmax_delay_seconds = 2\n", "m.toml:3:1 splitter.resilience.max_delay_seconds: 2 is below base_delay_seconds 5" },
+        { "[splitter]\nmethod = \"labels-file\"\n", "m.toml:2:1 splitter.method: method = \"labels-file\" needs labels_file" },
+        { "[splitter]\nlabels_file = \"l.csv\"\n", "m.toml:2:1 splitter.labels_file: only method = \"labels-file\" reads a labels file" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"l.txt\"\n", "m.toml:3:1 splitter.labels_file: \"l.txt\": name a .csv, .jsonl, .json or .parquet file" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"absent.csv\"\n", "m.toml:3:15 splitter.labels_file: file not found" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"folder.csv\"\n", "m.toml:3:15 splitter.labels_file: expected a file, found a folder" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"l.csv\"\nmissing_labels = \"guess\"\n", "m.toml:4:18 splitter.missing_labels: unknown value 'guess'; expected one of error, tie-break" },
+        { "[splitter]\nmethod = \"labels-file\"\nlabels_file = \"l.csv\"\nteachers = [\"a\"]\n", "m.toml:4:1 splitter.teachers: method = \"labels-file\" asks no teacher" },
+        { "[splitter]\n[[splitter.teachers]]\nkind = \"recorded\"\n", "m.toml:3:1 splitter.teachers[0].kind: recorded votes come from a labels file" },
         { "[data]\nmax_train_examples = 10\n", "m.toml:2:1 data.max_train_examples: max_train_examples caps a file dataset" },
     };
 
@@ -57,5 +68,44 @@ public sealed class SplitterSectionTests
         ws.Write("tables.toml", "[splitter]\n[[splitter.teachers]]\nmodel = \"a\"\n[[splitter.teachers]]\nmodel = \"b\"\n");
         Assert.Equal(ManifestJson.Select(ws.Load("names.toml", env: _ => "set").Manifest, ["splitter"]).ToJsonString(),
                      ManifestJson.Select(ws.Load("tables.toml", env: _ => "set").Manifest, ["splitter"]).ToJsonString());
+    }
+
+    private const string TwoProviders = """
+        [splitter]
+        [[splitter.teachers]]
+        name = "qwq"
+        model = "qwq-32b"
+        endpoint = "${QWQ_URL}"
+        api_key_env = "QWQ_KEY"
+        [[splitter.teachers]]
+        name = "r1"
+        model = "deepseek-reasoner"
+        endpoint = "${R1_URL}"
+        api_key_env = "R1_KEY"
+        [[splitter.teachers]]
+        kind = "heuristic"
+        """;
+
+    [Fact]
+    public void Each_teacher_reads_its_endpoint_from_the_environment_and_the_dry_run_lists_endpoint_model_and_key()
+    {
+        using var ws = new Workspace();
+        ws.Write("m.toml", TwoProviders);
+        var env = new Dictionary<string, string> { ["QWQ_URL"] = "https://qwq.example/v1", ["QWQ_KEY"] = "secret" };
+        var manifest = ws.Load("m.toml", PathCheckMode.Warnings, env.GetValueOrDefault).Manifest;
+        Assert.Equal(["https://qwq.example/v1", "${R1_URL}", ""], manifest.Splitter.Teachers.Select(t => t.Endpoint));
+        var lines = TeacherEndpoints.Describe(manifest, env.GetValueOrDefault);
+        Assert.Equal(
+        [
+            "# teachers (splitter.method = role-play-vote)",
+            "  qwq          openai  https://qwq.example/v1  model qwq-32b  key QWQ_KEY set",
+            "  r1           openai  ${R1_URL} (variable not set)  model deepseek-reasoner  key R1_KEY NOT SET",
+            "  heuristic-3  heuristic  rule (no API)",
+        ], lines);
+        Assert.DoesNotContain(lines, l => l.Contains("secret"));
+        var problems = ws.Load("m.toml", PathCheckMode.Warnings, env.GetValueOrDefault).Warnings;
+        Assert.Contains(problems, p => p.ToString().Contains("m.toml:10:1 splitter.teachers[1].endpoint: environment variable R1_URL is not set"));
+        var run = Assert.Throws<BadInputException>(() => ws.Load("m.toml", env: env.GetValueOrDefault)).Message;
+        Assert.Contains("environment variable R1_URL is not set", run);
     }
 }

@@ -24,10 +24,10 @@ public enum EvalPoint
     /// <summary>The base model, adapters off.</summary>
     Base,
 
-    /// <summary>After stage 1 (SFT).</summary>
+    /// <summary>After the recipe's first training stage; under <c>method = "sft"</c>, after the first SFT epoch.</summary>
     Stage1,
 
-    /// <summary>After stage 2 (RL).</summary>
+    /// <summary>After the recipe's last training stage; under <c>method = "sft"</c>, after the last SFT epoch.</summary>
     Stage2,
 }
 

@@ -42,6 +42,9 @@ public sealed record SplitterSection
     /// <summary>Share of questions labelled System 2 by <see cref="SplitterMethod.Random"/>.</summary>
     public double RandomSystem2Fraction { get; init; } = 0.5;
 
+    /// <summary>The user's labels table under <see cref="SplitterMethod.LabelsFile"/> (null otherwise).</summary>
+    public LabelsFileSource? LabelsFile { get; init; }
+
     /// <summary>Concurrency, timeouts and retries (not part of the labels key).</summary>
     public TeacherResilience Resilience { get; init; } = new();
 
@@ -49,7 +52,7 @@ public sealed record SplitterSection
     public static IReadOnlyList<string> LabelKeys { get; } =
     [
         "splitter.method", "splitter.teachers", "splitter.role_play", "splitter.target_model", "splitter.tie_break",
-        "splitter.on_teacher_failure", "splitter.random_system2_fraction",
+        "splitter.on_teacher_failure", "splitter.random_system2_fraction", "splitter.labels_file",
     ];
 
     internal static SplitterSection Read(SectionReader r)
@@ -59,7 +62,7 @@ public sealed record SplitterSection
         var parent = new SplitterSection
         {
             Method = method,
-            Endpoint = r.String("endpoint", d.Endpoint),
+            Endpoint = r.ExpandedString("endpoint", d.Endpoint),
             ApiKeyEnv = r.String("api_key_env", d.ApiKeyEnv),
             Temperature = r.Double("temperature", d.Temperature, new NumberRange(0, 2)),
         };
@@ -71,6 +74,7 @@ public sealed record SplitterSection
             TieBreak = r.Enum("tie_break", d.TieBreak),
             OnTeacherFailure = r.Enum("on_teacher_failure", d.OnTeacherFailure),
             RandomSystem2Fraction = r.Double("random_system2_fraction", d.RandomSystem2Fraction, NumberRange.Unit),
+            LabelsFile = LabelsFileSource.Read(r, method),
             Resilience = SettingsBinder.Bind<TeacherResilience>(r.Section("resilience")),
         };
         Check(r, section);
@@ -90,7 +94,7 @@ public sealed record SplitterSection
         if (s.Method is SplitterMethod.RolePlayVote or SplitterMethod.SingleTeacher && s.Teachers.Count == 0)
             r.Error("teachers", $"method = \"{KebabCase.Name(s.Method)}\" needs teachers: list them in splitter.teachers (model names, "
                 + "or [[splitter.teachers]] tables), or use method = \"heuristic\" for the built-in rules");
-        foreach (var t in s.Method == SplitterMethod.Random ? [] : s.Teachers.Where(t => t.Kind == TeacherKind.Openai && t.ApiKeyEnv.Length > 0))
+        foreach (var t in s.Method is SplitterMethod.Random or SplitterMethod.LabelsFile ? [] : s.Teachers.Where(t => t.Kind == TeacherKind.Openai && t.ApiKeyEnv.Length > 0))
         {
             if (r.Environment(t.ApiKeyEnv) is { Length: > 0 }) continue;
             r.EnvironmentProblem("teachers", $"teacher \"{t.Name}\" reads its API key from {t.ApiKeyEnv}, which is not set; export it, or set "
@@ -100,6 +104,8 @@ public sealed record SplitterSection
             r.Error("teachers", "role-play voting needs at least 2 teachers (the paper uses 3 or 5); use method = \"single-teacher\"");
         if (s.Method == SplitterMethod.SingleTeacher && s.Teachers.Count > 1)
             r.Error("teachers", $"single-teacher takes one teacher, not {s.Teachers.Count}; use method = \"role-play-vote\" to vote");
+        if (s.Method == SplitterMethod.LabelsFile && s.Teachers.Count > 0)
+            r.Error("teachers", "method = \"labels-file\" asks no teacher; remove splitter.teachers (name vote columns in vote_columns)");
         if (s.Method == SplitterMethod.Heuristic && s.Teachers.Any(t => t.Kind != TeacherKind.Heuristic))
             r.Error("teachers", "method = \"heuristic\" takes heuristic teachers only; use \"role-play-vote\" to mix kinds");
         var repeated = s.Teachers.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);

@@ -22,7 +22,7 @@ public sealed record SplitterTeacher
     /// <summary>Served model name (openai).</summary>
     public string Model { get; init; } = "";
 
-    /// <summary>Base URL (openai; "" = the OpenAI API).</summary>
+    /// <summary>Base URL (openai; "" = the OpenAI API); <c>${VAR}</c> is expanded, so each provider's URL can live in the environment.</summary>
     public string Endpoint { get; init; } = "";
 
     /// <summary>Environment variable holding the API key (openai; "" = the server needs none). The key never goes in a manifest.</summary>
@@ -70,7 +70,7 @@ public sealed record SplitterTeacher
             Checkpoint = checkpoint,
             Name = r.String("name", DefaultName(kind, model, checkpoint, index)),
             Weight = r.Double("weight", d.Weight, NumberRange.Positive),
-            Endpoint = r.String("endpoint", parent.Endpoint),
+            Endpoint = r.ExpandedString("endpoint", parent.Endpoint),
             ApiKeyEnv = r.String("api_key_env", parent.ApiKeyEnv),
             Temperature = r.Double("temperature", parent.Temperature, new NumberRange(0, 2)),
             MaxTokens = r.Int("max_tokens", d.MaxTokens, NumberRange.AtLeast(1)),
@@ -80,9 +80,11 @@ public sealed record SplitterTeacher
             RequiredSignals = r.Int("required_signals", d.RequiredSignals, new NumberRange(1, 3)),
         };
         if (kind == TeacherKind.Openai && model.Length == 0) r.Error("model", "an openai teacher needs model (the served model name)");
-        if (kind == TeacherKind.Openai && teacher.Endpoint.Length > 0
+        if (kind == TeacherKind.Openai && teacher.Endpoint.Length > 0 && !SectionReader.HasUnsetReference(teacher.Endpoint)
             && !(Uri.TryCreate(teacher.Endpoint, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
             r.Error("endpoint", $"\"{teacher.Endpoint}\" is not an http(s) URL, e.g. \"http://127.0.0.1:8000/v1\"");
+        if (kind == TeacherKind.Recorded)
+            r.Error("kind", "recorded votes come from a labels file: use method = \"labels-file\" with labels_file, not a teacher");
         if (kind == TeacherKind.Local && checkpoint is null) r.Error("kind", "a local teacher needs checkpoint (a model folder)");
         if (kind != TeacherKind.Local && checkpoint is not null) r.Error("checkpoint", "only a local teacher reads a checkpoint");
         r.Finish();

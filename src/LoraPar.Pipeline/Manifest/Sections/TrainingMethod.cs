@@ -6,7 +6,7 @@ public enum TrainingMethod
     /// <summary>LoRA-PAR: SFT on System-1 data with the stage-1 mask, then GRPO on System-2 data with the stage-2 mask.</summary>
     LoraPar,
 
-    /// <summary>SFT only, on all training data, for <c>sft.epochs</c> (LoRA / OLoRA / PiSSA baselines; Tables 1 and 3).</summary>
+    /// <summary>SFT only, on all training data, for <c>sft.epochs</c> (the LoRA / OLoRA / PiSSA baselines of Table 4).</summary>
     Sft,
 
     /// <summary>SFT on all data, then GRPO on all data (PiSSA+RL).</summary>
@@ -14,6 +14,12 @@ public enum TrainingMethod
 
     /// <summary>The order ablation: GRPO on System-2 data first, then SFT on System-1 data.</summary>
     RlThenSft,
+
+    /// <summary>
+    /// Stage 1 of LoRA-PAR alone: SFT on System-1 data (D1) with the stage-1 mask, no GRPO (Tables 1 and 3, which compare
+    /// splits and cut-points "under SFT": Table 1's n = 3 value equals Table 4's *LoRA(θ = 0.9) after stage 1).
+    /// </summary>
+    LoraParSft,
 }
 
 /// <summary>How much the console shows (cosmetic).</summary>

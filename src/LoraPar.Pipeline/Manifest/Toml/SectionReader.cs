@@ -73,6 +73,28 @@ public sealed partial class SectionReader
         return entry.Value is TomlScalar { Value: string value } ? value : TypeError(entry, "a string", fallback);
     }
 
+    /// <summary>
+    /// Reads a string in which each <c>${VAR}</c> is replaced by that environment variable (e.g. a teacher's endpoint). An unset
+    /// variable is a machine problem (an error when running, a warning for a dry run) and keeps its reference in the text.
+    /// </summary>
+    public string ExpandedString(string key, string fallback)
+    {
+        if (Lookup(key) is null) return fallback;
+        var raw = String(key, fallback);
+        string? unset = null;
+        var expanded = EnvReference().Replace(raw, m =>
+        {
+            if (_binding.Environment(m.Groups[1].Value) is { Length: > 0 } value) return value;
+            unset ??= m.Groups[1].Value;
+            return m.Value;
+        });
+        if (unset is not null) EnvironmentProblem(key, $"environment variable {unset} is not set; export it, e.g. export {unset}=http://127.0.0.1:8000/v1");
+        return expanded;
+    }
+
+    /// <summary>Whether <paramref name="text"/> still holds a <c>${VAR}</c> reference (its variable was unset).</summary>
+    public static bool HasUnsetReference(string text) => EnvReference().IsMatch(text);
+
     /// <summary>Reads a kebab-case enum value, with a did-you-mean for a misspelling.</summary>
     public T Enum<T>(string key, T fallback) where T : struct, Enum
     {

@@ -63,16 +63,28 @@ public sealed class EvalStage : IStage
 
     private static IReadOnlyList<EvalPoint> TrainedPoints(EvalSection eval) => eval.Points.Where(p => p != EvalPoint.Base).Distinct().ToList();
 
-    private static string TrainedStage(PipelineManifest manifest, EvalPoint point) =>
-        point == EvalPoint.Stage1 ? StageOrder.First(manifest.Method) : StageOrder.Last(manifest.Method);
+    private static string TrainedStage(PipelineManifest manifest, EvalPoint point) => TrainedAdapter(manifest, point).Stage;
 
     /// <summary>
-    /// Loads the adapter trained by the stage <paramref name="point"/> names (stage 1: the recipe's first, stage 2: its last)
-    /// and merges it into the base weights while that point is evaluated (float32 only; see <see cref="MergedInference"/>).
+    /// The stage and the adapter folder inside its artifact that <paramref name="point"/> evaluates: stage 1 is the recipe's first
+    /// training stage, stage 2 its last; for a recipe with one training stage (<c>sft</c>, <c>lora-par-sft</c>) stage 1 is the
+    /// adapter after the first epoch and stage 2 the one after the last, so a two-epoch baseline gives Table 4's 1-epoch and
+    /// 2-epoch cells from one run.
+    /// </summary>
+    public static (string Stage, string Folder) TrainedAdapter(PipelineManifest manifest, EvalPoint point) =>
+        point == EvalPoint.Stage1 && !ManifestRules.RunsRl(manifest.Method) && AdapterState.EpochSnapshots(manifest) > 0
+            ? (StageKinds.Sft, AdapterState.EpochFolder(1))
+            : (point == EvalPoint.Stage1 ? StageOrder.First(manifest.Method) : StageOrder.Last(manifest.Method), AdapterState.AdapterFolder);
+
+    /// <summary>
+    /// Loads the adapter <see cref="TrainedAdapter"/> names for <paramref name="point"/> and merges it into the base weights
+    /// while that point is evaluated (float32 only; see <see cref="MergedInference"/>).
     /// </summary>
     private static MergedInference? LoadTrained(StageContext context, LoraAdapterSet adapters, EvalPoint point)
     {
-        AdapterState.Load(adapters, Path.Combine(context.UpstreamDirectory(TrainedStage(context.Manifest, point)), AdapterState.AdapterFolder));
+        var (stage, folder) = TrainedAdapter(context.Manifest, point);
+        context.Log($"eval @ {point.ToString().ToLowerInvariant()}: {stage}/{folder}");
+        AdapterState.Load(adapters, Path.Combine(context.UpstreamDirectory(stage), folder));
         return MergedInference.Open(adapters);
     }
 }

@@ -44,6 +44,7 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
             .Where(t => t is { Kind: TeacherKind.Local, Checkpoint: not null })
             .Select(t => new StageInputFile($"teacher:{t.Name}", t.Checkpoint!.Resolved))
             .ToList();
+        if (manifest.Splitter.LabelsFile is { } file) checkpoints.Add(new StageInputFile("labels-file", file.Path.Resolved));
         return new([StageKinds.Data], [.. SplitterSection.LabelKeys, "seed"], checkpoints);
     }
 
@@ -54,7 +55,7 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
         RequireLocalScorers(config);
         var rows = DatasetRows.Read(Path.Combine(context.UpstreamDirectory(StageKinds.Data), DataStage.TrainFile));
         var items = rows.Select(r => new SplitterItem(r.Id, r.Question, r.Answer)).ToList();
-        var result = Split(context, config, items);
+        var result = context.Manifest.Splitter.LabelsFile is { } file ? FromFile(context, config, file, items) : Split(context, config, items);
         var labelled = result.Labels.ToDictionary(l => l.Id, l => l.Label);
         DatasetRows.Write(context.OutputPath(System1File), rows.Where(r => labelled[r.Id] == ReasoningSystem.System1));
         DatasetRows.Write(context.OutputPath(System2File), rows.Where(r => labelled[r.Id] == ReasoningSystem.System2));
@@ -82,6 +83,18 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
         var result = new SampleSplitter(config, teacherEnvironment).RunAsync(items, request, context.Cancellation).GetAwaiter().GetResult();
         context.Log($"labels: {bar.Summary}; vote cache {cachePath}");
         return result;
+    }
+
+    /// <summary>The user's labels (<c>method = "labels-file"</c>): read, checked row by row against the training ids, voted, written.</summary>
+    private static SplitResult FromFile(StageContext context, SplitterConfig config, LabelsFileSource file, IReadOnlyList<SplitterItem> items)
+    {
+        var table = LabelsFileReader.Read(file);
+        var (labels, teachers) = GivenLabels.Label(items.Select(i => i.Id).ToList(), table, file.MissingLabels, config.TieBreak, config.Seed);
+        var statistics = LabelStatistics.Compute(labels, teachers, [], config.Method, config.TieBreak);
+        var (labelsPath, statisticsPath) = LabelsWriter.Write(context.OutputDirectory, labels, statistics);
+        context.Log($"labels: {table.Rows.Count} rows of {file.Path.Resolved}"
+                    + (teachers.Count > 0 ? $", votes of {string.Join(", ", teachers.Select(t => t.Name))}" : ""));
+        return new SplitResult(labels, statistics, labelsPath, statisticsPath);
     }
 
     private void RequireLocalScorers(SplitterConfig config)

@@ -2,6 +2,7 @@ using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
 using LoraPar.Adapters.Peft;
 using LoraPar.Method.Partition;
+using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Stages.Masks;
 using LoraPar.Pipeline.Stages.Modeling;
 using TorchSharp;
@@ -13,6 +14,15 @@ public static class AdapterState
 {
     /// <summary>The folder inside a training stage's artifact holding its PEFT-format adapter.</summary>
     public const string AdapterFolder = "adapter";
+
+    /// <summary>The folder inside the <c>sft</c> artifact holding the adapter as it stood after <paramref name="epoch"/> (1, 2, …).</summary>
+    public static string EpochFolder(int epoch) => $"adapter-epoch{epoch}";
+
+    /// <summary>
+    /// How many epoch snapshots the <c>sft</c> stage of <paramref name="manifest"/> commits besides its final adapter: one per
+    /// epoch but the last when it trains whole epochs (<c>sft.epochs</c> ≥ 2, no <c>max_steps</c>), none otherwise.
+    /// </summary>
+    public static int EpochSnapshots(PipelineManifest manifest) => manifest.Sft.MaxSteps is null ? manifest.Sft.Epochs - 1 : 0;
 
     /// <summary>Injects LoRA with the manifest's init and seed, then loads the adapter <paramref name="fromStage"/> trained (if any).</summary>
     public static LoraAdapterSet Prepare(StageContext context, BaseModel base_, string? fromStage, double? dropout = null)
