@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(StatusCommand.Create(stdout));
         root.Subcommands.Add(CleanCommand.Create(stdout));
         root.Subcommands.Add(CompareCommand.Create(stdout));
+        root.Subcommands.Add(ShowCommand.Create(stdout));
         root.Subcommands.Add(ExportCommand.Create(stdout));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr, BenchCatalog.All()));
         return root;

@@ -61,12 +61,13 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
                     manifest.LogLevel == Verbosity.Quiet ? null : announce);
                 return PipelineRunner.Run(plan, store, new RunSelection(request.Force, request.Stage), env);
             });
-            if (Reporting.SweepReport.Write(plan, store) is { } sweepReport) console.Out.WriteLine($"sweep report: {sweepReport}");
+            Reporting.SweepReport.Write(plan, store);
             SaveResults(request.Manifest, plan, store, Path.GetFileNameWithoutExtension(log.Path));
             var line = $"{manifest.Name}: ran {"stage".ToQuantity(summary.Executed.Count)}, reused {summary.Reused.Count} "
                 + $"in {TimeSpan.FromSeconds(summary.Seconds).Humanize(precision: 2)}; log {log.Path}";
             log.Write(line);
             console.Out.WriteLine(line);
+            console.Out.Write(Reporting.ResultsView.AfterRun(plan, store, workingDirectory));
             return summary;
         }
         catch (OperationCanceledException e)
