@@ -38,7 +38,7 @@ public static class CliApp
             var message = parsed.UnmatchedTokens.Count > 0
                 ? $"unknown command or argument '{parsed.UnmatchedTokens[0]}'"
                 : parsed.Errors[0].Message;
-            stderr.WriteLine($"lorapar: {message} (see 'lorapar --help')");
+            stderr.WriteLine($"lorapar: {message} (see '{CommandHint.Lorapar} --help')");
             return ExitCodes.BadInput;
         }
         try

@@ -2,7 +2,7 @@ namespace LoraPar.Core;
 
 /// <summary>
 /// How the user can start lorapar from where they are, for messages that suggest a command: <c>lorapar</c> for the global tool
-/// (or any lorapar on PATH), <c>dotnet lorapar</c> for the repository's local tool, <c>dotnet run --project … --</c> for a build
+/// (or any lorapar on PATH; its full path when its folder is not on PATH), <c>dotnet lorapar</c> for the repository's local tool, <c>dotnet run --project … --</c> for a build
 /// started from its source tree. Derived from this process alone; nothing is stored.
 /// </summary>
 public static class CommandHint
@@ -24,7 +24,7 @@ public static class CommandHint
         var app = Path.TrimEndingDirectorySeparator(Path.GetFullPath(appDirectory));
         if (SourceProject(app) is { } project) return $"dotnet run --project {Relative(project, currentDirectory)} --";
         if (exe == "dotnet" && app.Split(Path.DirectorySeparatorChar).Contains(name)) return $"dotnet {name}";   // a local tool from the NuGet cache
-        return name;
+        return exe == name ? Quoted(processPath!) : name;                                                       // not on PATH: its full path
     }
 
     /// <summary>The project folder when <paramref name="app"/> is its build output (<c>…/src/LoraPar.Cli/bin/&lt;config&gt;/&lt;tfm&gt;</c>).</summary>
@@ -36,11 +36,9 @@ public static class CommandHint
         return project is not null && Path.GetFileName(bin) == "bin" && File.Exists(Path.Combine(project, "LoraPar.Cli.csproj")) ? project : null;
     }
 
-    private static string Relative(string folder, string currentDirectory)
-    {
-        var relative = Path.GetRelativePath(currentDirectory, folder);
-        return relative.Contains(' ') ? $"\"{relative}\"" : relative;
-    }
+    private static string Relative(string folder, string currentDirectory) => Quoted(Path.GetRelativePath(currentDirectory, folder));
+
+    private static string Quoted(string path) => path.Contains(' ') ? $"\"{path}\"" : path;
 
     private static bool SameFolder(string a, string b) =>
         string.Equals(Path.TrimEndingDirectorySeparator(Path.GetFullPath(a)), Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)),

@@ -192,7 +192,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         var saved = history.Save(new Reporting.SavedResults(runId, plan.Manifest.Name, StageExecutor.ToolVersion, DateTimeOffset.UtcNow, runs));
         console.Out.WriteLine(saved is null
             ? $"results unchanged since run {history.Ids()[^1]}"
-            : $"results saved as run {saved} (later: lorapar compare {manifestFile} --against {saved})");
+            : $"results saved as run {saved} (later: {CommandHint.Lorapar} compare {manifestFile} --against {saved})");
     }
 
     private IReadOnlyList<Reporting.RunResults> Results(string manifestPath, out PipelineManifest manifest)
