@@ -22,7 +22,8 @@ public sealed record RunRequest(string Manifest, bool DryRun = false, string? Fo
 /// manifest — its run id or a unique prefix (time stamp), <c>previous</c>, or the path of its results file or log.
 /// </param>
 /// <param name="Check">Hold the run to the baseline's <c>[tolerances]</c>: a cell outside its tolerance fails the job (exit code 1).</param>
-public sealed record CompareRequest(string Manifest, string? Baseline = null, string? Against = null, bool Check = false);
+/// <param name="Wide">Print each baseline table as it is laid out (paper / ours / Δ per column) instead of one row per cell.</param>
+public sealed record CompareRequest(string Manifest, string? Baseline = null, string? Against = null, bool Check = false, bool Wide = false);
 
 /// <summary>
 /// The pipeline's front door: each CLI verb is one call here. Loads and validates the manifest before anything else, plans
@@ -159,7 +160,8 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         if (!File.Exists(baselinePath)) throw new BadInputException($"baseline file not found: {baselinePath}");
         var baseline = Reporting.BaselineFile.Load(baselinePath);
         var cells = Reporting.Comparison.Build(baseline, manifest.Report.Tables, ours);
-        var text = Reporting.Comparison.Render(baseline, manifest.Report.Tables, cells);
+        var text = request.Wide ? Reporting.Comparison.Render(baseline, manifest.Report.Tables, cells)
+            : Reporting.Comparison.RenderNarrow(baseline, manifest.Report.Tables, cells);
         console.Out.Write(text);
         if (!request.Check) return text;
         var check = Reporting.ToleranceCheck.Run(baseline, cells);
