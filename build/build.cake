@@ -6,6 +6,8 @@
 //   Pack        pack the lorapar .NET tool into artifacts/feed (version 0.1.0-local.<timestamp>)
 //   Install     Pack, then install that package as a local tool in .config/dotnet-tools.json (git-ignored),
 //               so `dotnet lorapar ...` works from the repository root
+//   InstallGlobal  Pack, then install that package as a global tool (`dotnet tool update --global lorapar --add-source
+//               artifacts/feed`, into ~/.dotnet/tools) and run it from a folder outside the clone (`lorapar --version`, `lorapar info`)
 //   Quickstart  Install, run experiments/quickstart.toml end to end, print its results beside baselines/quickstart.toml
 //   Regress     Build, then (1) run experiments/ci.toml in a fresh folder and compare with the committed snapshots, and
 //               (2) run experiments/ci.toml and experiments/quickstart.toml with the CLI just built and hold each to
@@ -75,6 +77,29 @@ Task("Install")
         Dotnet($"tool update lorapar --local --tool-manifest .config/dotnet-tools.json --add-source artifacts/feed --version {packedVersion}");
         Dotnet("lorapar --version");
         RemoveOtherInstalledVersions();
+    });
+
+Task("InstallGlobal")
+    .IsDependentOn("Pack")
+    .Does(() =>
+    {
+        Dotnet($"tool update --global lorapar --add-source artifacts/feed --version {packedVersion}");
+        // Started by its path, from an empty folder outside the clone: no repository file, no local tool manifest helps it.
+        var lorapar = System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools", "lorapar");
+        var outside = System.IO.Directory.CreateTempSubdirectory("lorapar-global-").FullName;
+        try
+        {
+            foreach (var arguments in new[] { "--version", "info" })
+            {
+                var code = StartProcess(lorapar, new ProcessSettings { Arguments = arguments, WorkingDirectory = outside });
+                if (code != 0) throw new Exception($"{lorapar} {arguments} exited with {code} in {outside}");
+            }
+        }
+        finally
+        {
+            System.IO.Directory.Delete(outside, recursive: true);
+        }
+        Information($"lorapar {packedVersion} is installed globally; add ~/.dotnet/tools to PATH to call it as 'lorapar'");
     });
 
 Task("Quickstart")

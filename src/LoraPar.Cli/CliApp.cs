@@ -20,6 +20,8 @@ public static class CliApp
         root.Subcommands.Add(CancelCommand.Create(stdout));
         root.Subcommands.Add(CleanCommand.Create(stdout));
         root.Subcommands.Add(CompareCommand.Create(stdout));
+        root.Subcommands.Add(ShowCommand.Create(stdout));
+        root.Subcommands.Add(ExportCommand.Create(stdout));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr, BenchCatalog.All()));
         return root;
     }
@@ -37,7 +39,7 @@ public static class CliApp
             var message = parsed.UnmatchedTokens.Count > 0
                 ? $"unknown command or argument '{parsed.UnmatchedTokens[0]}'"
                 : parsed.Errors[0].Message;
-            stderr.WriteLine($"lorapar: {message} (see 'lorapar --help')");
+            stderr.WriteLine($"lorapar: {message} (see '{CommandHint.Lorapar} --help')");
             return ExitCodes.BadInput;
         }
         try

@@ -26,7 +26,8 @@ public sealed record RunRequest(string Manifest, bool DryRun = false, string? Fo
 /// manifest — its run id or a unique prefix (time stamp), <c>previous</c>, or the path of its results file or log.
 /// </param>
 /// <param name="Check">Hold the run to the baseline's <c>[tolerances]</c>: a cell outside its tolerance fails the job (exit code 1).</param>
-public sealed record CompareRequest(string Manifest, string? Baseline = null, string? Against = null, bool Check = false);
+/// <param name="Wide">Print each baseline table as it is laid out (paper / ours / Δ per column) instead of one row per cell.</param>
+public sealed record CompareRequest(string Manifest, string? Baseline = null, string? Against = null, bool Check = false, bool Wide = false);
 
 /// <summary>
 /// The pipeline's front door: each CLI verb is one call here. Loads and validates the manifest before anything else, plans
@@ -73,12 +74,13 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
                     manifest.LogLevel == Verbosity.Quiet ? null : announce);
                 return PipelineRunner.Run(plan, store, new RunSelection(request.Force, request.Stage, request.Key), env);
             });
-            if (Reporting.SweepReport.Write(plan, store) is { } sweepReport) console.Out.WriteLine($"sweep report: {sweepReport}");
+            Reporting.SweepReport.Write(plan, store);
             SaveResults(request.Manifest, plan, store, Path.GetFileNameWithoutExtension(log.Path));
             var line = $"{manifest.Name}: ran {"stage".ToQuantity(summary.Executed.Count)}, reused {summary.Reused.Count} "
                 + $"in {TimeSpan.FromSeconds(summary.Seconds).Humanize(precision: 2)}; log {log.Path}";
             log.Write(line);
             console.Out.WriteLine(line);
+            console.Out.Write(Reporting.ResultsView.AfterRun(plan, store, workingDirectory));
             return summary;
         }
         catch (OperationCanceledException e)
@@ -194,7 +196,8 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         if (!File.Exists(baselinePath)) throw new BadInputException($"baseline file not found: {baselinePath}");
         var baseline = Reporting.BaselineFile.Load(baselinePath);
         var cells = Reporting.Comparison.Build(baseline, manifest.Report.Tables, ours);
-        var text = Reporting.Comparison.Render(baseline, manifest.Report.Tables, cells);
+        var text = request.Wide ? Reporting.Comparison.Render(baseline, manifest.Report.Tables, cells)
+            : Reporting.Comparison.RenderNarrow(baseline, manifest.Report.Tables, cells);
         console.Out.Write(text);
         if (!request.Check) return text;
         var check = Reporting.ToleranceCheck.Run(baseline, cells);
@@ -227,7 +230,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         var saved = history.Save(new Reporting.SavedResults(runId, plan.Manifest.Name, StageExecutor.ToolVersion, DateTimeOffset.UtcNow, runs));
         console.Out.WriteLine(saved is null
             ? $"results unchanged since run {history.Ids()[^1]}"
-            : $"results saved as run {saved} (later: lorapar compare {manifestFile} --against {saved})");
+            : $"results saved as run {saved} (later: {CommandHint.Lorapar} compare {manifestFile} --against {saved})");
     }
 
     private IReadOnlyList<Reporting.RunResults> Results(string manifestPath, out PipelineManifest manifest)

@@ -4,7 +4,7 @@ using LoraPar.Pipeline;
 namespace LoraPar.Cli.Commands;
 
 /// <summary>
-/// <c>lorapar compare &lt;manifest&gt; [--baseline file [--check]] [--against manifest|run]</c>: our results beside the paper's or
+/// <c>lorapar compare &lt;manifest&gt; [--baseline file [--check]] [--against manifest|run] [--wide]</c>: our results beside the paper's or
 /// pinned numbers, or beside another manifest's runs or an earlier run of the same manifest, with deltas.
 /// </summary>
 public static class CompareCommand
@@ -29,15 +29,16 @@ public static class CompareCommand
                 + "the time stamp 20261128-1015), as 'previous' (the saved run before the latest), or as the path of the run's log or "
                 + "of its results file artifacts/runs/<name>/results/<id>.json.",
         };
+        var wide = new Option<bool>("--wide") { Description = "Lay each baseline table out as the paper does (paper / ours / Δ per column) instead of one row per cell." };
         var command = new Command("compare", "Print a manifest's results beside the paper's tables or pinned numbers (optionally checked "
             + "against tolerances), or beside another manifest's runs or an earlier run of the same manifest, with differences.")
         {
-            manifest, baseline, check, against,
+            manifest, baseline, check, against, wide,
         };
         command.SetAction(parsed =>
         {
             PipelineCommandContext.Service(stdout).Compare(new CompareRequest(parsed.GetValue(manifest)!, parsed.GetValue(baseline),
-                parsed.GetValue(against), parsed.GetValue(check)));
+                parsed.GetValue(against), parsed.GetValue(check), parsed.GetValue(wide)));
             return 0;
         });
         return command;

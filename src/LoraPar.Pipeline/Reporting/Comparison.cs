@@ -63,6 +63,30 @@ public static class Comparison
         return text.ToString();
     }
 
+    /// <summary>
+    /// Markdown, narrow: one table per baseline table with one row per cell (row, column, paper, ours, Δ), so a table of any
+    /// number of columns fits a terminal ([meta] column = "pinned" renames "paper").
+    /// </summary>
+    public static string RenderNarrow(BaselineFile baseline, IReadOnlyList<string> tables, IReadOnlyList<ComparisonCell> cells)
+    {
+        var text = new StringBuilder();
+        var source = baseline.Meta.TryGetValue("column", out var label) ? label : "paper";
+        foreach (var table in Selected(baseline, tables))
+        {
+            text.Append("### ").Append(table.Name).Append(": ").AppendLine(table.Title).AppendLine();
+            var rows = table.Rows.SelectMany(row => table.Columns.Select(column =>
+            {
+                var cell = cells.First(c => c.Table == table.Name && c.Row == row.Label && c.Column == column.Key);
+                return (IReadOnlyList<string>)[row.Label, column.Header, MarkdownTable.Number(cell.Paper), MarkdownTable.Number(cell.Ours),
+                    MarkdownTable.Delta(cell.Ours, cell.Paper)];
+            }));
+            text.Append(MarkdownTable.Render(["row", "column", source, "ours", "Δ"], rows)).AppendLine();
+            if (table.Caption.Length > 0) text.AppendLine(table.Caption).AppendLine();
+        }
+        text.AppendLine($"{cells.Count(c => c.Ours is not null)} of {cells.Count} cells have a result of ours.");
+        return text.ToString();
+    }
+
     private static IEnumerable<BaselineTable> Selected(BaselineFile baseline, IReadOnlyList<string> tables) =>
         tables.Count == 0 ? baseline.Tables : baseline.Tables.Where(t => tables.Contains(t.Name));
 }

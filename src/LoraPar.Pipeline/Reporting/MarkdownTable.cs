@@ -3,7 +3,7 @@ using System.Text;
 
 namespace LoraPar.Pipeline.Reporting;
 
-/// <summary>Renders a GitHub-flavoured Markdown table with aligned columns (numbers right-aligned).</summary>
+/// <summary>Renders a GitHub-flavoured Markdown table with aligned columns (numbers and percentages right-aligned).</summary>
 public static class MarkdownTable
 {
     /// <summary>The table text: header row, alignment row, one row per entry. Cells with '|' are escaped.</summary>
@@ -46,7 +46,7 @@ public static class MarkdownTable
     }
 
     private static bool IsNumeric(string cell) =>
-        cell is "—" or "-" || double.TryParse(cell.Replace('−', '-'), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        cell is "—" or "-" || double.TryParse(cell.Replace('−', '-').TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 
     private static string Escape(string cell) => cell.Replace("|", "\\|").Replace("\n", " ");
 }

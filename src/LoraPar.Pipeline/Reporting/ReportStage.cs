@@ -19,7 +19,7 @@ public sealed class ReportStage : IStage
     public string Kind => StageKinds.Report;
 
     /// <inheritdoc />
-    public int Version => 3;
+    public int Version => 4;
 
     /// <summary>The training stages whose logs the report draws, those the manifest's method runs.</summary>
     private static IReadOnlyList<string> TrainingStages(PipelineManifest manifest) =>
@@ -34,19 +34,19 @@ public sealed class ReportStage : IStage
     /// <inheritdoc />
     public void Execute(StageContext context)
     {
-        var metrics = Metrics(context);
+        var stages = StageMetrics(context);
+        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (_, values) in stages)
+            foreach (var (name, value) in values) metrics[name] = value;
         var manifest = context.Manifest;
         var text = new StringBuilder();
         text.Append("# ").AppendLine(manifest.Report.Title.Length > 0 ? manifest.Report.Title : manifest.Name).AppendLine();
-        text.AppendLine($"Method `{KebabCase.Name(manifest.Method)}`, θ = {manifest.Partition.Theta}, α = {manifest.Partition.Alpha}, "
-            + $"β = {manifest.Partition.Beta}, LoRA {manifest.Lora.Targets.SettingText.ToUpperInvariant()} r = {manifest.Lora.R}, "
+        text.AppendLine($"Method `{KebabCase.Name(manifest.Method)}`, selection `{KebabCase.Name(manifest.Partition.Selection)}`, "
+            + $"θ = {manifest.Partition.Theta}, α = {manifest.Partition.Alpha}, β = {manifest.Partition.Beta}, "
+            + $"LoRA {manifest.Lora.Targets.SettingText.ToUpperInvariant()} r = {manifest.Lora.R}, "
             + $"init `{KebabCase.Name(manifest.Lora.Init)}`, seed {manifest.Seed}.").AppendLine();
-        text.AppendLine("## Metrics").AppendLine();
-        text.Append(metrics.Count == 0
-            ? "The stages reported no metrics.\n"
-            : MarkdownTable.Render(["metric", "value"], metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal)
-                .Select(kv => (IReadOnlyList<string>)[kv.Key, MarkdownTable.Number(kv.Value)])));
-        text.AppendLine();
+        var headline = Headline.Markdown(metrics);
+        if (headline.Length > 0) text.AppendLine("## Headline").AppendLine().Append(headline).AppendLine();
         text.Append(ReportSections.Labels(context.UpstreamDirectory(StageKinds.Labels)));
         text.Append(ReportSections.Partition(context.UpstreamDirectory(StageKinds.Masks), manifest.Report.Figures ? context.OutputDirectory : null));
         if (manifest.Report.Figures)
@@ -55,19 +55,22 @@ public sealed class ReportStage : IStage
                 kind => TrainingLog.Read(Path.Combine(context.UpstreamDirectory(kind), TrainingCurve.FileName)));
             text.Append(TrainingCurvePlot.Write(context.OutputDirectory, [new RunTrainingLogs(manifest.Name, logs)]));
         }
+        text.AppendLine().Append(MetricFormat.Sections(stages));
         if (manifest.Report.Baseline is not null) text.Append(Baseline(context, metrics));
         File.WriteAllText(context.OutputPath("report.md"), text.ToString());
         context.Log($"report written ({metrics.Count} metrics)");
     }
 
-    /// <summary>The metrics of labels, masks and eval (eval's win on a name clash).</summary>
-    private static Dictionary<string, double> Metrics(StageContext context)
+    /// <summary>The metrics of labels, masks, the training stages and eval, per stage in pipeline order (a later stage wins a name clash).</summary>
+    private static IReadOnlyList<(string Title, IReadOnlyDictionary<string, double> Metrics)> StageMetrics(StageContext context)
     {
-        var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var kind in new[] { StageKinds.Labels, StageKinds.Masks, StageKinds.Eval })
-            foreach (var (name, value) in MetricsFile.Read(Path.Combine(context.UpstreamDirectory(kind), MetricsFile.FileName)))
-                metrics[name] = value;
-        return metrics;
+        var method = context.Manifest.Method;
+        var training = TrainingStages(context.Manifest).OrderBy(kind => kind == StageOrder.First(method) ? 0 : 1)
+            .Select(kind => (Kind: kind, Title: $"{kind} (stage {(kind == StageOrder.First(method) ? 1 : 2)})"));
+        return new[] { (Kind: StageKinds.Labels, Title: "labels"), (Kind: StageKinds.Masks, Title: "masks") }
+            .Concat(training).Append((Kind: StageKinds.Eval, Title: "eval"))
+            .Select(s => (s.Title, (IReadOnlyDictionary<string, double>)MetricsFile.Read(Path.Combine(context.UpstreamDirectory(s.Kind), MetricsFile.FileName))))
+            .ToList();
     }
 
     private static string Baseline(StageContext context, IReadOnlyDictionary<string, double> metrics)
@@ -81,7 +84,8 @@ public sealed class ReportStage : IStage
         text.Append(cells.Count == 0
             ? "No baseline cell matches this run's settings.\n"
             : MarkdownTable.Render(["table", "row", "column", "paper", "ours", "Δ"], cells.Select(c => (IReadOnlyList<string>)
-                [c.Table, c.Row, c.Column, MarkdownTable.Number(c.Paper), MarkdownTable.Number(c.Ours), MarkdownTable.Delta(c.Ours, c.Paper)])));
+                [c.Table, c.Row, c.Column, MetricFormat.Value(c.Metric, c.Paper ?? double.NaN), MetricFormat.Value(c.Metric, c.Ours ?? double.NaN),
+                 MarkdownTable.Delta(c.Ours, c.Paper)])));
         return text.ToString();
     }
 }

@@ -109,6 +109,6 @@ public sealed class RunHistory(string runsDirectory, string manifest)
 
     private BadInputException Unknown(string reference, string why, IReadOnlyList<string> ids) => new(
         $"--against {reference}: {why}. " + (ids.Count == 0
-            ? $"No run of '{manifest}' is saved yet in {Folder} ('lorapar run' saves one)."
+            ? $"No run of '{manifest}' is saved yet in {Folder} ('{CommandHint.Lorapar} run' saves one)."
             : $"Saved runs of '{manifest}' (newest last): {string.Join(", ", ids.TakeLast(10))}."));
 }

@@ -45,6 +45,7 @@ public static partial class SweepReport
             }
         }
         if (plan.Manifest.Report.Figures) text.AppendLine().Append(TrainingCurvePlot.Write(directory, TrainingLogs(plan, store, runs)));
+        text.AppendLine().Append(RunSections(plan, store, runs, directory));
         var path = Path.Combine(directory, FileName);
         AtomicFile.WriteAllText(path, text.ToString());
         return path;
@@ -74,6 +75,28 @@ public static partial class SweepReport
             }
         }
         return grids;
+    }
+
+    /// <summary>"## Each run": per run its headline, a link to its own report and its partition figures, embedded (relative paths).</summary>
+    private static string RunSections(PipelinePlan plan, ArtifactStore store, IReadOnlyList<RunResults> runs, string directory)
+    {
+        var text = new StringBuilder("## Each run\n");
+        var settings = VariedSettings.Of(runs);
+        foreach (var run in runs)
+        {
+            text.Append("\n### ").Append(settings.Label(run)).Append("\n\n");
+            var headline = Headline.Markdown(run.Metrics);
+            text.Append(headline.Length > 0 ? headline : "No results yet.\n");
+            var node = plan.Find(run.Variant.Name, StageKinds.Report);
+            if (node is null || !store.Check(StageKinds.Report, node.Key).IsComplete) continue;
+            var report = store.DirectoryOf(StageKinds.Report, node.Key);
+            var folder = Path.GetRelativePath(directory, report).Replace('\\', '/');
+            text.Append($"\nIts report: [{run.Variant.Name}]({folder}/report.md).\n");
+            if (!plan.Manifest.Report.Figures) continue;
+            foreach (var (file, caption) in ReportSections.PartitionFigures.Where(f => File.Exists(Path.Combine(report, f.File))))
+                text.Append($"\n![{caption}, {run.Variant.Name}]({folder}/{file})\n");
+        }
+        return text.ToString();
     }
 
     /// <summary>Each run's SFT and RL training logs (complete stages only), labelled with its varied settings.</summary>

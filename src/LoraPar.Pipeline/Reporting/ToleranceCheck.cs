@@ -50,7 +50,7 @@ public static class ToleranceCheck
             problems.Add($"metric '{metric}': no rule of [{BaselineFile.TolerancesTable}] covers it");
         if (problems.Count > 0)
             throw new BadInputException($"cannot check against {baseline.Path} ({problems.Count} problems):\n  " + string.Join("\n  ", problems)
-                + "\nrun the manifest first ('lorapar run <manifest>'), or add the missing tolerances");
+                + $"\nrun the manifest first ('{CommandHint.Lorapar} run <manifest>'), or add the missing tolerances");
         var breaches = pinned
             .Select(c => (Cell: c, Rule: baseline.Tolerances.For(c.Metric)!))
             .Where(x => Math.Abs(x.Cell.Ours!.Value - x.Cell.Paper!.Value) > x.Rule.Tolerance + Slack)

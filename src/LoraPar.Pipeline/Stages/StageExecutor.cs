@@ -93,7 +93,7 @@ public static class StageExecutor
             var check = store.Check(upstream.Kind, upstream.Key);
             if (!check.IsComplete)
                 throw new JobFailedException($"stage '{node.Kind}' needs '{upstream.Kind}' ({upstream.Key[..8]}), which is not complete "
-                    + $"({check.Detail}); run it first (lorapar run --stage {upstream.Kind})");
+                    + $"({check.Detail}); run it first ({CommandHint.Lorapar} run --stage {upstream.Kind} <manifest>)");
             dirs[upstream.Kind] = store.DirectoryOf(upstream.Kind, upstream.Key);
         }
         return dirs;

@@ -7,6 +7,7 @@ namespace LoraPar.Pipeline.Sweeps;
 /// <summary>
 /// Expands <c>[sweep]</c> into its grid: the Cartesian product of every non-empty axis, in the order θ, α, β, selection, init,
 /// modules, method (the last axis varies fastest). Runs that differ only downstream share upstream stage keys, hence artifacts.
+/// Each run's report title names the run.
 /// </summary>
 public static class SweepExpansion
 {
@@ -26,8 +27,14 @@ public static class SweepExpansion
                 v.Apply(run.Manifest),
                 [.. run.Point, new KeyValuePair<string, string>(axis.Path, v.Text)]))).ToList();
         }
-        return runs;
+        return runs.Select(run => run with { Manifest = Titled(run.Manifest, run.Name) }).ToList();
     }
+
+    /// <summary>A run's report title names the run: "&lt;title or name&gt; · run &lt;name&gt;" (cosmetic, so no stage key changes).</summary>
+    private static PipelineManifest Titled(PipelineManifest manifest, string run) => manifest with
+    {
+        Report = manifest.Report with { Title = $"{(manifest.Report.Title.Length > 0 ? manifest.Report.Title : manifest.Name)} · run {run}" },
+    };
 
     private static IEnumerable<Axis> Axes(SweepSection s)
     {

@@ -63,6 +63,23 @@ public sealed class BaselineAndComparisonTests
     }
 
     [Fact]
+    public void The_narrow_comparison_has_one_row_per_cell()
+    {
+        var manifest = new PipelineManifest { Partition = new PartitionOptions { Alpha = 0.5, Beta = 1.0 } };
+        var run = new RunResults(new RunVariant("alpha=0.5,beta=1", manifest, []),
+            new Dictionary<string, double> { ["gsm8k_accuracy_stage1"] = 25.0, ["gsm8k_accuracy_stage2"] = 30.0 });
+        var paper = Paper();
+        var text = Comparison.RenderNarrow(paper, ["table2"], Comparison.Build(paper, ["table2"], [run]));
+        var rows = text.Split('\n').Where(l => l.StartsWith("| α=0.5, β=1 ")).ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal(["α=0.5, β=1", "24.94", "25.00", "+0.06"],
+            rows[0].Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where((_, i) => i != 1));
+        Assert.Equal(18, text.Split('\n').Count(l => l.StartsWith("| α=")));
+        Assert.All(text.Split('\n').Where(l => l.StartsWith('|')), l => Assert.True(l.Length <= 80, l));
+        Assert.Contains("2 of 18 cells have a result of ours.", text);
+    }
+
+    [Fact]
     public void Markdown_tables_align_and_right_align_numbers()
     {
         var text = MarkdownTable.Render(["name", "value"], [["a", "1.00"], ["long name", "10.50"]]);

@@ -53,6 +53,20 @@ public sealed class ReportStageTests
     }
 
     [Fact]
+    public void The_report_opens_with_the_headline_and_shows_counts_as_integers_and_shares_in_percent_per_stage()
+    {
+        using var h = Harness();
+        h.Run();
+        var report = File.ReadAllText(Path.Combine(h.Artifact("report"), "report.md"));
+        var headline = report.IndexOf("## Headline\n\nLoRA elements trained: stage 1 ", StringComparison.Ordinal);
+        Assert.True(headline > 0 && headline < report.IndexOf("## Labels", StringComparison.Ordinal), report);
+        Assert.Contains("| GSM8K           |    — |   30.0% |   41.0% |", report);            // α = β = 1: 20 + 10, 25 + 10 + 6
+        Assert.True(report.IndexOf("### labels", StringComparison.Ordinal) < report.IndexOf("### masks", StringComparison.Ordinal));
+        Assert.Matches(@"\| labels_d1 +\| +\d+ \| examples +\|", report);                   // a count, no decimals
+        Assert.Matches(@"\| active_percent +\| +\d+\.\d% \| % of LoRA elements \|", report);
+    }
+
+    [Fact]
     public void The_report_draws_the_training_curves_of_its_sft_and_rl_stages()
     {
         using var h = Harness();

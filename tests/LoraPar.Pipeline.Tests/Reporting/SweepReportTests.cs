@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LoraPar.Model.Runtime;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Reporting;
@@ -56,7 +57,7 @@ public sealed class SweepReportTests
         Assert.Equal(1, h.Stages.Single(s => s.Kind == "scores").Executions);
         Assert.Equal(9, h.Stages.Single(s => s.Kind == "masks").Executions);
         var directory = h.Ws.PathOf("artifacts/runs/table2");
-        Assert.Contains($"sweep report: {Path.Combine(directory, SweepReport.FileName)}", console.ToString());
+        Assert.Matches($@"\nsweep report +{Regex.Escape(Path.Combine("artifacts", "runs", "table2", SweepReport.FileName))}\n", console.ToString());
         var report = File.ReadAllText(Path.Combine(directory, SweepReport.FileName));
         Assert.StartsWith("# table2: 9 runs", report);
         Assert.Equal(9, report.Split('\n').Count(l => l.Length > 2 && l.StartsWith('|') && char.IsAsciiDigit(l.TrimStart('|', ' ')[0])));
@@ -66,6 +67,8 @@ public sealed class SweepReportTests
             Assert.Equal((byte)0x89, File.ReadAllBytes(Path.Combine(directory, $"alpha_beta_{metric}.png"))[0]);
         }
         Assert.Contains("## Training curves", report);
+        Assert.Equal(9, report.Split("\n### ").Length - 1);                // "## Each run": one section per run
+        Assert.Contains("\n### alpha=0.5, beta=1\n", report);
         foreach (var kind in TrainingCurveKind.All)
         {
             Assert.Contains($"]({kind.FileName})", report);

@@ -94,7 +94,7 @@ public sealed record TinyModelSettings
 }
 
 /// <summary><c>[model]</c>: the base model.</summary>
-public sealed record ModelSection
+public sealed partial record ModelSection
 {
     /// <summary>Built-in tiny model or a checkpoint folder.</summary>
     public ModelSource Source { get; init; } = ModelSource.Pretrain;
@@ -104,6 +104,12 @@ public sealed record ModelSection
 
     /// <summary>Weight type.</summary>
     public WeightType Dtype { get; init; } = WeightType.Auto;
+
+    /// <summary>
+    /// The Hugging Face Hub id of the base model (e.g. <c>meta-llama/Llama-2-7b-chat-hf</c>), written by <c>lorapar export</c> as
+    /// the adapter's <c>base_model_name_or_path</c> instead of the local path; empty = the path. Cosmetic: never part of a stage key.
+    /// </summary>
+    public string HubId { get; init; } = "";
 
     /// <summary>The built-in model's shape.</summary>
     public TinyModelSettings Tiny { get; init; } = new();
@@ -117,11 +123,17 @@ public sealed record ModelSection
             Source = source,
             Path = r.Path("path", PathKind.Directory, mustExist: true),
             Dtype = r.Enum("dtype", d.Dtype),
+            HubId = r.String("hub_id", d.HubId),
             Tiny = TinyModelSettings.Read(r.Section("tiny")),
         };
         if (source == ModelSource.Checkpoint && section.Path is null)
             r.Error("source", "source = \"checkpoint\" needs model.path (a Hugging Face checkpoint folder)");
+        if (section.HubId.Length > 0 && !HubIdPattern().IsMatch(section.HubId))
+            r.Error("hub_id", $"'{section.HubId}' is not a Hugging Face Hub model id (name or owner/name: letters, digits, '-', '_', '.', at most 96 characters)");
         r.Finish();
         return section;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?=.{1,96}$)[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")]
+    private static partial System.Text.RegularExpressions.Regex HubIdPattern();
 }
