@@ -17,12 +17,12 @@ public static class ManifestJson
     /// <summary>
     /// Fields that never change what a stage computes, so they are removed from every subtree that is hashed:
     /// the run name, where artifacts live, console verbosity and progress display, the report title, MKL's code path
-    /// (like the CPU, recorded in stage.json instead), and the checkpoint cadence
-    /// of the training stages (a resumed stage equals an uninterrupted one, so how often it saved never changes the result).
+    /// (like the CPU, recorded in stage.json instead), and the checkpoint cadence — <c>checkpoint_minutes</c> and the
+    /// training stages' step cadence — since a resumed stage equals an uninterrupted one, how often it saved never changes the result.
     /// </summary>
     public static IReadOnlyList<string> CosmeticFields { get; } =
     [
-        "name", "artifacts", "log_level", "progress", "report.title", "mkl_path",
+        "name", "artifacts", "log_level", "progress", "report.title", "mkl_path", "checkpoint_minutes",
         "sft.checkpoint_every", "sft.keep_checkpoints", "rl.checkpoint_every", "rl.keep_checkpoints",
     ];
 
