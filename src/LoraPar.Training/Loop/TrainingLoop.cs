@@ -117,13 +117,14 @@ internal sealed class TrainingLoop : IDisposable
     {
         var schedule = new WarmupCosineSchedule(settings.LearningRate, Total, settings.WarmupRatio);
         var clock = ((run.Cadence ?? new Core.CheckpointCadence(TimeSpan.MaxValue)) with { EverySteps = settings.CheckpointEvery }).Start();
+        var multiple = CheckpointMultiple;
         var wasTraining = model.training;
         model.train();
         try
         {
             for (var s = Start; s < Total; s++)
             {
-                if (cancel.IsCancellationRequested && s > saved && s % settings.CheckpointMultiple == 0) Checkpoint(s, body.CheckpointState(s));
+                if (cancel.IsCancellationRequested && s > saved && s % multiple == 0) Checkpoint(s, body.CheckpointState(s));
                 Core.StepCanceledException.ThrowIfCancelled(cancel, s + 1, Total);
                 using var scope = NewDisposeScope();                            // tensors that outlive a step are owned elsewhere (optimizer, rollout)
                 DropoutRandom.Reseed(settings.Seed, s, Device);
@@ -138,7 +139,7 @@ internal sealed class TrainingLoop : IDisposable
                     if (Scale.Scale != 1.0) Scale = Scale.After(finite: true);
                 }
                 body.Record(s, lr, outcome, log: done % settings.LogEvery == 0 || done == Total);
-                if (done < Total && (done % settings.CheckpointMultiple != 0 || !clock.Due(done))) continue;
+                if (done < Total && (done % multiple != 0 || !clock.Due(done))) continue;
                 Checkpoint(done, body.CheckpointState(done));
                 clock.Restart();
             }
@@ -146,6 +147,22 @@ internal sealed class TrainingLoop : IDisposable
         finally
         {
             model.train(wasTraining);
+        }
+    }
+
+    /// <summary>
+    /// Checkpoints fall only after a multiple of this many steps: of the stage's own (GRPO's μ, between rollouts) and of
+    /// <c>log_every</c>, so that no step log is half accumulated when one is written and a resumed stage's training log
+    /// equals the uninterrupted one's.
+    /// </summary>
+    private int CheckpointMultiple
+    {
+        get
+        {
+            var (a, b) = (settings.CheckpointMultiple, settings.LogEvery);
+            var (x, y) = (a, b);
+            while (y != 0) (x, y) = (y, x % y);
+            return a / x * b;
         }
     }
 
