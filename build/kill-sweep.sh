@@ -3,12 +3,14 @@
 # (SIGKILL, KILLS times; then SIGINT once) and run again; every resumed stage's committed files must equal, byte for byte,
 # those of an uninterrupted run (metrics.json's *_seconds and stage.json, which hold timing, aside). Checkpoints are
 # written after every step (checkpoint_minutes = 0), so kills land before, inside and after checkpoint writes and commits.
-# Usage: bash build/kill-sweep.sh [MANIFEST=experiments/ci.toml] [KILLS=5]; needs a built src/LoraPar.Cli (Debug).
+# Usage: bash build/kill-sweep.sh [MANIFEST=experiments/ci.toml] [KILLS=5] [STAGES="pretrain scores sft rl eval"];
+# needs a built src/LoraPar.Cli (Debug), which must not be rebuilt while the sweep runs.
 # Runs once by hand (minutes); not part of the test suite.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 manifest=${1:-$root/experiments/ci.toml}
 kills=${2:-5}
+stages=${3:-pretrain scores sft rl eval}
 dll=$root/src/LoraPar.Cli/bin/Debug/net10.0/lorapar.dll
 work=$(mktemp -d /tmp/lorapar-kill-sweep.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -43,7 +45,7 @@ artifact() { find "$1/$2" -mindepth 1 -maxdepth 1 -type d ! -name '.*' ! -name '
 seconds() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['seconds'])" "$(artifact "$work/reference" "$1")/stage.json"; }
 
 summary=""
-for stage in pretrain scores sft rl eval; do
+for stage in $stages; do
   survived=0 identical=0 tried=0
   duration=$(seconds "$stage")
   for round in $(seq 1 $((kills + 1))); do
@@ -51,7 +53,9 @@ for stage in pretrain scores sft rl eval; do
     rm -rf "$work/artifacts" && cp -r "$work/reference" "$work/artifacts"
     rm -rf "$(artifact "$work/artifacts" "$stage")"
     delay=$(python3 -c "import random; print(round(random.uniform(0, 0.7) * $duration, 2))")
-    (cd "$work" && exec dotnet "$dll" run m.toml --stage "$stage" > "$work/killed.log" 2>&1) & child=$!
+    # A background job of a script ignores SIGINT; the child gets the default disposition back, as under a terminal.
+    (cd "$work" && exec python3 -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])' \
+      dotnet "$dll" run m.toml --stage "$stage" > "$work/killed.log" 2>&1) & child=$!
     # Wait for the stage's first checkpoint (eval: its first per-example result), then kill somewhere in the rest of it.
     until compgen -G "$work/artifacts/$stage/*.partial/checkpoints/*" > /dev/null || compgen -G "$work/artifacts/$stage/*.partial/*.jsonl" > /dev/null \
       || ! kill -0 $child 2>/dev/null; do sleep 0.02; done

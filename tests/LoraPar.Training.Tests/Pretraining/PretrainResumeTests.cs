@@ -15,18 +15,13 @@ namespace LoraPar.Training.Tests.Pretraining;
 [Collection(GlobalRngCollection.Name)]
 public sealed class PretrainResumeTests
 {
-    private static readonly CharTokenizer Tokenizer = CharTokenizer.Create("0123456789+= abcdefghijklmnopqrstuvwxyz?\n");
+    private static readonly CharTokenizer Tokenizer = PretrainerTests.Tokenizer;
 
-    private static readonly PretrainOptions Tiny = new()
-    {
-        Layers = 2, Hidden = 32, Heads = 4, KeyValueHeads = 2, MaxPositions = 64, SequenceLength = 32, BatchSize = 4, Steps = 8,
-        LearningRate = 1e-2, MinLearningRate = 1e-3, LogEvery = 1, Seed = 5,
-    };
+    private static readonly PretrainOptions Tiny = PretrainerTests.Tiny with { BatchSize = 4, Steps = 8, LogEvery = 1 };
 
     public PretrainResumeTests() => TorchRuntime.EnsureInitialized();
 
-    private static IEnumerable<string> Corpus() =>
-        from a in Enumerable.Range(0, 6) from b in Enumerable.Range(0, 6) select $"what is {a}+{b}? {a + b}\n";
+    private static IEnumerable<string> Corpus() => PretrainerTests.Corpus();
 
     [Theory]
     [InlineData(1)]
