@@ -76,6 +76,62 @@ public sealed class ImportanceAccumulator(Device device) : IDisposable
         return new ImportanceScores(result[ReasoningSystem.System1], result[ReasoningSystem.System2]);
     }
 
+    /// <summary>
+    /// Writes the moments (float64, exact) and the example counts to <paramref name="path"/> atomically as safetensors,
+    /// with <paramref name="metadata"/> (what the caller needs to resume, e.g. the batches they hold).
+    /// </summary>
+    public void Save(string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        var meta = new Dictionary<string, string>(metadata);
+        foreach (var system in ReasoningSystemNames.All) meta[CountKey(system)] = counts[system].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var tensors = moments.SelectMany(m => m.Value.SelectMany(kv => new[]
+        {
+            KeyValuePair.Create($"{m.Key}/sum/{kv.Key}", kv.Value.Sum),
+            KeyValuePair.Create($"{m.Key}/square_sum/{kv.Key}", kv.Value.SquareSum),
+        })).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        Model.Checkpoints.SafetensorsFile.Write(path, tensors, meta);
+    }
+
+    /// <summary>Reads an accumulator <see cref="Save"/> wrote, onto <paramref name="device"/>; returns it with the saved metadata.</summary>
+    public static (ImportanceAccumulator Accumulator, IReadOnlyDictionary<string, string> Metadata) Load(string path, Device device)
+    {
+        var header = Model.Checkpoints.SafetensorsHeader.Read(path);
+        var accumulator = new ImportanceAccumulator(device);
+        var saved = Model.Checkpoints.SafetensorsFile.ReadAll(path);
+        try
+        {
+            foreach (var system in ReasoningSystemNames.All)
+                accumulator.counts[system] = header.Metadata.TryGetValue(CountKey(system), out var count) && long.TryParse(count, out var n) ? n
+                    : throw new BadInputException($"{path}: no {CountKey(system)} in its metadata; delete it to score afresh");
+            foreach (var key in saved.Keys.Where(k => k.Split('/', 3)[1] == "sum"))
+            {
+                var parts = key.Split('/', 3);
+                var square = $"{parts[0]}/square_sum/{parts[2]}";
+                if (!saved.ContainsKey(square)) throw new BadInputException($"{path}: no {square} beside {key}; delete it to score afresh");
+                accumulator.moments[Enum.Parse<ReasoningSystem>(parts[0])][parts[2]] = (OnDevice(saved[key], device), OnDevice(saved[square], device));
+            }
+            return (accumulator, header.Metadata);
+        }
+        catch
+        {
+            accumulator.Dispose();
+            throw;
+        }
+        finally
+        {
+            foreach (var t in saved.Values) t.Dispose();
+        }
+    }
+
+    /// <summary>A copy of CPU tensor <paramref name="value"/> on <paramref name="device"/>, outside any dispose scope.</summary>
+    private static Tensor OnDevice(Tensor value, Device device)
+    {
+        using var scope = NewDisposeScope();
+        return value.to(device).clone().MoveToOuterDisposeScope();
+    }
+
+    private static string CountKey(ReasoningSystem system) => $"{system}_examples";
+
     /// <summary>Frees the accumulated sums.</summary>
     public void Dispose()
     {

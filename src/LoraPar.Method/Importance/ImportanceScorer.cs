@@ -35,16 +35,20 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
     /// maximum length). All-zero scores (e.g. the usual B = 0 init) and non-finite scores are <see cref="LoraPar.Core.BadInputException"/>s
     /// whose message names the cause; <paramref name="progress"/> hears after every batch.
     /// </summary>
+    /// <remarks>
+    /// With <paramref name="checkpoint"/>, the sums so far are saved there on its cadence, after the last batch and when
+    /// <paramref name="cancel"/> fires; a later call with the same file continues after the batches it holds and returns
+    /// bit for bit the scores of an uninterrupted run (float64 sums, added in the same order).
+    /// </remarks>
     public ImportanceScoringResult Score(IReadOnlyDictionary<ReasoningSystem, IReadOnlyList<AnswerExample>> splits,
-        IProgress<ScoringProgress>? progress = null, CancellationToken cancel = default)
+        IProgress<ScoringProgress>? progress = null, CancellationToken cancel = default, ScoringCheckpoint? checkpoint = null)
     {
         var samples = ReasoningSystemNames.All.ToDictionary(s => s, s => ScoringSample.Draw(
             s, splits.TryGetValue(s, out var split) ? split : [], options.SamplesPerSystem, options.MaxLength, options.Seed));
         var before = adapters.Snapshot();
         try
         {
-            using var accumulator = new ImportanceAccumulator(model.Device);
-            Accumulate(accumulator, samples, progress, cancel);
+            using var accumulator = Accumulate(samples, progress, cancel, checkpoint);
             CheckUnchanged(before);
             var scores = accumulator.ToScores(adapters.Tensors.ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value));
             try
@@ -64,25 +68,63 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
         }
     }
 
-    private void Accumulate(ImportanceAccumulator accumulator, Dictionary<ReasoningSystem, ScoringSample> samples,
-        IProgress<ScoringProgress>? progress, CancellationToken cancel)
+    /// <summary>The sums over every batch of both samples (continuing after the batches <paramref name="checkpoint"/> holds); the caller owns them.</summary>
+    private ImportanceAccumulator Accumulate(Dictionary<ReasoningSystem, ScoringSample> samples, IProgress<ScoringProgress>? progress,
+        CancellationToken cancel, ScoringCheckpoint? checkpoint)
     {
-        var total = samples.Values.Sum(s => s.Examples.Count);
-        var done = 0;
         using var modes = new ScoringModes(model);
         using var path = GradientPaths.Create(options.GradientPath, model, adapters, options.BatchSize);
-        foreach (var system in ReasoningSystemNames.All)
-            foreach (var examples in samples[system].Batches(path.BatchSize))
+        var batches = ReasoningSystemNames.All.SelectMany(s => samples[s].Batches(path.BatchSize).Select(b => (System: s, Examples: b))).ToList();
+        var (accumulator, resumed) = checkpoint?.Resume(batches.Count, model.Device) ?? (new ImportanceAccumulator(model.Device), 0);
+        try
+        {
+            new Accumulation(accumulator, path, padId, model.Device, batches, progress, checkpoint).Run(resumed, cancel);
+            return accumulator;
+        }
+        catch
+        {
+            accumulator.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Adds the gradients of every batch from <c>resumed</c> on, checkpointing on the cadence, at the end and at a cancellation.</summary>
+    private sealed class Accumulation(ImportanceAccumulator accumulator, IPerExampleGradientPath path, int padId, Device device,
+        List<(ReasoningSystem System, IReadOnlyList<AnswerExample> Examples)> batches, IProgress<ScoringProgress>? progress, ScoringCheckpoint? checkpoint)
+    {
+        private readonly int total = batches.Sum(b => b.Examples.Count);
+        private int saved;
+
+        public void Run(int resumed, CancellationToken cancel)
+        {
+            var before = batches.Take(resumed).Sum(b => b.Examples.Count);
+            var done = before;
+            if (resumed > 0) progress?.Report(new ScoringProgress(batches[resumed - 1].System, done, total, before));
+            var clock = checkpoint?.Cadence.Start();
+            saved = resumed;
+            for (var i = resumed; i < batches.Count; i++)
             {
+                if (cancel.IsCancellationRequested && i > saved) Save(i);
                 cancel.ThrowIfCancellationRequested();
+                var (system, examples) = batches[i];
                 using (var scope = NewDisposeScope())
                 {
-                    var batch = AnswerBatch.Collate(examples, padId, model.Device);
+                    var batch = AnswerBatch.Collate(examples, padId, device);
                     accumulator.Add(system, path.Gradients(batch));     // (B, ...shape) per LoRA tensor
                 }
                 done += examples.Count;
-                progress?.Report(new ScoringProgress(system, done, total));
+                progress?.Report(new ScoringProgress(system, done, total, before));
+                if (clock is null || i + 1 < batches.Count && !clock.Due(i + 1)) continue;
+                Save(i + 1);
+                clock.Restart();
             }
+        }
+
+        private void Save(int batchesDone)
+        {
+            checkpoint?.Save(accumulator, batchesDone, batches.Count);
+            saved = batchesDone;
+        }
     }
 
     /// <summary>The adapters are where they were and hold the values they held (a failure here is a bug, not bad input).</summary>

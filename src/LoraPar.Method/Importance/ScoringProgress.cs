@@ -6,4 +6,5 @@ namespace LoraPar.Method.Importance;
 /// <param name="System">The system of the batch just finished.</param>
 /// <param name="Done">Examples scored so far (both systems).</param>
 /// <param name="Total">Examples to score in all (both systems).</param>
-public readonly record struct ScoringProgress(ReasoningSystem System, int Done, int Total);
+/// <param name="Resumed">Of <paramref name="Done"/>, those a checkpoint of an earlier attempt held (not timed in this run).</param>
+public readonly record struct ScoringProgress(ReasoningSystem System, int Done, int Total, int Resumed = 0);

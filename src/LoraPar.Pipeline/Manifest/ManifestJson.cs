@@ -18,12 +18,12 @@ public static class ManifestJson
     /// Fields that never change what a stage computes, so they are removed from every subtree that is hashed:
     /// the run name, where artifacts live, console verbosity and progress display, the report title, the base model's Hub id
     /// (only exports name it), MKL's code path (like the CPU, recorded in stage.json instead), the checkpoint cadence
-    /// of the training stages (a resumed stage equals an uninterrupted one, so how often it saved never changes the result),
-    /// and the executor (a stage computed on Slurm equals one computed locally).
+    /// (<c>checkpoint_minutes</c> and the training stages' step cadence: a resumed stage equals an uninterrupted one, so how
+    /// often it saved never changes the result), and the executor (a stage computed on Slurm equals one computed locally).
     /// </summary>
     public static IReadOnlyList<string> CosmeticFields { get; } =
     [
-        "name", "artifacts", "log_level", "progress", "report.title", "mkl_path", "executor", "model.hub_id",
+        "name", "artifacts", "log_level", "progress", "report.title", "mkl_path", "executor", "model.hub_id", "checkpoint_minutes",
         "sft.checkpoint_every", "sft.keep_checkpoints", "rl.checkpoint_every", "rl.keep_checkpoints",
     ];
 

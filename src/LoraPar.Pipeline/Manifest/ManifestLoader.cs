@@ -66,6 +66,7 @@ public static partial class ManifestLoader
             Seed = r.Long("seed", d.Seed, NumberRange.NonNegative),
             Device = r.Enum("device", d.Device),
             Method = r.Enum("method", d.Method),
+            CheckpointMinutes = r.Double("checkpoint_minutes", d.CheckpointMinutes, new NumberRange(0, 10_080)),
             MklPath = r.Has("mkl_path") ? r.Enum("mkl_path", MklPathChoice.Auto) : null,
             Artifacts = r.Path("artifacts", PathKind.Directory, mustExist: false)?.Resolved ?? Path.Combine(workingDirectory, "artifacts"),
             LogLevel = r.Enum("log_level", d.LogLevel),

@@ -29,6 +29,15 @@ public sealed record PipelineManifest
     /// </summary>
     public MklPathChoice? MklPath { get; init; }
 
+    /// <summary>
+    /// Minutes between the checkpoints of the long stages (pretraining, importance scoring, SFT, GRPO); 0 saves after every
+    /// step; at most a week (10,080). <c>sft.checkpoint_every</c> / <c>rl.checkpoint_every</c> add checkpoints every N steps. Not part of any key.
+    /// </summary>
+    public double CheckpointMinutes { get; init; } = Core.CheckpointCadence.DefaultMinutes;
+
+    /// <summary>The checkpoint cadence of <see cref="CheckpointMinutes"/>, plus <paramref name="everySteps"/> steps where a stage has them.</summary>
+    public Core.CheckpointCadence CheckpointCadence(int everySteps = 0) => Core.CheckpointCadence.Minutes(CheckpointMinutes, everySteps);
+
     /// <summary>Training recipe.</summary>
     public TrainingMethod Method { get; init; } = TrainingMethod.LoraPar;
 

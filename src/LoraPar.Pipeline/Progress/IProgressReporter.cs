@@ -16,6 +16,12 @@ public interface IProgressTask : IDisposable
     /// <summary>Marks <paramref name="units"/> more as done.</summary>
     void Advance(long units = 1);
 
+    /// <summary>
+    /// Marks <paramref name="units"/> as done by an earlier attempt (a resumed checkpoint): they fill the bar but not the
+    /// rate, so the ETA counts only the units still to do. Reporters without an ETA count them as <see cref="Advance"/>.
+    /// </summary>
+    void Resume(long units) => Advance(units);
+
     /// <summary>Shows a short status beside the bar, e.g. "loss 1.23".</summary>
     void Status(string text);
 }

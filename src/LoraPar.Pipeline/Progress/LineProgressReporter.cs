@@ -15,19 +15,19 @@ public sealed class LineProgressReporter(Action<string> write, TimeSpan? interva
     /// <inheritdoc />
     public IProgressTask Start(string description, long total, string unit = "steps") => new LineTask(this, description, total, unit);
 
-    /// <summary>"3 min 20 s" style remaining time for <paramref name="done"/> of <paramref name="total"/> after <paramref name="elapsed"/>.</summary>
-    public static string Eta(long done, long total, TimeSpan elapsed)
-    {
-        if (done <= 0 || total <= 0 || done >= total) return "—";
-        var remaining = TimeSpan.FromTicks((long)(elapsed.Ticks * (double)(total - done) / done));
-        return remaining.Humanize(precision: 2, minUnit: TimeUnit.Second);
-    }
+    /// <summary>
+    /// "3 min 20 s" style remaining time for <paramref name="done"/> of <paramref name="total"/> after <paramref name="elapsed"/>,
+    /// of which <paramref name="resumed"/> were done by an earlier attempt and took none of that time.
+    /// </summary>
+    public static string Eta(long done, long total, TimeSpan elapsed, long resumed = 0) =>
+        RemainingTime.Estimate(done, total, elapsed, resumed)?.Humanize(precision: 2, minUnit: TimeUnit.Second) ?? "—";
 
     private sealed class LineTask(LineProgressReporter owner, string description, long total, string unit) : IProgressTask
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _lastLine = TimeSpan.Zero;
         private long _done;
+        private long _resumed;
         private string _status = "";
 
         public void Advance(long units = 1)
@@ -36,6 +36,12 @@ public sealed class LineProgressReporter(Action<string> write, TimeSpan? interva
             if (_clock.Elapsed - _lastLine < owner._interval) return;
             _lastLine = _clock.Elapsed;
             owner._write(Line());
+        }
+
+        public void Resume(long units)
+        {
+            _resumed += units;
+            _done += units;
         }
 
         public void Status(string text) => _status = text;
@@ -48,8 +54,8 @@ public sealed class LineProgressReporter(Action<string> write, TimeSpan? interva
 
         private string Line()
         {
-            var rate = _done / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
-            return $"{description}: {_done:N0}/{total:N0} {unit} ({rate:0.##} {unit}/s, ETA {Eta(_done, total, _clock.Elapsed)}){Suffix()}";
+            var rate = (_done - _resumed) / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
+            return $"{description}: {_done:N0}/{total:N0} {unit} ({rate:0.##} {unit}/s, ETA {Eta(_done, total, _clock.Elapsed, _resumed)}){Suffix()}";
         }
 
         private string Suffix() => _status.Length == 0 ? "" : $" — {_status}";

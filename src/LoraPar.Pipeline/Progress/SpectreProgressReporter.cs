@@ -21,7 +21,7 @@ public sealed class SpectreProgressReporter : IProgressReporter
         _console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(),
-                new RemainingTimeColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
+                new AttemptRemainingTimeColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .Start(context =>
             {
                 _context = context;
@@ -42,6 +42,12 @@ public sealed class SpectreProgressReporter : IProgressReporter
     private sealed class SpectreTask(ProgressTask task, string description) : IProgressTask
     {
         public void Advance(long units = 1) => task.Increment(units);
+
+        public void Resume(long units)
+        {
+            task.Tag = (task.Tag is long r ? r : 0) + units;
+            task.Increment(units);
+        }
 
         public void Status(string text) => task.Description = Markup.Escape($"{description} — {text}");
 

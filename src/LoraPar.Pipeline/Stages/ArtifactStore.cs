@@ -180,6 +180,30 @@ public sealed class ArtifactStore
         }
     }
 
+    /// <summary>
+    /// Deletes what killed attempts of one key left beside its artifact — its <c>.tmp-&lt;key&gt;-*</c> staging folders, its
+    /// <c>.old-&lt;key&gt;-*</c> set-aside folders and the hidden temporaries an atomic write made next to them — and, with
+    /// <paramref name="partialToo"/> (the artifact is complete), its partial-results folder. Call while holding the key's
+    /// lock: a live attempt of the key holds it, so nothing another process still uses is touched.
+    /// </summary>
+    public void RemoveLeftovers(string kind, string key, bool partialToo)
+    {
+        foreach (var leftover in LeftoversOf(kind, key).ToList())
+        {
+            Directory.Delete(leftover, recursive: true);
+            Hashes.ForgetUnder(leftover);
+        }
+        if (partialToo) DiscardPartial(kind, key);
+    }
+
+    /// <summary>The hidden folders beside a key's artifact that name the key (see <see cref="RemoveLeftovers"/>).</summary>
+    public IEnumerable<string> LeftoversOf(string kind, string key)
+    {
+        var dir = Path.Combine(Root, kind);
+        if (!Directory.Exists(dir)) return [];
+        return Directory.EnumerateDirectories(dir).Where(d => Path.GetFileName(d) is var n && n.StartsWith('.') && n.Contains(key));
+    }
+
     /// <summary>Leftover temporary and set-aside folders of a kind (from killed processes).</summary>
     public IEnumerable<string> Leftovers(string kind)
     {

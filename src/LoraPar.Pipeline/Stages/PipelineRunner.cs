@@ -40,6 +40,7 @@ public static class PipelineRunner
                 var force = forced.Contains(node);
                 if (check.IsComplete && !force)
                 {
+                    StageExecutor.Tidy(node, store);
                     reused.Add(node);
                     WritePointers(pointers, node, store.ReadRecord(node.Kind, node.Key)!);
                     continue;

@@ -63,6 +63,12 @@ public sealed class StageContext
         return path;
     }
 
+    /// <summary>
+    /// The folder where a long stage keeps its checkpoints: <c>checkpoints/</c> in the key's partial-results folder, so they
+    /// survive a kill or Ctrl-C and go only after the artifact is committed (see <see cref="PartialPath"/>).
+    /// </summary>
+    public string CheckpointDirectory() => PartialPath("checkpoints");
+
     /// <summary>A path inside the output folder (folders created).</summary>
     public string OutputPath(string relative)
     {

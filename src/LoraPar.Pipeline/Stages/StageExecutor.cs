@@ -15,7 +15,8 @@ public sealed record ExecutionEnvironment(IProgressReporter Progress, Action<str
     Action<string>? Announce = null);
 
 /// <summary>
-/// Computes one planned stage into its artifact: claim the key's lock, re-check (another process may have finished it), run
+/// Computes one planned stage into its artifact: claim the key's lock, remove what killed attempts of the key left (staging
+/// and set-aside folders; the partial-results folder too once the key is complete), re-check (another process may have finished it), run
 /// the stage in a fresh temporary folder, digest its outputs, write stage.json last, and rename the folder into place. Any
 /// failure or cancellation deletes the temporary folder, so no partial artifact ever looks complete; the key's partial-results
 /// folder (<see cref="StageContext.PartialPath"/>) is kept for the next attempt, and deleted after the commit or when forced.
@@ -45,7 +46,9 @@ public static class StageExecutor
     private static StageRecord? Compute(PlannedStage node, ArtifactStore store, ExecutionEnvironment env, bool force)
     {
         using var claim = KeyLock.Acquire(store.LockPathOf(node.Kind, node.Key), env.Cancellation, env.Log);
-        if (!force && store.Check(node.Kind, node.Key).IsComplete) return null;
+        var complete = !force && store.Check(node.Kind, node.Key).IsComplete;
+        store.RemoveLeftovers(node.Kind, node.Key, partialToo: complete);
+        if (complete) return null;
         var upstream = UpstreamDirectories(node, store);
         if (force) store.DiscardPartial(node.Kind, node.Key);
         var temporary = store.CreateTemporary(node.Kind, node.Key);
@@ -67,6 +70,17 @@ public static class StageExecutor
         {
             if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// Removes the leftovers of killed attempts of a complete key (staging, set-aside and partial-results folders: a kill
+    /// after the commit's rename and before the partial folder went), unless a live process holds the key.
+    /// </summary>
+    public static void Tidy(PlannedStage node, ArtifactStore store)
+    {
+        if (!Directory.Exists(store.PartialDirectoryOf(node.Kind, node.Key)) && !store.LeftoversOf(node.Kind, node.Key).Any()) return;
+        using var claim = KeyLock.TryAcquire(store.LockPathOf(node.Kind, node.Key));
+        if (claim is not null) store.RemoveLeftovers(node.Kind, node.Key, partialToo: true);
     }
 
     private static void RunStage(PlannedStage node, StageContext context)

@@ -47,6 +47,9 @@ public sealed record TrainerState
     /// <summary>Every step log emitted up to this checkpoint, so that a resumed stage reports its whole training curve.</summary>
     public IReadOnlyList<Monitoring.StepLog> Log { get; init; } = [];
 
+    /// <summary>The loss of every step so far, for stages whose result needs them all (pretraining's final loss); empty otherwise.</summary>
+    public IReadOnlyList<double> StepLosses { get; init; } = [];
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,

@@ -209,7 +209,8 @@ public sealed class GrpoTrainer
     }
 
     private TrainingLoopSettings Settings(int total) => new(StageName, total, options.Seed, options.LearningRate, options.WarmupRatio,
-        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW(), "rl", options.MaxUpdateRatio);
+        options.LogEvery, options.CheckpointEvery, options.KeepCheckpoints, options.Precision, AdamW(), "rl", options.MaxUpdateRatio,
+        options.NumIterations);
 
     private Adapters.Masks.AdamWOptions AdamW() => new()
     {

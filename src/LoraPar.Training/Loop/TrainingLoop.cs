@@ -17,7 +17,8 @@ namespace LoraPar.Training.Loop;
 /// <see cref="ITrainingStepBody{TOutcome}.Run"/>, the stop at a non-finite loss, the fp16 overflow skip (the step
 /// counts, the scale halves; without loss scaling or once it is exhausted the stage fails naming the step), the
 /// <see cref="UpdateGuard"/> over the updated tensors (finite, growth within <c>max_update_ratio</c>), the stage's
-/// record, and a checkpoint on the cadence and at the end. <see cref="VerifyFrozen"/> proves at the end that every
+/// record, and a checkpoint on the cadence (<see cref="TrainingRun.Cadence"/> and <c>checkpoint_every</c>), at the end and
+/// at a cancellation. <see cref="VerifyFrozen"/> proves at the end that every
 /// frozen element is bit-identical to its start value.
 /// </summary>
 internal sealed class TrainingLoop : IDisposable
@@ -29,6 +30,7 @@ internal sealed class TrainingLoop : IDisposable
     private readonly CheckpointContent content;
     private readonly FrozenElementGuard guard;
     private readonly UpdateGuard updates;
+    private int saved;
 
     private TrainingLoop(nn.Module model, TrainingLoopSettings settings, TrainingRun run, ITrainingMonitor monitor, CheckpointContent content,
         StageStart start, Device device, DynamicLossScale scale)
@@ -38,6 +40,7 @@ internal sealed class TrainingLoop : IDisposable
         guard = start.Guard;
         updates = new UpdateGuard(content.Adapters.Tensors, settings.MaxUpdateRatio);
         Resumed = start.State;
+        saved = Start;
         LastCheckpoint = start.LastCheckpoint;
         Device = device;
         Scale = scale;
@@ -106,16 +109,22 @@ internal sealed class TrainingLoop : IDisposable
         }
     }
 
-    /// <summary>Runs the remaining steps with <paramref name="body"/>, in train mode (the model's mode is restored after).</summary>
+    /// <summary>
+    /// Runs the remaining steps with <paramref name="body"/>, in train mode (the model's mode is restored after); a
+    /// cancellation between steps first checkpoints the steps done, where a checkpoint may fall.
+    /// </summary>
     public void Run<TOutcome>(ITrainingStepBody<TOutcome> body, CancellationToken cancel) where TOutcome : IStepOutcome
     {
         var schedule = new WarmupCosineSchedule(settings.LearningRate, Total, settings.WarmupRatio);
+        var clock = ((run.Cadence ?? new Core.CheckpointCadence(TimeSpan.MaxValue)) with { EverySteps = settings.CheckpointEvery }).Start();
+        var multiple = CheckpointMultiple;
         var wasTraining = model.training;
         model.train();
         try
         {
             for (var s = Start; s < Total; s++)
             {
+                if (cancel.IsCancellationRequested && s > saved && s % multiple == 0) Checkpoint(s, body.CheckpointState(s));
                 Core.StepCanceledException.ThrowIfCancelled(cancel, s + 1, Total);
                 using var scope = NewDisposeScope();                            // tensors that outlive a step are owned elsewhere (optimizer, rollout)
                 DropoutRandom.Reseed(settings.Seed, s, Device);
@@ -130,13 +139,30 @@ internal sealed class TrainingLoop : IDisposable
                     if (Scale.Scale != 1.0) Scale = Scale.After(finite: true);
                 }
                 body.Record(s, lr, outcome, log: done % settings.LogEvery == 0 || done == Total);
-                if (done == Total || settings.CheckpointEvery > 0 && done % settings.CheckpointEvery == 0)
-                    LastCheckpoint = Checkpoint(done, body.CheckpointState(done));
+                if (done < Total && (done % multiple != 0 || !clock.Due(done))) continue;
+                Checkpoint(done, body.CheckpointState(done));
+                clock.Restart();
             }
         }
         finally
         {
             model.train(wasTraining);
+        }
+    }
+
+    /// <summary>
+    /// Checkpoints fall only after a multiple of this many steps: of the stage's own (GRPO's μ, between rollouts) and of
+    /// <c>log_every</c>, so that no step log is half accumulated when one is written and a resumed stage's training log
+    /// equals the uninterrupted one's.
+    /// </summary>
+    private int CheckpointMultiple
+    {
+        get
+        {
+            var (a, b) = (settings.CheckpointMultiple, settings.LogEvery);
+            var (x, y) = (a, b);
+            while (y != 0) (x, y) = (y, x % y);
+            return a / x * b;
         }
     }
 
@@ -164,7 +190,7 @@ internal sealed class TrainingLoop : IDisposable
         SkippedSteps++;
     }
 
-    private string Checkpoint(int done, (int Epoch, IReadOnlyDictionary<string, double> Metrics) stage)
+    private void Checkpoint(int done, (int Epoch, IReadOnlyDictionary<string, double> Metrics) stage)
     {
         var state = new TrainerState
         {
@@ -174,7 +200,7 @@ internal sealed class TrainingLoop : IDisposable
         };
         var path = TrainingCheckpoint.Save(run.CheckpointDirectory, content, state);
         TrainingCheckpoint.Prune(run.CheckpointDirectory, settings.KeepCheckpoints);
+        (saved, LastCheckpoint) = (done, path);
         monitor.OnCheckpoint(new CheckpointLog(settings.StageName, done, path));
-        return path;
     }
 }

@@ -16,8 +16,10 @@ namespace LoraPar.Training.Loop;
 /// <param name="AdamW">The masked AdamW settings.</param>
 /// <param name="Section">The manifest section of the stage's settings (<c>sft</c>, <c>rl</c>), named by the guards' advice.</param>
 /// <param name="MaxUpdateRatio">The most an update may grow a trained tensor's largest magnitude (see <see cref="Guards.UpdateGuard"/>).</param>
+/// <param name="CheckpointMultiple">Checkpoints fall only after a multiple of this many steps (GRPO: μ, so they fall between rollouts).</param>
 internal sealed record TrainingLoopSettings(string StageName, int TotalSteps, long Seed, double LearningRate, double WarmupRatio, int LogEvery,
-    int CheckpointEvery, int KeepCheckpoints, TrainingPrecision Precision, AdamWOptions AdamW, string Section, double MaxUpdateRatio)
+    int CheckpointEvery, int KeepCheckpoints, TrainingPrecision Precision, AdamWOptions AdamW, string Section, double MaxUpdateRatio,
+    int CheckpointMultiple = 1)
 {
     /// <summary>What the guards tell the user to change.</summary>
     public Guards.GuardAdvice Advice => new(Section, LearningRate, MaxUpdateRatio);

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using LoraPar.Core;
 using LoraPar.Model.Llama;
 using LoraPar.Model.Objectives;
 using LoraPar.Model.Tokenizers;
+using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Guards;
 using LoraPar.Training.Monitoring;
 using LoraPar.Training.Schedules;
@@ -34,9 +36,13 @@ public static class Pretrainer
     /// <summary>The stage name used in logs and errors.</summary>
     public const string StageName = "pretrain";
 
-    /// <summary>Pretrains a fresh model on <paramref name="documents"/>; the caller owns the returned model.</summary>
+    /// <summary>
+    /// Pretrains a fresh model on <paramref name="documents"/>; the caller owns the returned model. With
+    /// <paramref name="checkpoints"/>, the run continues from the newest checkpoint there, writes one on the cadence, at
+    /// the end and when <paramref name="cancel"/> fires, and computes bit for bit what an uninterrupted run computes.
+    /// </summary>
     public static PretrainedModel Train(IEnumerable<string> documents, CharTokenizer tokenizer, PretrainOptions options, Device device,
-        ITrainingMonitor? monitor = null, CancellationToken cancel = default)
+        ITrainingMonitor? monitor = null, CancellationToken cancel = default, PretrainCheckpointing? checkpoints = null)
     {
         options = options.Validated();
         monitor ??= NullTrainingMonitor.Instance;
@@ -45,7 +51,8 @@ public static class Pretrainer
         var model = TinyModelFactory.Create(options.ModelConfig(tokenizer.VocabSize), options.Seed, device);
         try
         {
-            var losses = Run(model, stream, options, device, monitor, cancel);
+            using var optimizer = Optimizer(model, options);
+            var losses = new Run(model, optimizer, options, monitor, checkpoints).Train(stream, device, cancel);
             var report = new PretrainReport(options.Steps, losses, (long)options.Steps * options.BatchSize * options.SequenceLength, stream.Length, clock.Elapsed);
             return new PretrainedModel(model, tokenizer, report);
         }
@@ -56,19 +63,42 @@ public static class Pretrainer
         }
     }
 
-    private static List<double> Run(LlamaForCausalLM model, TokenStream stream, PretrainOptions options, Device device, ITrainingMonitor monitor,
-        CancellationToken cancel)
+    /// <summary>One pretraining run: the optimizer steps still to do, their losses, and the checkpoints on the way.</summary>
+    private sealed class Run(LlamaForCausalLM model, AdamW optimizer, PretrainOptions options, ITrainingMonitor monitor, PretrainCheckpointing? checkpoints)
     {
-        var parameters = model.parameters().ToList();
-        using var optimizer = Optimizer(model, options);
-        var schedule = new WarmupCosineSchedule(options.LearningRate, options.Steps, options.WarmupRatio, options.MinLearningRate);
-        var window = new LogWindow();
-        var losses = new List<double>(options.Steps);
-        model.train();
-        for (var step = 0; step < options.Steps; step++)
+        private readonly List<double> losses = new(options.Steps);
+        private int saved;
+        private string? lastCheckpoint;
+
+        public List<double> Train(TokenStream stream, Device device, CancellationToken cancel)
         {
-            Core.StepCanceledException.ThrowIfCancelled(cancel, step + 1, options.Steps);
-            var lr = schedule.LearningRateAt(step);
+            Resume();
+            var parameters = model.parameters().ToList();
+            var schedule = new WarmupCosineSchedule(options.LearningRate, options.Steps, options.WarmupRatio, options.MinLearningRate);
+            var window = new LogWindow();
+            var clock = (checkpoints?.Cadence ?? CheckpointCadence.Minutes(0)).Start();
+            model.train();
+            for (var step = losses.Count; step < options.Steps; step++)
+            {
+                if (cancel.IsCancellationRequested) Checkpoint(step);
+                Core.StepCanceledException.ThrowIfCancelled(cancel, step + 1, options.Steps);
+                var lr = schedule.LearningRateAt(step);
+                var (loss, norm) = Step(stream, step, lr, parameters, device);
+                losses.Add(loss);
+                window.Add(loss, (long)options.BatchSize * options.SequenceLength);
+                var done = step + 1;
+                if (done % options.LogEvery == 0 || done == options.Steps)
+                    monitor.OnStep(window.Flush(StageName, done, options.Steps, 0, lr, norm));
+                if (done < options.Steps && !clock.Due(done)) continue;
+                Checkpoint(done);
+                clock.Restart();
+            }
+            model.eval();
+            return losses;
+        }
+
+        private (double Loss, double Norm) Step(TokenStream stream, int step, double lr, List<Parameter> parameters, Device device)
+        {
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             using var scope = NewDisposeScope();
             var ids = tensor(stream.Windows(options.BatchSize, options.SequenceLength, options.Seed, step, options.Alignment),
@@ -76,18 +106,34 @@ public static class Pretrainer
             optimizer.zero_grad();
             var loss = AnswerOnlyLoss.Mean(model.call(ids), ids);                                          // every next token counts
             var value = (double)loss.item<float>();
-            NonFiniteGuard.CheckLoss(value, StageName, step + 1, options.Steps, null);
+            NonFiniteGuard.CheckLoss(value, StageName, step + 1, options.Steps, lastCheckpoint);
             loss.backward();
             var norm = options.MaxGradNorm > 0 ? nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm) : double.NaN;
-            if (options.MaxGradNorm > 0) NonFiniteGuard.CheckGradientNorm(norm, StageName, step + 1, options.Steps, null);
+            if (options.MaxGradNorm > 0) NonFiniteGuard.CheckGradientNorm(norm, StageName, step + 1, options.Steps, lastCheckpoint);
             optimizer.step();
-            losses.Add(value);
-            window.Add(value, (long)options.BatchSize * options.SequenceLength);
-            if ((step + 1) % options.LogEvery == 0 || step + 1 == options.Steps)
-                monitor.OnStep(window.Flush(StageName, step + 1, options.Steps, 0, lr, norm));
+            return (value, norm);
         }
-        model.eval();
-        return losses;
+
+        /// <summary>Continues from the newest checkpoint, if any; otherwise deletes stale ones.</summary>
+        private void Resume()
+        {
+            if (checkpoints is null) return;
+            if (TrainingCheckpoint.Latest(checkpoints.Directory) is not { } latest) return;
+            var state = PretrainCheckpoint.Restore(latest, model, optimizer, options.Steps, options.Seed);
+            losses.AddRange(state.StepLosses);
+            (saved, lastCheckpoint) = (state.Step, latest);
+            monitor.OnResume(new CheckpointLog(StageName, state.Step, latest));
+        }
+
+        private void Checkpoint(int done)
+        {
+            if (checkpoints is null || done == saved) return;
+            var state = new TrainerState { Stage = StageName, Step = done, TotalSteps = options.Steps, Seed = options.Seed, StepLosses = [.. losses] };
+            var path = PretrainCheckpoint.Save(checkpoints.Directory, model, optimizer, state);
+            TrainingCheckpoint.Prune(checkpoints.Directory, checkpoints.Keep);
+            (saved, lastCheckpoint) = (done, path);
+            monitor.OnCheckpoint(new CheckpointLog(StageName, done, path));
+        }
     }
 
     /// <summary>AdamW with weight decay on matrices (projections, embeddings) and none on vectors (norms, biases), as nanoGPT.</summary>

@@ -26,8 +26,6 @@ public sealed class InterruptTests : CliTestFolder
         synthetic_eval_size = 2
         """;
 
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
-
     [Theory]
     [InlineData("INT")]
     [InlineData("TERM")]
@@ -78,48 +76,11 @@ public sealed class InterruptTests : CliTestFolder
     private static string[] StagingFolders(string artifacts) =>
         Directory.Exists(artifacts) ? Directory.GetDirectories(artifacts, ".tmp-*", SearchOption.AllDirectories) : [];
 
-    private Process Start(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lorapar.dll"));
-        foreach (var arg in args) info.ArgumentList.Add(arg);
-        return Process.Start(info)!;
-    }
+    private Process Start(params string[] args) => LoraparChild.Start(Dir, args);
 
-    private async Task<(int Code, string Out, string Err)> RunToEnd(params string[] args)
-    {
-        using var child = Start(args);
-        var stderr = child.StandardError.ReadToEndAsync();
-        var stdout = child.StandardOutput.ReadToEndAsync();
-        await Exit(child, "the rerun");
-        return (child.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int Code, string Out, string Err)> RunToEnd(params string[] args) => LoraparChild.RunToEnd(Dir, args);
 
-    /// <summary>Waits for <paramref name="child"/> to end within <see cref="Limit"/>; kills it and fails otherwise.</summary>
-    private static async Task Exit(Process child, string what)
-    {
-        using var timeout = new CancellationTokenSource(Limit);
-        try
-        {
-            await child.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            child.Kill();
-            Assert.Fail($"{what} did not end within {Limit.TotalSeconds} s");
-        }
-    }
+    private static Task Exit(Process child, string what) => LoraparChild.Exit(child, what);
 
-    private static async Task WaitFor(Func<bool> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > Limit) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitFor(Func<bool> condition, string what) => LoraparChild.WaitFor(condition, what);
 }

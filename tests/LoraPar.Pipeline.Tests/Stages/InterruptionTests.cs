@@ -50,7 +50,7 @@ public sealed class InterruptionTests
     }
 
     [Fact]
-    public void A_killed_process_leftover_is_never_complete_and_clean_removes_it()
+    public void A_killed_process_leftover_is_never_complete_and_the_keys_next_run_or_clean_removes_it()
     {
         using var p = new ProbePipeline();
         var store = p.Store;
@@ -60,9 +60,11 @@ public sealed class InterruptionTests
         Assert.Equal(ArtifactState.Missing, store.Check("masks", masks.Key).State);
         p.Run();
         Assert.True(store.Check("masks", masks.Key).IsComplete);
+        Assert.False(Directory.Exists(leftover));                             // the key's next run removed it
+        var orphan = store.CreateTemporary("masks", new string('e', StageKey.Length));
         var summary = ArtifactCleaner.Clean(store, [p.Plan()]);
         Assert.Contains(summary.Removed, r => r.Contains(".tmp-"));
-        Assert.False(Directory.Exists(leftover));
+        Assert.False(Directory.Exists(orphan));
     }
 
     [Fact]

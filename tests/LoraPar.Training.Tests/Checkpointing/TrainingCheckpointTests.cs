@@ -30,7 +30,8 @@ public sealed class TrainingCheckpointTests
         Assert.DoesNotContain(Directory.GetFileSystemEntries(dir.Path), e => Path.GetFileName(e).StartsWith('.'));
         var restored = TrainingCheckpoint.Restore(dir.Sub("step-000006"), content);
         var metrics = restored.Metrics;
-        Assert.Equal(State(6) with { Metrics = metrics, Log = restored.Log }, restored);
+        Assert.Empty(restored.StepLosses);
+        Assert.Equal(State(6) with { Metrics = metrics, Log = restored.Log, StepLosses = restored.StepLosses }, restored);
         Assert.Equal(1.25, metrics["loss"]);
         var (saved, log) = (Assert.Single(State(6).Log), Assert.Single(restored.Log));   // the step logs round-trip exactly
         Assert.Equal(saved with { Extra = log.Extra }, log);

@@ -11,9 +11,9 @@ namespace LoraPar.Training.Tests.Pretraining;
 [Collection(GlobalRngCollection.Name)]
 public sealed class PretrainerTests
 {
-    private static readonly CharTokenizer Tokenizer = CharTokenizer.Create("0123456789+= abcdefghijklmnopqrstuvwxyz?\n");
+    internal static readonly CharTokenizer Tokenizer = CharTokenizer.Create("0123456789+= abcdefghijklmnopqrstuvwxyz?\n");
 
-    private static readonly PretrainOptions Tiny = new()
+    internal static readonly PretrainOptions Tiny = new()
     {
         Layers = 2, Hidden = 32, Heads = 4, KeyValueHeads = 2, MaxPositions = 64, SequenceLength = 32, BatchSize = 8, Steps = 40,
         LearningRate = 1e-2, MinLearningRate = 1e-3, LogEvery = 10, Seed = 5,
@@ -21,7 +21,7 @@ public sealed class PretrainerTests
 
     public PretrainerTests() => TorchRuntime.EnsureInitialized();
 
-    private static IEnumerable<string> Corpus() =>
+    internal static IEnumerable<string> Corpus() =>
         from a in Enumerable.Range(0, 6) from b in Enumerable.Range(0, 6) select $"what is {a}+{b}? {a + b}\n";
 
     [Fact]

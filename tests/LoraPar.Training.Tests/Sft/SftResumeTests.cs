@@ -24,11 +24,12 @@ public sealed class SftResumeTests
 
         var interrupted = dir.Sub("interrupted");
         Assert.Throws<StepCanceledException>(() => Run(interrupted, interruptAfter: 5));
-        Assert.Equal("step-000003", Path.GetFileName(TrainingCheckpoint.Latest(interrupted)));
+        Assert.Equal("step-000005", Path.GetFileName(TrainingCheckpoint.Latest(interrupted)));   // the cancellation checkpointed step 5
+        Assert.True(Directory.Exists(Path.Combine(interrupted, "step-000003")));                   // beside the cadence's
         var resumed = Run(interrupted, interruptAfter: null);
 
-        Assert.Equal(3, resumed.Result.ResumedFromStep);
-        Assert.Equal(straight.Result.StepLosses.Skip(3), resumed.Result.StepLosses);
+        Assert.Equal(5, resumed.Result.ResumedFromStep);
+        Assert.Equal(straight.Result.StepLosses.Skip(5), resumed.Result.StepLosses);
         foreach (var file in new[] { "adapter/" + PeftAdapterFormat.WeightsFileName, TrainingCheckpoint.OptimizerFile, TrainingCheckpoint.MasksFile })
             Assert.Equal(File.ReadAllBytes(Path.Combine(straight.Result.FinalCheckpoint, file)), File.ReadAllBytes(Path.Combine(resumed.Result.FinalCheckpoint, file)));
         foreach (var (key, value) in straight.Final)

@@ -85,7 +85,7 @@ public sealed class SftTrainerTests
         Assert.Equal(new[] { 3, 6, 7 }, monitor.Steps.Select(s => s.Step));
         Assert.All(monitor.Steps, s => Assert.True(s.Loss > 0 && s.GradNorm > 0 && s.TokensPerSecond > 0 && s.LearningRate > 0));
         Assert.Equal(new[] { 4, 7 }, monitor.Evaluations.Select(e => e.Step));
-        Assert.Equal(new[] { 2, 4, 6, 7 }, monitor.Checkpoints.Select(c => c.Step));
+        Assert.Equal(new[] { 6, 7 }, monitor.Checkpoints.Select(c => c.Step));   // checkpoint_every 2, but only where a log was just written
         Assert.Equal(new[] { "step-000006", "step-000007" }, Directory.GetDirectories(dir.Path).Select(Path.GetFileName).Order());
     }
 

@@ -41,13 +41,19 @@ public sealed class EvalRun(StageContext context, IProgressTask bar)
     public void Publish(string benchmark, string point) =>
         File.Copy(ResultsPath(benchmark, point), Context.OutputPath(FileName(benchmark, point)), overwrite: true);
 
-    /// <summary>Progress of one benchmark at one point: advances the bar by what is done, and logs what was resumed.</summary>
+    /// <summary>Progress of one benchmark at one point: advances the bar by what is done, and logs what was resumed
+    /// (shown as done, left out of the ETA).</summary>
     public IProgress<EvalProgress> Track(string benchmark, string point)
     {
         var last = 0;
         return new SynchronousProgress<EvalProgress>(p =>
         {
-            if (last == 0 && p.Resumed > 0) Context.Log($"{benchmark} @ {point}: resumed {p.Resumed} of {p.Total} from an earlier attempt");
+            if (last == 0 && p.Resumed > 0)
+            {
+                Context.Log($"{benchmark} @ {point}: resumed {p.Resumed} of {p.Total} from an earlier attempt");
+                bar.Resume(p.Resumed);
+                last = p.Resumed;
+            }
             bar.Advance(p.Done - last);
             last = p.Done;
         });

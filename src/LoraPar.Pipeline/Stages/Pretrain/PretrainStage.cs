@@ -14,7 +14,9 @@ namespace LoraPar.Pipeline.Stages.Pretrain;
 /// <summary>
 /// The <c>pretrain</c> stage (model.source = "pretrain"): trains the built-in tiny LLaMA-architecture model on a corpus drawn
 /// from the synthetic task's train split — some items solved, the rest as bare questions — so the base has partial skill on
-/// both systems. Writes an HF folder (config.json, model.safetensors, tokenizer.json) that every later stage loads.
+/// both systems. Writes an HF folder (config.json, model.safetensors, tokenizer.json) that every later stage loads. Checkpoints
+/// (on the manifest's <c>checkpoint_minutes</c>, at the end and at Ctrl-C) stay in the key's partial-results folder, so a
+/// killed or interrupted run continues where it stopped and commits the same bytes.
 /// </summary>
 public sealed class PretrainStage : IStage
 {
@@ -46,7 +48,8 @@ public sealed class PretrainStage : IStage
         var options = OptionsOf(manifest.Model.Tiny, manifest.Seed);
         using var progress = context.Progress.Start("pretrain tiny model", options.Steps);
         using var trained = Pretrainer.Train(corpus.Select(d => d.Text), CharTokenizer.Create(TaskAlphabet.Characters), options,
-            BaseModel.DeviceOf(manifest), new ProgressMonitor(progress, context.Log), context.Cancellation);
+            BaseModel.DeviceOf(manifest), new ProgressMonitor(progress, context.Log), context.Cancellation,
+            new PretrainCheckpointing(context.CheckpointDirectory(), manifest.CheckpointCadence()));
         trained.Save(context.OutputDirectory);
         MetricsFile.Write(context.OutputPath(MetricsFile.FileName), new Dictionary<string, double>
         {

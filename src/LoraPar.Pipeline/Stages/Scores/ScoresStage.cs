@@ -14,7 +14,9 @@ namespace LoraPar.Pipeline.Stages.Scores;
 /// <summary>
 /// The <c>scores</c> stage (paper §3.3): injects LoRA exactly as training will (same init, same seed, dropout 0), then scores
 /// every LoRA element for System 1 (D1) and System 2 (D2) with the second-order importance I = |ḡφ − ½F̂φ²| from batched
-/// per-example gradients. Writes <c>importance.safetensors</c>. With <c>partition.selection = "full"</c> no element is ranked,
+/// per-example gradients. Writes <c>importance.safetensors</c>. The partial sums are checkpointed per batch on the
+/// manifest's <c>checkpoint_minutes</c> (and at the end and at Ctrl-C) in the key's partial-results folder; a resumed run
+/// continues after the last saved batch and writes the same bytes. With <c>partition.selection = "full"</c> no element is ranked,
 /// so only the tensor shapes are written (scores of zero) and nothing is computed.
 /// </summary>
 public sealed class ScoresStage : IStage
@@ -71,10 +73,18 @@ public sealed class ScoresStage : IStage
         var shown = 0;
         var progress = new SynchronousProgress<ScoringProgress>(p =>
         {
+            if (shown == 0 && p.Resumed > 0)
+            {
+                context.Log($"importance scores: resumed {p.Resumed} of {p.Total} examples from an earlier attempt");
+                bar.Resume(p.Resumed);
+                shown = p.Resumed;
+            }
             bar.Advance(p.Done - shown);   // Done counts examples over both systems
             shown = p.Done;
         });
-        return new ImportanceScorer(base_.Model, adapters, base_.Tokenizer.PadId, options).Score(splits, progress, context.Cancellation);
+        var checkpoint = new ScoringCheckpoint(Path.Combine(context.CheckpointDirectory(), "importance-sums.safetensors"), context.Manifest.CheckpointCadence());
+        Directory.CreateDirectory(Path.GetDirectoryName(checkpoint.Path)!);
+        return new ImportanceScorer(base_.Model, adapters, base_.Tokenizer.PadId, options).Score(splits, progress, context.Cancellation, checkpoint);
     }
 
     private static Dictionary<string, torch.Tensor> Zeros(LoraAdapterSet adapters) =>

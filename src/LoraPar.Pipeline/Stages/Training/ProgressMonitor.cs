@@ -39,7 +39,7 @@ public sealed class ProgressMonitor(IProgressTask task, Action<string> log) : IT
     {
         log($"{checkpoint.Stage}: resumed at step {checkpoint.Step} from {checkpoint.Path}");
         Steps.AddRange(checkpoint.Steps ?? []);
-        task.Advance(checkpoint.Step - _shown);
+        task.Resume(checkpoint.Step - _shown);
         _shown = checkpoint.Step;
     }
 }

@@ -13,8 +13,10 @@ namespace LoraPar.Pipeline.Stages.Training;
 
 /// <summary>
 /// What the <c>sft</c> and <c>rl</c> stages share: the DAG position a recipe gives them (<see cref="StageOrder"/>), loading the
-/// base model and the adapters the previous stage trained, the stage's mask, a resumable checkpoint folder outside the artifact
-/// (<c>artifacts/checkpoints/&lt;stage&gt;/&lt;key&gt;</c>, so an interrupted stage continues where it stopped), and saving the
+/// base model and the adapters the previous stage trained, the stage's mask, a resumable checkpoint folder in the key's
+/// partial-results folder (<c>artifacts/&lt;stage&gt;/&lt;key&gt;.partial/checkpoints</c>, written on the manifest's
+/// <c>checkpoint_minutes</c>; an interrupted stage continues where it stopped, and the folder goes only once the artifact is
+/// committed, so no kill can lose both), and saving the
 /// trained adapter in PEFT format with the stage's metrics and training curve.
 /// </summary>
 public abstract class TrainingStageBase : IStage
@@ -50,12 +52,10 @@ public abstract class TrainingStageBase : IStage
         var adapters = AdapterState.Prepare(context, base_, StageOrder.Previous(context.Manifest.Method, Kind));
         using var mask = AdapterState.Mask(context, MaskStage, base_.Model.Device);
         var rows = StageOrder.Systems(context.Manifest, Kind).SelectMany(s => TrainingExamples.Rows(context, s)).ToList();
-        var checkpoints = Path.Combine(context.Manifest.Artifacts, "checkpoints", Kind, context.Key);
-        var run = new TrainingRun(checkpoints, base_.Name);
+        var run = new TrainingRun(context.CheckpointDirectory(), base_.Name, Cadence: context.Manifest.CheckpointCadence());
         var monitor = Train(context, base_, adapters, mask, rows, run);
         PeftAdapterFormat.Save(context.OutputPath(AdapterState.AdapterFolder), adapters, base_.Name);
         TrainingCurve.Write(context.OutputPath(TrainingCurve.FileName), monitor.Steps);
-        if (Directory.Exists(checkpoints)) Directory.Delete(checkpoints, recursive: true);
     }
 
     /// <summary>Trains <paramref name="adapters"/> under <paramref name="mask"/> on <paramref name="rows"/>; writes metrics.json.</summary>

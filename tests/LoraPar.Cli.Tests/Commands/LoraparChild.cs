@@ -1,0 +1,65 @@
+using System.Diagnostics;
+
+namespace LoraPar.Cli.Tests.Commands;
+
+/// <summary>A real <c>lorapar</c> child process (the built <c>lorapar.dll</c> beside the tests) in a folder, bounded in time.</summary>
+internal static class LoraparChild
+{
+    /// <summary>How long any child may run before the test fails.</summary>
+    public static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
+
+    /// <summary>Starts <c>lorapar <paramref name="args"/></c> in <paramref name="folder"/> with stdout and stderr redirected.</summary>
+    public static Process Start(string folder, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lorapar.dll"));
+        foreach (var arg in args) info.ArgumentList.Add(arg);
+        return Process.Start(info)!;
+    }
+
+    /// <summary>Runs <c>lorapar <paramref name="args"/></c> in <paramref name="folder"/> to its end.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunToEnd(string folder, params string[] args)
+    {
+        using var child = Start(folder, args);
+        var stderr = child.StandardError.ReadToEndAsync();
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        await Exit(child, "lorapar " + string.Join(' ', args));
+        return (child.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Sends <paramref name="signal"/> (INT, TERM, KILL) to <paramref name="child"/>.</summary>
+    public static async Task Signal(Process child, string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", child.Id.ToString()]);
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Waits for <paramref name="child"/> to end within <see cref="Limit"/>; kills it and fails otherwise.</summary>
+    public static async Task Exit(Process child, string what)
+    {
+        using var timeout = new CancellationTokenSource(Limit);
+        try
+        {
+            await child.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            child.Kill();
+            Assert.Fail($"{what} did not end within {Limit.TotalSeconds} s");
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after <see cref="Limit"/>.</summary>
+    public static async Task WaitFor(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > Limit) Assert.Fail($"timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+}
