@@ -20,6 +20,7 @@ public static class CliApp
         root.Subcommands.Add(CleanCommand.Create(stdout));
         root.Subcommands.Add(CompareCommand.Create(stdout));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr, BenchCatalog.All()));
+        root.Subcommands.Add(TinyCheckpointCommand.Create(stdout));
         return root;
     }
 
