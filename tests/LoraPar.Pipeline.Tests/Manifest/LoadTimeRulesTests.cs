@@ -44,7 +44,7 @@ public sealed class LoadTimeRulesTests : IDisposable
         _ws.Write("m.toml", "method = \"lora-par\"\n" + data);
         Assert.Equal(TrainingMethod.LoraPar, _ws.Load("m.toml").Manifest.Method);
         // integer_answer is GSM8K's: on Dolly it is no signal, so this weighting leaves GRPO nothing to learn from.
-        Assert.Contains("m.toml:5:1 rl.rewards.correctness: data.dataset = \"dolly\": on instruction and code data GRPO is rewarded by reference overlap",
+        Assert.Contains("m.toml:6:1 rl.rewards.correctness: data.dataset = \"dolly\": on instruction and code data GRPO is rewarded by reference overlap",
             Errors("method = \"lora-par\"\n" + data + "[rl.rewards]\ncorrectness = 0.0\nstrict_format = 0.0\nsoft_format = 0.0\nxml_tag_count = 0.0\n"));
         _ws.Write("m.toml", "method = \"sft\"\n" + data + "[rl.rewards]\ncorrectness = 0.0\nstrict_format = 0.0\nsoft_format = 0.0\nxml_tag_count = 0.0\n");
         Assert.Equal(TrainingMethod.Sft, _ws.Load("m.toml").Manifest.Method);
