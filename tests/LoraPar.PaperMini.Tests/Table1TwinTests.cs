@@ -1,3 +1,5 @@
+using LoraPar.TestSupport;
+
 namespace LoraPar.PaperMini.Tests;
 
 /// <summary>Table 1's six twins: each fills its row; the labels come from the loopback teachers (or the random split) and SFT trains on them.</summary>
@@ -29,5 +31,9 @@ public sealed class Table1TwinTests(PaperMiniKit kit)
         Assert.Equal(["claude-3.5-sonnet", "deepseek-r1", "gpt-4o", "qwen2.5-72b-instruct", "qwq-32b"], models);
         Assert.Contains(kit.Teachers.Calls, c => c.Attempt == 2);
         Assert.All(kit.Teachers.Calls, c => Assert.Equal("Bearer loopback-key", c.Authorization));
+        // Each teacher answered each question once (twice where its first answer was a 503): panels that share a teacher and
+        // twins that share the data took the votes from the labels artifact and the vote cache, never from a second request.
+        foreach (var asked in kit.Teachers.Calls.GroupBy(c => (c.Model, c.User)))
+            Assert.Equal(RolePlayTeachers.Words(asked.Key.User) % RolePlayTeachers.FailEvery == 0 ? 2 : 1, asked.Count());
     }
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -42,16 +41,6 @@ public static class PaperData
         Mmlu.Write(folder);
         Directory.CreateDirectory(Path.Combine(folder, "humaneval"));
         File.Copy(humanEval, Path.Combine(folder, "humaneval", "HumanEval.jsonl.gz"), overwrite: true);
-    }
-
-    /// <summary>Reads the problems of a HumanEval <c>.jsonl.gz</c> (for counting).</summary>
-    public static int CountGzipLines(string path)
-    {
-        using var gz = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
-        using var reader = new StreamReader(gz);
-        var n = 0;
-        while (reader.ReadLine() is { } line) if (line.Length > 0) n++;
-        return n;
     }
 
     private static object Dolly(int i)

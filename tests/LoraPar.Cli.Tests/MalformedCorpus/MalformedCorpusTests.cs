@@ -26,7 +26,7 @@ public sealed class MalformedCorpusTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(corpus.Count, corpus.Select(c => c.Name).Distinct().Count());
         Assert.All(Enum.GetValues<CorpusCategory>(), category => Assert.Contains(corpus, c => c.Category == category));
         var mutated = corpus.SelectMany(c => c.Files.Keys.Append(c.Manifest)).ToHashSet();
-        Assert.All(CorpusTree.Manifests(), m => Assert.Contains(m.Path, mutated));
+        Assert.All(CorpusTree.Mutated(), m => Assert.Contains(m.Path, mutated));
         Assert.Null(Environment.GetEnvironmentVariable(PathCases.UnsetVariable));
         Assert.Null(Environment.GetEnvironmentVariable(SemanticCases.UnsetKey));
     }
