@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(ShowCommand.Create(stdout));
         root.Subcommands.Add(ExportCommand.Create(stdout));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr, BenchCatalog.All()));
+        root.Subcommands.Add(TinyCheckpointCommand.Create(stdout));
         return root;
     }
 

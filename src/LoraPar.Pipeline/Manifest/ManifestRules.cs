@@ -6,12 +6,13 @@ using LoraPar.Model.Runtime;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Manifest.Toml;
+using LoraPar.Pipeline.Stages.Training;
 
 namespace LoraPar.Pipeline.Manifest;
 
 /// <summary>
 /// Rules that span sections, checked at load so that <c>run --dry-run</c> rejects what a stage would reject hours later:
-/// a recipe whose GRPO stage has no reward on the data, a CUDA device on a CPU build (like a missing path: an error when running, a warning for a dry run), and sizes beyond the machine's memory
+/// a recipe whose GRPO stage has no weighted reward on the data, a CUDA device on a CPU build (like a missing path: an error when running, a warning for a dry run), and sizes beyond the machine's memory
 /// (<see cref="MemoryEstimate"/>), and a checkpoint whose tokenizer has more tokens than its
 /// embedding. Each problem is placed at the key that decides it.
 /// </summary>
@@ -38,14 +39,11 @@ public static class ManifestRules
     /// <summary>Whether the recipe runs a GRPO stage.</summary>
     public static bool RunsRl(TrainingMethod method) => method is not (TrainingMethod.Sft or TrainingMethod.LoraParSft);
 
-    /// <summary>Whether rows of <paramref name="kind"/> carry a gold answer, which GRPO's correctness reward needs.</summary>
-    public static bool HasGoldAnswers(DatasetKind kind) => kind is DatasetKind.Gsm8k or DatasetKind.Synthetic;
-
+    /// <summary>A recipe with a GRPO stage needs a reward with a non-zero weight on its data (<see cref="RlReward"/>).</summary>
     private static void CheckRecipeData(PipelineManifest m, SectionReader root)
     {
-        if (!RunsRl(m.Method) || HasGoldAnswers(m.Data.Dataset)) return;
-        root.Error("method", $"method = \"{KebabCase.Name(m.Method)}\" runs GRPO, whose correctness reward needs a gold answer per row, "
-            + $"but data.dataset = \"{KebabCase.Name(m.Data.Dataset)}\" has none; use method = \"sft\", or GSM8K-style data");
+        if (!RunsRl(m.Method) || RlReward.Problem(m.Data.Dataset, m.Rl.Rewards) is not { } problem) return;
+        root.Section("rl").Section("rewards").Error("correctness", $"data.dataset = \"{KebabCase.Name(m.Data.Dataset)}\": {problem}");
     }
 
     private static void CheckDevice(PipelineManifest m, SectionReader root)

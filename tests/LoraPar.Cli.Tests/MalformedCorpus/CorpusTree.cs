@@ -32,6 +32,13 @@ public sealed class CorpusTree : IDisposable
             .Select(p => new CorpusManifest(p, new ManifestText(File.ReadAllText(Path.Combine(Root, p)))))
             .ToList();
 
+    /// <summary>
+    /// The manifests the corpus mutates: all but the miniature twins under <c>experiments/paper-mini/</c>, which extend a paper
+    /// manifest and override only sizes and paths, so mutating them would re-test the paper manifests' keys.
+    /// </summary>
+    public static IReadOnlyList<CorpusManifest> Mutated() =>
+        Manifests().Where(m => !m.Short.StartsWith("paper-mini/", StringComparison.Ordinal)).ToList();
+
     /// <summary>Writes a case's files, runs <paramref name="body"/>, and restores the copy as it was.</summary>
     public T With<T>(CorpusCase c, Func<T> body)
     {

@@ -37,7 +37,8 @@ public static class SemanticCases
             ci.Case("sft.weight_decay = 1.5", CorpusCategory.SectionRules, ci.Text.WithKey("sft", "weight_decay", "1.5"), "sft.weight_decay:"),
             ci.Case("splitter.method = \"labels-file\" without labels", CorpusCategory.SectionRules,
                 ci.Text.WithKey("splitter", "method", "\"labels-file\""), "splitter."),
-            dolly.Case("instruction data in an RL recipe", CorpusCategory.SectionRules, dolly.Text.WithKey("", "method", "\"sft-then-rl\""), ""),
+            dolly.Case("instruction data in an RL recipe with no free-text reward weighted", CorpusCategory.SectionRules, dolly.Text.Append(
+                "[rl.rewards]\ncorrectness = 0.0\nstrict_format = 0.0\nsoft_format = 0.0\nxml_tag_count = 0.0"), "rl.rewards.correctness:"),
             ci.Case("lora.r = 1000000", CorpusCategory.SectionRules, ci.Text.WithKey("lora", "r", "1000000"), "lora.r:", "memory"),
             ci.Case("model.tiny.layers = 100000000", CorpusCategory.SectionRules, ci.Text.WithKey("model.tiny", "layers", "100000000"), "model.tiny.layers:", "memory"),
             ci.Case("sft.batch_size = 100000000", CorpusCategory.SectionRules, ci.Text.WithKey("sft", "batch_size", "100000000"), "sft.batch_size:", "memory"),

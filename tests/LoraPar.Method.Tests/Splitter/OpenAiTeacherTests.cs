@@ -1,3 +1,4 @@
+using LoraPar.TestSupport;
 using LoraPar.Method.Splitter;
 using Microsoft.AspNetCore.Http;
 

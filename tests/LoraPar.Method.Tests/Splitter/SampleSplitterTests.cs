@@ -1,3 +1,4 @@
+using LoraPar.TestSupport;
 using System.Text.Json;
 using LoraPar.Method.Splitter;
 using LoraPar.Model.Generation;

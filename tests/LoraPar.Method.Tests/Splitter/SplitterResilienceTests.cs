@@ -1,3 +1,4 @@
+using LoraPar.TestSupport;
 using LoraPar.Core;
 using LoraPar.Method.Splitter;
 using Microsoft.AspNetCore.Http;

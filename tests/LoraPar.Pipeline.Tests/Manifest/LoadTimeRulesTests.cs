@@ -37,13 +37,16 @@ public sealed class LoadTimeRulesTests : IDisposable
             Errors("[rl.rewards]\ncorrectness = 0.0\ninteger_answer = 0.0\nstrict_format = 0.0\nsoft_format = 0.0\nxml_tag_count = 0.0\n"));
 
     [Fact]
-    public void Grpo_on_instruction_data_is_refused_and_sft_on_it_is_not()
+    public void Grpo_on_instruction_data_loads_and_is_refused_only_when_no_reward_applying_to_free_text_has_a_weight()
     {
         _ws.Write("dolly.jsonl", "{}\n");
         const string data = "[data]\ndataset = \"dolly\"\ntrain = \"dolly.jsonl\"\n";
-        Assert.Contains("m.toml:1:1 method: method = \"lora-par\" runs GRPO, whose correctness reward needs a gold answer per row, "
-                        + "but data.dataset = \"dolly\" has none", Errors("method = \"lora-par\"\n" + data));
-        _ws.Write("m.toml", "method = \"sft\"\n" + data);
+        _ws.Write("m.toml", "method = \"lora-par\"\n" + data);
+        Assert.Equal(TrainingMethod.LoraPar, _ws.Load("m.toml").Manifest.Method);
+        // integer_answer is GSM8K's: on Dolly it is no signal, so this weighting leaves GRPO nothing to learn from.
+        Assert.Contains("m.toml:6:1 rl.rewards.correctness: data.dataset = \"dolly\": on instruction and code data GRPO is rewarded by reference overlap",
+            Errors("method = \"lora-par\"\n" + data + "[rl.rewards]\ncorrectness = 0.0\nstrict_format = 0.0\nsoft_format = 0.0\nxml_tag_count = 0.0\n"));
+        _ws.Write("m.toml", "method = \"sft\"\n" + data + "[rl.rewards]\ncorrectness = 0.0\nstrict_format = 0.0\nsoft_format = 0.0\nxml_tag_count = 0.0\n");
         Assert.Equal(TrainingMethod.Sft, _ws.Load("m.toml").Manifest.Method);
     }
 

@@ -12,7 +12,7 @@ namespace LoraPar.Pipeline.Stages.Training;
 
 /// <summary>
 /// The <c>rl</c> stage (stage 2 of LoRA-PAR): GRPO of the stage-2 region on System-2 prompts (D2) only, starting from the stage-1
-/// adapter, with the KL reference = the stage-1 result. Prompts ask for <c>&lt;reasoning&gt;…&lt;/reasoning&gt;&lt;answer&gt;…&lt;/answer&gt;</c>.
+/// adapter, with the KL reference = the stage-1 result, rewarded as <see cref="RlReward"/> decides for the dataset. Prompts ask for <c>&lt;reasoning&gt;…&lt;/reasoning&gt;&lt;answer&gt;…&lt;/answer&gt;</c>.
 /// </summary>
 public sealed class RlStage : TrainingStageBase
 {
@@ -33,12 +33,13 @@ public sealed class RlStage : TrainingStageBase
         IReadOnlyList<DatasetRow> rows, TrainingRun run)
     {
         var options = context.Manifest.Rl with { Seed = context.Manifest.Seed };
-        var prompts = rows.Select(r => new GrpoExample(r.Question, r.Gold
-            ?? throw new BadInputException($"row {r.Id} has no gold answer: GRPO's correctness reward needs one (GSM8K-style data)"))).ToList();
+        var dataset = context.Manifest.Data.Dataset;
+        var prompts = rows.Select(r => new GrpoExample(r.Question, RlReward.Target(dataset, r))).ToList();
         var data = new GrpoData(prompts, question => TaskPrompt.Prompt(question, PromptStyle.ReasoningTags));
         using var bar = context.Progress.Start("grpo (stage 2)", options.TotalSteps(prompts.Count));
         var monitor = new ProgressMonitor(bar, context.Log);
-        var result = new GrpoTrainer(base_.Model, base_.Tokenizer, adapters, mask, options).Train(data, run, monitor, context.Cancellation);
+        var result = new GrpoTrainer(base_.Model, base_.Tokenizer, adapters, mask, options,
+            RlReward.For(dataset, options.Rewards)).Train(data, run, monitor, context.Cancellation);
         context.Log($"grpo: {result.Steps} steps, {result.TrainableElements} trainable elements, {result.FrozenElementsChecked} frozen elements verified unchanged");
         var metrics = new Dictionary<string, double> { ["steps"] = result.Steps, ["trainable_elements"] = result.TrainableElements };
         if (result is { FirstRollout: { } first, LastRollout: { } last })

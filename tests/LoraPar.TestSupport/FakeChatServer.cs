@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace LoraPar.Method.Tests.Splitter;
+namespace LoraPar.TestSupport;
 
 /// <summary>One chat-completions request as the server saw it; <see cref="Attempt"/> counts requests with the same model and user message.</summary>
 public sealed record ChatCall(

@@ -1,0 +1,33 @@
+using LoraPar.Core;
+using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Pipeline.Stages.Data;
+using LoraPar.Training.Grpo.Rewards;
+
+namespace LoraPar.Pipeline.Stages.Training;
+
+/// <summary>
+/// Which GRPO reward the <c>rl</c> stage uses on a dataset, and what each row is rewarded against. The paper's rewards need a
+/// gold number (GSM8K, the synthetic task): the authors' sum (<see cref="WeightedRewards"/>) against <see cref="DatasetRow.Gold"/>.
+/// The paper gives no RL reward for its instruction and code data (Dolly-15K, Open-Platypus, CodeAlpaca, CodeFeedback), so
+/// lorapar rewards reference overlap there (<see cref="ReferenceRewards"/>) against the row's reference response
+/// (<see cref="DatasetRow.Answer"/>). No published code training set carries unit tests, so no code reward executes programs.
+/// </summary>
+public static class RlReward
+{
+    /// <summary>Whether <paramref name="dataset"/>'s rows carry a gold number, so the authors' rewards apply.</summary>
+    public static bool HasGoldNumbers(DatasetKind dataset) => dataset is DatasetKind.Gsm8k or DatasetKind.Synthetic;
+
+    /// <summary>The reward for <paramref name="dataset"/> with <paramref name="weights"/> (the manifest's <c>[rl.rewards]</c>).</summary>
+    public static IGrpoReward For(DatasetKind dataset, RewardWeights weights) =>
+        HasGoldNumbers(dataset) ? new WeightedRewards(weights) : new ReferenceRewards(weights);
+
+    /// <summary>Why <paramref name="weights"/> give <paramref name="dataset"/> no reward signal (checked at load), or null.</summary>
+    public static string? Problem(DatasetKind dataset, RewardWeights weights) =>
+        HasGoldNumbers(dataset) ? null : ReferenceRewards.Problem(weights);
+
+    /// <summary>What <paramref name="row"/>'s completions are rewarded against: its gold number, or its reference response.</summary>
+    public static string Target(DatasetKind dataset, DatasetRow row) =>
+        HasGoldNumbers(dataset)
+            ? row.Gold ?? throw new BadInputException($"row {row.Id} has no gold answer: GRPO's correctness reward needs one (GSM8K-style data)")
+            : row.Answer;
+}

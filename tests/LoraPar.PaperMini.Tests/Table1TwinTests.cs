@@ -1,0 +1,39 @@
+using LoraPar.TestSupport;
+
+namespace LoraPar.PaperMini.Tests;
+
+/// <summary>Table 1's six twins: each fills its row; the labels come from the loopback teachers (or the random split) and SFT trains on them.</summary>
+[Collection(PaperMiniCollection.Name)]
+public sealed class Table1TwinTests(PaperMiniKit kit)
+{
+    private static readonly string[] Twins1 =
+        ["table1/qwq-plain.toml", "table1/qwq-role-play.toml", "table1/deepseek-r1-role-play.toml", "table1/random.toml", "table1/vote3.toml", "table1/vote5.toml"];
+
+    [SkippableFact]
+    public void Every_twin_runs_and_together_they_fill_every_cell_of_table_1()
+    {
+        kit.RequireShared();
+        var wrappers = Twins1.Select(kit.Run).ToList();
+        foreach (var wrapper in wrappers)
+        {
+            Assert.Equal(1, TwinResults.CompareFilled(wrapper));
+            var run = Assert.Single(TwinResults.Runs(wrapper));
+            // Table 1's recipe is SFT alone: stage 1 trains on every labelled row, D1 and D2 together.
+            Assert.Equal(PaperMiniKit.Gsm8kTrainRows, run.D1 + run.D2);
+            Assert.Equal(run.D1 + run.D2, run.Metric("sft_examples"));
+            Assert.False(run.Folders.ContainsKey("rl"));
+        }
+        var cells = TwinResults.Cells("table1", wrappers);
+        Assert.Equal(6, cells.Count);
+        Assert.All(cells, c => Assert.NotNull(c.Ours));
+        // The votes were asked over HTTP: every teacher of the panels was called, and the 503s it answered first were retried.
+        var models = kit.Teachers.Calls.Select(c => c.Model).Distinct().Order().ToList();
+        Assert.Equal(["claude-3.5-sonnet", "deepseek-r1", "gpt-4o", "qwen2.5-72b-instruct", "qwq-32b"], models);
+        Assert.Contains(kit.Teachers.Calls, c => c.Attempt == 2);
+        Assert.All(kit.Teachers.Calls, c => Assert.Equal("Bearer loopback-key", c.Authorization));
+        // Each teacher answered each question once (twice where its first answer was a 503): panels that share a teacher and
+        // twins that share the data took the votes from the labels artifact and the vote cache, never from a second request.
+        foreach (var asked in kit.Teachers.Calls.GroupBy(c => (c.Model, c.User)))
+            Assert.Equal(RolePlayTeachers.Words(asked.Key.User) % RolePlayTeachers.FailEvery == 0 ? 2 : 1, asked.Count());
+    }
+}
