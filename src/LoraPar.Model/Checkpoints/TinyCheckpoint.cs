@@ -45,7 +45,7 @@ public static class TinyCheckpoint
         if (shape.Problem() is { } problem) throw new BadInputException($"tiny checkpoint: {problem}");
         var spm = Directory.Exists(tokenizerModel) ? Path.Combine(tokenizerModel, TokenizerLoader.SentencePieceFile) : tokenizerModel;
         if (!File.Exists(spm)) throw new BadInputException($"{spm}: no SentencePiece tokenizer.model here; point at LLaMA's tokenizer.model or its folder");
-        var vocabulary = SentencePieceTextTokenizer.Read(spm).Vocabulary.Count;
+        var vocabulary = SentencePieceModel.Load(spm).Pieces.Count;
         var config = TinyModelFactory.Config(vocabulary, shape.HiddenSize, shape.Layers, shape.Heads, shape.KeyValueHeads, shape.MaxPositions)
             with { PadTokenId = null };
         return AtomicFolder.Write(directory, temp =>
