@@ -80,15 +80,6 @@ public sealed class TeacherPanelTests
     }
 
     [Fact]
-    public void A_labels_file_is_refused_at_load_with_the_methods_that_exist()
-    {
-        using var ws = new Workspace();
-        ws.Write("labels.jsonl", "");
-        var error = Assert.Throws<BadInputException>(() => Build("method = \"labels-file\"\nlabels = \"labels.jsonl\"\n", ws)).Message;
-        Assert.Contains("splitter.method: unknown value 'labels-file'; expected one of role-play-vote, single-teacher, random, heuristic", error);
-    }
-
-    [Fact]
     public void The_cache_file_names_the_panel_not_its_order_weights_or_tie_break_and_follows_checkpoint_edits()
     {
         using var ws = new Workspace();
