@@ -55,8 +55,12 @@ public sealed class PaperMiniKit : IAsyncLifetime
         PaperData.Write(data, gsm8k, humanEval, Gsm8kTrainRows, Gsm8kEvalRows);
         Environment.SetEnvironmentVariable("LORAPAR_LLAMA2_7B", model);
         Environment.SetEnvironmentVariable("LORAPAR_DATA", data);
-        Environment.SetEnvironmentVariable("OPENAI_API_KEY", "loopback-key");
         _teachers = await RolePlayTeachers.StartAsync();
+        // Every provider the paper manifests name (per-teacher endpoint and key variables) is the loopback server here.
+        foreach (var provider in new[] { "QWQ", "DEEPSEEK", "OPENAI", "ANTHROPIC" })
+            Environment.SetEnvironmentVariable($"LORAPAR_{provider}_BASE_URL", _teachers.BaseUrl.ToString());
+        foreach (var key in new[] { "DASHSCOPE_API_KEY", "DEEPSEEK_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY" })
+            Environment.SetEnvironmentVariable(key, "loopback-key");
     }
 
     /// <summary>Skips the calling test when the shared data is absent.</summary>
