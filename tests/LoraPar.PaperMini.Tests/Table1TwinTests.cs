@@ -18,9 +18,9 @@ public sealed class Table1TwinTests(PaperMiniKit kit)
         {
             Assert.Equal(1, TwinResults.CompareFilled(wrapper));
             var run = Assert.Single(TwinResults.Runs(wrapper));
-            // Table 1's recipe is SFT alone: stage 1 trains on every labelled row, D1 and D2 together.
+            // Every labelled row lands in D1 or D2; Table 1's recipe (lora-par-sft) is stage 1 alone, SFT on D1.
             Assert.Equal(PaperMiniKit.Gsm8kTrainRows, run.D1 + run.D2);
-            Assert.Equal(run.D1, run.Metric("sft_examples"));   // Table 1 trains stage 1 on D1 (lora-par-sft)
+            Assert.Equal(run.D1, run.Metric("sft_examples"));
             Assert.False(run.Folders.ContainsKey("rl"));
         }
         var cells = TwinResults.Cells("table1", wrappers);

@@ -47,8 +47,12 @@ public static class TwinResults
         return Comparison.Build(BaselineFile.Load(Twins.Baseline), [table], runs);
     }
 
-    /// <summary>The paper's rows that no run can fill: the base model's, matched by a name no manifest has.</summary>
-    public static bool IsBaseModelRow(ComparisonCell cell) => cell.Row.StartsWith("0 (Base", StringComparison.Ordinal) || cell.Row == "LLaMa2 7B";
+    /// <summary>
+    /// Whether a cell needs a result of ours: every cell with a paper value does, and every cell of a trained row; only the base
+    /// model's rows (<c>point = "base"</c>) have cells that belong to no eval point and are blank in the paper (e.g. %Param).
+    /// </summary>
+    public static bool NeedsOurs(ComparisonCell cell) =>
+        cell.Paper is not null || !(cell.Row.StartsWith("0 (Base", StringComparison.Ordinal) || cell.Row == "LLaMa2 7B");
 
     /// <summary>Runs <c>lorapar compare</c> on a wrapper against the paper's baselines; returns how many of the table's cells it filled.</summary>
     public static int CompareFilled(string wrapper)

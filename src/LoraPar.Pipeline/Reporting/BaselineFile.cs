@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Manifest.Toml;
 
 namespace LoraPar.Pipeline.Reporting;
@@ -7,8 +8,13 @@ namespace LoraPar.Pipeline.Reporting;
 /// <summary>A column of a baseline table: its header, the metric of ours it compares with, and manifest values it adds to the match.</summary>
 public sealed record BaselineColumn(string Key, string Header, string Metric, IReadOnlyDictionary<string, JsonNode> Match);
 
-/// <summary>A row: its label, the manifest values a run must have to be this row, and the paper's values by column key.</summary>
-public sealed record BaselineRow(string Label, IReadOnlyDictionary<string, JsonNode> Match, IReadOnlyDictionary<string, double> Values);
+/// <summary>
+/// A row: its label, the manifest values a run must have to be this row, the paper's values by column key, and the eval point
+/// it reads when it is not the columns' own (<c>point = "base"</c>: the base model's row, read from any matching run's
+/// <c>_base</c> metrics, since every run evaluates the base model).
+/// </summary>
+public sealed record BaselineRow(string Label, IReadOnlyDictionary<string, JsonNode> Match, IReadOnlyDictionary<string, double> Values,
+    EvalPoint? Point = null);
 
 /// <summary>One table of a baseline file (e.g. the paper's Table 2).</summary>
 public sealed record BaselineTable(string Name, string Title, string Caption, IReadOnlyDictionary<string, JsonNode> Fixed,
@@ -17,7 +23,7 @@ public sealed record BaselineTable(string Name, string Title, string Caption, IR
 /// <summary>
 /// A baseline file such as <c>baselines/paper.toml</c>: published tables as data. Each <c>[tableN]</c> has a title, a caption,
 /// <c>fixed</c> manifest values, <c>columns</c> (key, header, metric, optional match) and <c>[[tableN.rows]]</c> (label, match,
-/// one number per column key; a blank cell is simply absent). A cell compares with the run whose manifest has every value of
+/// one number per column key, an optional <c>point</c>; a blank cell is simply absent). A cell compares with the run whose manifest has every value of
 /// fixed ∪ row match ∪ column match (dotted manifest paths, or <c>name</c> for the manifest name). An optional
 /// <c>[tolerances]</c> table (metric name or <c>*</c> pattern → allowed |Δ|) is what <c>lorapar compare --check</c> holds a run to.
 /// </summary>
@@ -95,7 +101,7 @@ public sealed record BaselineFile(string Path, IReadOnlyDictionary<string, strin
     {
         var row = (TomlTableNode)node;
         var values = new Dictionary<string, double>();
-        foreach (var entry in row.Entries.Where(e => e.Key is not ("label" or "match")))
+        foreach (var entry in row.Entries.Where(e => e.Key is not ("label" or "match" or "point")))
         {
             if (columns.All(c => c.Key != entry.Key))
                 diagnostics.Error(entry.KeyLocation, $"{table}.rows.{entry.Key}",
@@ -104,7 +110,16 @@ public sealed record BaselineFile(string Path, IReadOnlyDictionary<string, strin
             else if (entry.Value is TomlScalar { Value: long l }) values[entry.Key] = l;
             else diagnostics.Error(entry.KeyLocation, $"{table}.rows.{entry.Key}", $"expected a number, got {entry.Value.TypeName}");
         }
-        return new BaselineRow(Text(row, "label"), Match(row.Find("match")), values);
+        return new BaselineRow(Text(row, "label"), Match(row.Find("match")), values, ReadPoint(table, row, diagnostics));
+    }
+
+    private static EvalPoint? ReadPoint(string table, TomlTableNode row, ManifestDiagnostics diagnostics)
+    {
+        if (row.Find("point") is not { } entry) return null;
+        if (entry.Value is TomlScalar { Value: string s } && Enum.TryParse<EvalPoint>(s, ignoreCase: true, out var point)
+            && s.All(char.IsAsciiLetterOrDigit)) return point;
+        diagnostics.Error(entry.KeyLocation, $"{table}.rows.point", "expected \"base\", \"stage1\" or \"stage2\" (the eval point this row reads)");
+        return null;
     }
 
     private static string Text(TomlTableNode table, string key) => table.Find(key)?.Value is TomlScalar { Value: string s } ? s : "";

@@ -1,4 +1,5 @@
 using System.Text;
+using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Sweeps;
 
 namespace LoraPar.Pipeline.Reporting;
@@ -26,13 +27,26 @@ public static class Comparison
                 foreach (var column in table.Columns)
                 {
                     var match = table.Fixed.Concat(row.Match).Concat(column.Match).GroupBy(kv => kv.Key).Select(g => g.Last()).ToList();
-                    var run = runs.FirstOrDefault(r => RunMatcher.Matches(r.Variant.Manifest, match) && r.Metrics.ContainsKey(column.Metric));
-                    cells.Add(new ComparisonCell(table.Name, row.Label, column.Key, column.Metric, row.Values.TryGetValue(column.Key, out var p) ? p : null,
-                        run?.Metrics[column.Metric], run?.Variant.Name));
+                    var metric = AtPoint(column.Metric, row.Point);
+                    var run = metric is null ? null : runs.FirstOrDefault(r => RunMatcher.Matches(r.Variant.Manifest, match) && r.Metrics.ContainsKey(metric));
+                    cells.Add(new ComparisonCell(table.Name, row.Label, column.Key, metric ?? column.Metric,
+                        row.Values.TryGetValue(column.Key, out var p) ? p : null, run?.Metrics[metric!], run?.Variant.Name));
                 }
             }
         }
         return cells;
+    }
+
+    /// <summary>
+    /// The column's metric read at a row's eval point: <c>gsm8k_accuracy_stage1</c> at <c>base</c> is <c>gsm8k_accuracy_base</c>;
+    /// null when the metric belongs to no eval point (e.g. <c>active_percent</c>), so the row has no such cell.
+    /// </summary>
+    public static string? AtPoint(string metric, EvalPoint? point)
+    {
+        if (point is not { } p) return metric;
+        var cut = metric.LastIndexOf('_');
+        var suffix = cut < 0 ? "" : metric[(cut + 1)..];
+        return suffix is "base" or "stage1" or "stage2" ? $"{metric[..cut]}_{p.ToString().ToLowerInvariant()}" : null;
     }
 
     /// <summary>Markdown: one table per baseline table, each column as "paper / ours / Δ" ([meta] column = "pinned" renames "paper").</summary>

@@ -63,6 +63,38 @@ public sealed class BaselineAndComparisonTests
     }
 
     [Fact]
+    public void The_base_model_rows_read_the_base_point_of_any_run_the_columns_match()
+    {
+        var manifest = new PipelineManifest
+        {
+            Partition = new PartitionOptions { Alpha = 1.0, Beta = 1.0 }, Data = new DataSection { Dataset = DatasetKind.Gsm8k },
+        };
+        var run = new RunResults(new RunVariant("proposal", manifest, []),
+            new Dictionary<string, double> { ["gsm8k_accuracy_base"] = 12.5, ["gsm8k_accuracy_stage1"] = 20.0, ["active_percent"] = 40.0 });
+        var cells = Comparison.Build(Paper(), ["table4"], [run]).Where(c => c.Row == "LLaMa2 7B").ToList();
+        var gsm8k = cells.Single(c => c.Column == "gsm8k_epoch1");
+        Assert.Equal(("gsm8k_accuracy_base", 13.3, 12.5), (gsm8k.Metric, gsm8k.Paper, gsm8k.Ours));
+        Assert.All(cells.Where(c => c.Column != "gsm8k_epoch1" && c.Column != "gsm8k_epoch2"), c => Assert.Null(c.Ours));
+        Assert.Equal("gsm8k_accuracy_base", Comparison.AtPoint("gsm8k_accuracy_stage2", EvalPoint.Base));
+        Assert.Null(Comparison.AtPoint("active_percent", EvalPoint.Base));
+        Assert.Equal("active_percent", Comparison.AtPoint("active_percent", null));
+    }
+
+    [Fact]
+    public void A_row_point_that_is_no_eval_point_is_one_located_error()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"baseline-{Guid.NewGuid():N}.toml");
+        File.WriteAllText(path, "[t]\ncolumns = [{ key = \"a\", header = \"A\", metric = \"m_stage1\" }]\n\n[[t.rows]]\nlabel = \"x\"\npoint = \"epoch3\"\na = 1\n");
+        try
+        {
+            var error = Assert.Throws<LoraPar.Core.BadInputException>(() => BaselineFile.Load(path));
+            Assert.DoesNotContain('\n', error.Message);
+            Assert.Matches(@"\.toml:6:1 t\.rows\.point: expected ""base"", ""stage1"" or ""stage2""", error.Message);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void The_narrow_comparison_has_one_row_per_cell()
     {
         var manifest = new PipelineManifest { Partition = new PartitionOptions { Alpha = 0.5, Beta = 1.0 } };
