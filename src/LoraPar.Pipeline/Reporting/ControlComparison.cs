@@ -72,7 +72,8 @@ public static class ControlComparison
         return text.ToString();
     }
 
-    private static string? EvalFolder(PipelinePlan plan, ArtifactStore store, RunResults run)
+    /// <summary>The folder of the run's complete eval stage, or null.</summary>
+    internal static string? EvalFolder(PipelinePlan plan, ArtifactStore store, RunResults run)
     {
         var node = plan.Find(run.Variant.Name, StageKinds.Eval);
         return node is not null && store.Check(StageKinds.Eval, node.Key).IsComplete ? store.DirectoryOf(StageKinds.Eval, node.Key) : null;

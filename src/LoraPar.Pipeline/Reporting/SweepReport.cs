@@ -33,6 +33,8 @@ public static partial class SweepReport
         text.Append(SweepTable.Render(runs));
         var verdict = ControlComparison.Render(ControlComparison.Rows(plan, store, runs));
         if (verdict.Length > 0) text.AppendLine().Append(verdict);
+        var replicates = ReplicateVerdict.Render(plan, store, runs);
+        if (replicates.Length > 0) text.AppendLine().Append(replicates);
         var grids = Grids(runs);
         if (plan.Manifest.Report.Figures && grids.Count > 0)
         {

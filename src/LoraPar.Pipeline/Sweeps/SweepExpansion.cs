@@ -5,8 +5,8 @@ using LoraPar.Pipeline.Manifest.Sections;
 namespace LoraPar.Pipeline.Sweeps;
 
 /// <summary>
-/// Expands <c>[sweep]</c> into its grid: the Cartesian product of every non-empty axis, in the order θ, α, β, selection, init,
-/// modules, method (the last axis varies fastest). Runs that differ only downstream share upstream stage keys, hence artifacts.
+/// Expands <c>[sweep]</c> into its grid: the Cartesian product of every non-empty axis, in the order seed, θ, α, β, selection,
+/// init, modules, method (the last axis varies fastest). Runs that differ only downstream share upstream stage keys, hence artifacts.
 /// Each run's report title names the run.
 /// </summary>
 public static class SweepExpansion
@@ -38,6 +38,7 @@ public static class SweepExpansion
 
     private static IEnumerable<Axis> Axes(SweepSection s)
     {
+        yield return new("seed", "seed", s.Seed.Select(v => Value(v.ToString(CultureInfo.InvariantCulture), m => m with { Seed = v })).ToList());
         yield return new("theta", "partition.theta", s.Theta.Select(v => Value(Num(v), m => m with { Partition = m.Partition with { Theta = v } })).ToList());
         yield return new("alpha", "partition.alpha", s.Alpha.Select(v => Value(Num(v), m => m with { Partition = m.Partition with { Alpha = v } })).ToList());
         yield return new("beta", "partition.beta", s.Beta.Select(v => Value(Num(v), m => m with { Partition = m.Partition with { Beta = v } })).ToList());

@@ -22,6 +22,20 @@ public sealed class SweepExpansionTests
     }
 
     [Fact]
+    public void Seeds_are_the_outermost_axis_and_set_the_top_level_seed()
+    {
+        var manifest = new LoraPar.Pipeline.Manifest.PipelineManifest
+        {
+            Sweep = new SweepSection { Seed = [7, 8], Selection = [LoraPar.Method.Partition.MaskStrategy.Importance, LoraPar.Method.Partition.MaskStrategy.Random] },
+        };
+        var runs = SweepExpansion.Expand(manifest);
+        Assert.Equal(["seed=7,selection=importance", "seed=7,selection=random", "seed=8,selection=importance", "seed=8,selection=random"],
+            runs.Select(r => r.Name));
+        Assert.Equal([7L, 7, 8, 8], runs.Select(r => r.Manifest.Seed));
+        Assert.Equal(new KeyValuePair<string, string>("seed", "8"), runs[3].Point[0]);
+    }
+
+    [Fact]
     public void No_sweep_is_one_default_run()
     {
         var run = Assert.Single(SweepExpansion.Expand(new LoraPar.Pipeline.Manifest.PipelineManifest()));

@@ -10,6 +10,9 @@ namespace LoraPar.Pipeline.Manifest.Sections;
 /// </summary>
 public sealed record SweepSection
 {
+    /// <summary>Top-level seed values: replicates of every other point, pooled by the sweep report.</summary>
+    public IReadOnlyList<long> Seed { get; init; } = [];
+
     /// <summary>partition.theta values.</summary>
     public IReadOnlyList<double> Theta { get; init; } = [];
 
@@ -32,7 +35,7 @@ public sealed record SweepSection
     public IReadOnlyList<TrainingMethod> Method { get; init; } = [];
 
     /// <summary>Whether no axis is set.</summary>
-    public bool IsEmpty => Theta.Count + Alpha.Count + Beta.Count + Selection.Count + Init.Count + Modules.Count + Method.Count == 0;
+    public bool IsEmpty => Seed.Count + Theta.Count + Alpha.Count + Beta.Count + Selection.Count + Init.Count + Modules.Count + Method.Count == 0;
 
     private static IReadOnlyList<LoraTargets> Targets(SectionReader r)
     {
@@ -50,6 +53,7 @@ public sealed record SweepSection
         var d = new SweepSection();
         var section = new SweepSection
         {
+            Seed = r.IntList("seed", [], NumberRange.NonNegative, ListRules.Distinct).Select(v => (long)v).ToList(),
             Theta = r.DoubleList("theta", d.Theta, NumberRange.UnitOpenBelow),
             Alpha = r.DoubleList("alpha", d.Alpha, NumberRange.Unit),
             Beta = r.DoubleList("beta", d.Beta, NumberRange.Unit),
