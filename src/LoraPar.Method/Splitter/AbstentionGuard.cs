@@ -29,7 +29,7 @@ public static class AbstentionGuard
         var open = labels.SelectMany(l => l.Votes).Where(v => v.Open).ToList();
         if (config.OnTeacherFailure == TeacherFailurePolicy.Stop && open.Count > 0)
             throw new JobFailedException((
-                $"{open.Count} asks got no answer naming a system ({Describe(open)}); the answers received are cached: run again to "
+                $"{open.Count} ask{(open.Count == 1 ? "" : "s")} got no answer naming a system ({Describe(open)}); the answers received are cached: run again to "
                 + $"ask these again (each at most {1 + limits.MaxReasks} times in all, splitter.resilience.max_reasks = {limits.MaxReasks}), "
                 + "or set on_teacher_failure = \"continue\" to label with the votes there are."));
     }

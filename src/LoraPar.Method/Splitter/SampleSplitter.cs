@@ -140,7 +140,7 @@ public sealed class SampleSplitter(SplitterConfig config, TeacherEnvironment env
         var asks = 0;
         if (teacher.IsCached && cache.TryGet(key, out var cached))
         {
-            if (cached.IsFinal(config.Resilience.MaxReasks))
+            if (cached.IsFinal(Reasks(teacher, cached.Status)))
             {
                 tracker.Cached();
                 return FromAsk(name, kind, cached, open: false);
@@ -164,8 +164,15 @@ public sealed class SampleSplitter(SplitterConfig config, TeacherEnvironment env
             result = new CachedAsk("", Vote.Abstain, AnswerStatus.Failed, asks + 1, error);
         }
         if (teacher.IsCached) cache.Add(key, result);
-        return FromAsk(name, kind, result, open: teacher.IsCached && !result.IsFinal(config.Resilience.MaxReasks));
+        return FromAsk(name, kind, result, open: teacher.IsCached && !result.IsFinal(Reasks(teacher, result.Status)));
     }
+
+    /// <summary>
+    /// How often an abstention of <paramref name="status"/> is asked again: failed asks always within max_reasks; unparseable
+    /// replies only of an openai teacher (a local teacher's log-likelihoods come out the same every time).
+    /// </summary>
+    private int Reasks(ITeacher teacher, AnswerStatus status) =>
+        status == AnswerStatus.Unparseable && teacher.Config.Kind != TeacherKind.Openai ? 0 : config.Resilience.MaxReasks;
 
     private void TakeOut(TeacherSeat seat, CancellationTokenSource stop)
     {
