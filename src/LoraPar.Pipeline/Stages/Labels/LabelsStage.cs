@@ -139,7 +139,6 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
         if (statistics.FleissKappa is { } kappa) metrics["labels_fleiss_kappa"] = kappa;
         if (agreement is not null) metrics["labels_ground_truth_accuracy"] = Math.Round(100 * agreement.Accuracy, 4);
         if (reference is not null) metrics["labels_reference_agreement"] = Math.Round(100 * reference.Agreement.Accuracy, 4);
-        metrics["labels_abstentions"] = statistics.Abstentions.Total;
         return metrics;
     }
 
