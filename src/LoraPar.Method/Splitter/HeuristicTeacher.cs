@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace LoraPar.Method.Splitter;
 
@@ -11,11 +10,8 @@ public sealed record HeuristicSignals(int ReasoningSteps, int CalculatorAnnotati
 /// solution and words in the question, and votes System 2 when enough signals reach their thresholds. Its raw answer,
 /// prefixed "[heuristic]", spells out every signal and threshold.
 /// </summary>
-public sealed partial class HeuristicTeacher(HeuristicTeacherConfig config) : ITeacher
+public sealed class HeuristicTeacher(HeuristicTeacherConfig config) : ITeacher
 {
-    [GeneratedRegex(@"<<[^<>]*>>")]
-    private static partial Regex Annotation();
-
     /// <inheritdoc />
     public TeacherConfig Config => config;
 
@@ -37,7 +33,7 @@ public sealed partial class HeuristicTeacher(HeuristicTeacherConfig config) : IT
         var marker = item.ReferenceSolution.IndexOf("####", StringComparison.Ordinal);
         var reasoning = marker >= 0 ? item.ReferenceSolution[..marker] : item.ReferenceSolution;
         var steps = reasoning.Split('\n').Count(line => !string.IsNullOrWhiteSpace(line));
-        return new HeuristicSignals(steps, Annotation().Matches(reasoning).Count, words);
+        return new HeuristicSignals(steps, CalculatorStepsTeacher.Count(reasoning), words);
     }
 
     /// <summary>The vote and its explanation for one item (pure).</summary>

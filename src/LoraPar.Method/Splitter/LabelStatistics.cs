@@ -17,11 +17,14 @@ public sealed record DecisionCounts(
 /// <summary>Abstentions over all teachers and questions, by cause.</summary>
 public sealed record AbstentionCounts(int Total, int Unparseable, int Failed, int Skipped);
 
-/// <summary>One teacher's votes: counts by outcome and rates over all questions. <see cref="Heuristic"/> marks a rule, not an LLM.</summary>
+/// <summary>
+/// One teacher's votes: counts by outcome and rates over all questions. <see cref="Heuristic"/> marks a rule, not an LLM;
+/// <see cref="Open"/> counts the abstentions (unparseable, failed or skipped) that a later run of the stage asks again.
+/// </summary>
 public sealed record TeacherSummary(
     string Name, TeacherKind Kind, bool Heuristic, string Location, double Weight,
     int System1, int System2, int Unparseable, int Failed, int Skipped,
-    double System1Rate, double System2Rate, double AbstentionRate);
+    double System1Rate, double System2Rate, double AbstentionRate, int Open = 0);
 
 /// <summary>How often two teachers agree, over the questions both voted on (null when there is none).</summary>
 public sealed record PairAgreement(string First, string Second, int Items, double? Agreement);
@@ -83,9 +86,10 @@ public sealed record LabelStatistics(
         var s2 = Count(v => v.Vote == Vote.System2);
         var abstained = n - s1 - s2;
         double Rate(int c) => n == 0 ? 0 : Round((double)c / n);
-        return new TeacherSummary(teacher.Name, teacher.Kind, teacher.Kind == TeacherKind.Heuristic, teacher.Location, teacher.Weight,
-            s1, s2, Count(v => v.Status == AnswerStatus.Unparseable), Count(v => v.Status == AnswerStatus.Failed),
-            Count(v => v.Status == AnswerStatus.Skipped), Rate(s1), Rate(s2), Rate(abstained));
+        return new TeacherSummary(teacher.Name, teacher.Kind, teacher.Kind is TeacherKind.Heuristic or TeacherKind.CalculatorSteps,
+            teacher.Location, teacher.Weight, s1, s2, Count(v => v.Status == AnswerStatus.Unparseable),
+            Count(v => v.Status == AnswerStatus.Failed), Count(v => v.Status == AnswerStatus.Skipped), Rate(s1), Rate(s2),
+            Rate(abstained), Count(v => v.Open));
     }
 
     private static List<PairAgreement> Pairs(IReadOnlyList<ItemLabel> labels, IReadOnlyList<TeacherConfig> teachers)

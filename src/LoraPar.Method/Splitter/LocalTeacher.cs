@@ -4,7 +4,7 @@ using LoraPar.Model.Generation;
 namespace LoraPar.Method.Splitter;
 
 /// <summary>
-/// A checkpoint loaded in-process. It is given the rendered role-play prompt followed by "Answer:", and votes for whichever
+/// A checkpoint loaded in-process. It is given the rendered role-play prompt followed by "Classification:", and votes for whichever
 /// continuation, " System 1" or " System 2", has the higher log-likelihood. Equal or non-finite scores are an abstention.
 /// Calls into the scorer are serialised (a model is not assumed to be thread-safe).
 /// </summary>
@@ -25,12 +25,8 @@ public sealed class LocalTeacher(LocalTeacherConfig config, RolePlayPrompt promp
     /// <inheritdoc />
     public bool IsCached => true;
 
-    /// <summary>The scoring context: system and user messages as plain text, then "Answer:".</summary>
-    public string Context(SplitterItem item)
-    {
-        var rendered = prompt.Render(targetModel, item.Question);
-        return $"{rendered.System}\n\n{rendered.User}\n\nAnswer:";
-    }
+    /// <summary>The scoring context: the rendered prompt, then "Classification:".</summary>
+    public string Context(SplitterItem item) => prompt.Render(targetModel, item) + "\n\nClassification:";
 
     /// <inheritdoc />
     public string PromptText(SplitterItem item) => Context(item);

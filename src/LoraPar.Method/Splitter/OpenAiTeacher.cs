@@ -69,13 +69,12 @@ public sealed class OpenAiTeacher : ITeacher
     public bool IsCached => true;
 
     /// <inheritdoc />
-    public string PromptText(SplitterItem item) => _prompt.Render(_targetModel, item.Question).CacheText;
+    public string PromptText(SplitterItem item) => _prompt.Render(_targetModel, item);
 
     /// <inheritdoc />
     public async Task<TeacherAnswer> AskAsync(SplitterItem item, CancellationToken cancellationToken)
     {
-        var rendered = _prompt.Render(_targetModel, item.Question);
-        List<ChatMessage> messages = [new(ChatRole.System, rendered.System), new(ChatRole.User, rendered.User)];
+        List<ChatMessage> messages = [new(ChatRole.User, _prompt.Render(_targetModel, item))];
         var options = new ChatOptions { Temperature = (float)_config.Temperature, MaxOutputTokens = _config.MaxTokens };
         var text = await _pipeline.ExecuteAsync(
             async token => await CompleteAsync(messages, options, token).ConfigureAwait(false), cancellationToken)

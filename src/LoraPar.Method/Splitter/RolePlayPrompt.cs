@@ -14,42 +14,48 @@ public enum PromptStyle
     [JsonStringEnumMemberName("no_role_play")] NoRolePlay,
 }
 
-/// <summary>A prompt rendered for one question: a system message and a user message.</summary>
-public sealed record RenderedPrompt(string System, string User)
-{
-    /// <summary>The text whose hash keys the vote cache (both messages, unambiguously joined).</summary>
-    public string CacheText => System + "\u001e" + User;
-}
+/// <summary>A problem in a prompt template, at its 1-based line and column in the template text.</summary>
+public sealed record TemplateProblem(int Line, int Column, string Message);
 
 /// <summary>
-/// The role-play prompt of the sample splitter (paper §3.2). Templates may use <c>{target_model}</c> and <c>{question}</c>;
-/// the user template must contain <c>{question}</c>. Any other <c>{name}</c> is an error.
+/// The sample splitter's prompt (paper §3.2, Figure 3): one template, sent to the teacher as a single user message, with the
+/// placeholders <c>{target_model}</c>, <c>{question}</c> (required) and <c>{answer}</c> (the question's reference solution:
+/// Figure 3 gives the teacher "a task or question and its answer"). Any other <c>{name}</c> is an error; braces inside a
+/// question or answer are left alone. <see cref="RolePlayDefault"/> is Figure 3's text and its two examples.
 /// </summary>
-public sealed record RolePlayPrompt(string SystemTemplate, string UserTemplate)
+public sealed partial record RolePlayPrompt(string Template)
 {
-    private static readonly Regex Placeholder = new(@"\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant);
+    /// <summary>The placeholders a template may use.</summary>
+    public static readonly IReadOnlyList<string> Placeholders = ["target_model", "question", "answer"];
 
-    private const string Definitions =
-        "Questions come in two kinds.\n" +
-        "System 1: answered directly and intuitively, in one step, without writing out intermediate reasoning.\n" +
-        "  Example: \"What is the capital of France?\"\n" +
-        "System 2: needs deliberate, multi-step reasoning or several calculations before the answer is reliable.\n" +
-        "  Example: \"A shop sells pens at $3 each and notebooks at $5 each. Tom buys 4 pens and 3 notebooks and pays " +
-        "with a $50 bill. How much change does he get?\"\n";
+    /// <summary>What <c>{answer}</c> becomes for a question without a reference solution.</summary>
+    public const string NoAnswer = "(no answer given)";
 
-    private const string Reply = "Reply with exactly \"System 1\" or \"System 2\" and nothing else.";
+    [GeneratedRegex(@"\{([A-Za-z_][A-Za-z0-9_]*)\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
 
-    /// <summary>The default role-play prompt: the teacher is the target model and judges by its own (the target's) abilities.</summary>
-    public static RolePlayPrompt RolePlayDefault { get; } = new(
-        "You are {target_model}. Stay in that role: judge every question by what {target_model} itself can do, " +
-        "not by what a larger or stronger model could do.\n" + Definitions + Reply,
-        "Question: {question}\n\nAs {target_model}, could you answer this directly (System 1), " +
-        "or would you need multi-step reasoning (System 2)? " + Reply);
+    private const string Criteria =
+        "Given a task or question and its answer, decide whether it belongs to 'System1' or 'System2' based on the following criteria:\n" +
+        "1. System1 tasks rely on immediate recall, straightforward reading comprehension, or simple inferences that do not " +
+        "require multi-step reasoning.\n" +
+        "2. System2 tasks require multi-step logical reasoning, chaining information, or complex inferential processes.\n\n" +
+        "Example of System1:\n" +
+        "Question: What are the top graph databases?\n" +
+        "Answer: 1. Neo4j; 2. Microsoft Azure Cosmos DB; 3. Virtuoso; 4. ArangoDB; 5. Amazon Neptune\n\n" +
+        "Example of System2:\n" +
+        "Question: Ram was asked to repeat after the speaker. Speaker: Red, Ram: Red. Speaker: Blue, Ram: Blue. Speaker: Green, " +
+        "Ram: Green. Speaker: What's your name? , Ram: Ram  What went wrong here?\n\n" +
+        "Now decide for this one.\n" +
+        "Question: {question}\n" +
+        "Answer: {answer}\n\n" +
+        "Reply with exactly 'System1' or 'System2'.";
 
-    /// <summary>The "no role-play" prompt: the same definitions and examples, without acting as the target model.</summary>
-    public static RolePlayPrompt NoRolePlayDefault { get; } = new(
-        "You classify questions.\n" + Definitions + Reply,
-        "Question: {question}\n\nIs this a System 1 or a System 2 question? " + Reply);
+    /// <summary>Figure 3 of the paper: act as the target model, the two criteria, the two examples, then the question and its answer.</summary>
+    public static RolePlayPrompt RolePlayDefault { get; } =
+        new("Act as {target_model} — concise, efficient, and reasoning step by step like it would. " + Criteria);
+
+    /// <summary>Table 1's "w/o role play": Figure 3 without the sentence that makes the teacher act as the target model.</summary>
+    public static RolePlayPrompt NoRolePlayDefault { get; } = new(Criteria);
 
     /// <summary>The built-in prompt of <paramref name="style"/>.</summary>
     public static RolePlayPrompt Default(PromptStyle style) => style switch
@@ -59,35 +65,46 @@ public sealed record RolePlayPrompt(string SystemTemplate, string UserTemplate)
         _ => throw new ArgumentOutOfRangeException(nameof(style), style, "unknown prompt style"),
     };
 
-    /// <summary>SHA-256 of both templates: part of every teacher's identity, so a changed prompt never reuses cached votes.</summary>
-    public string TemplateHash => StableHash.Sha256Hex(SystemTemplate + "\u001e" + UserTemplate);
+    /// <summary>SHA-256 of the template: part of every teacher's identity, so a changed prompt never reuses cached votes.</summary>
+    public string TemplateHash => StableHash.Sha256Hex("prompt/2\u001e" + Template);
 
-    /// <summary>Every problem with the templates, one message each (empty when valid).</summary>
-    public IReadOnlyList<string> Problems()
+    /// <summary>Every problem with the template, with its line and column (empty when valid).</summary>
+    public IReadOnlyList<TemplateProblem> Problems()
     {
-        var problems = new List<string>();
-        foreach (var (name, template) in new[] { ("system", SystemTemplate), ("user", UserTemplate) })
+        var problems = new List<TemplateProblem>();
+        var text = Template ?? "";
+        foreach (Match m in Placeholder().Matches(text))
         {
-            foreach (Match m in Placeholder.Matches(template ?? ""))
-            {
-                var key = m.Groups[1].Value;
-                if (key is not ("target_model" or "question"))
-                    problems.Add($"prompt.{name}: unknown placeholder {{{key}}}; the known ones are {{target_model}} and {{question}}");
-            }
+            if (Placeholders.Contains(m.Groups[1].Value)) continue;
+            var (line, column) = Position(text, m.Index);
+            problems.Add(new TemplateProblem(line, column, $"unknown placeholder {m.Value}; the known ones are "
+                                                           + string.Join(", ", Placeholders.Select(p => "{" + p + "}"))));
         }
-        if (string.IsNullOrWhiteSpace(UserTemplate) || !UserTemplate.Contains("{question}", StringComparison.Ordinal))
-            problems.Add("prompt.user: the user template must contain {question}");
+        if (!text.Contains("{question}", StringComparison.Ordinal))
+            problems.Add(new TemplateProblem(1, 1, "the template must contain {question}"));
         return problems;
     }
 
-    /// <summary>Fills in the templates for one question. Throws <see cref="BadInputException"/> on an invalid template.</summary>
-    public RenderedPrompt Render(string targetModel, string question)
+    /// <summary>Fills in the template for one question. Throws <see cref="BadInputException"/> on an invalid template.</summary>
+    public string Render(string targetModel, SplitterItem item)
     {
         var problems = Problems();
-        if (problems.Count > 0) throw new BadInputException(string.Join("\n", problems));
-        return new RenderedPrompt(Fill(SystemTemplate, targetModel, question), Fill(UserTemplate, targetModel, question));
+        if (problems.Count > 0)
+            throw new BadInputException("the splitter prompt is invalid: "
+                                        + string.Join("; ", problems.Select(p => $"{p.Line}:{p.Column} {p.Message}")));
+        var answer = string.IsNullOrWhiteSpace(item.ReferenceSolution) ? NoAnswer : item.ReferenceSolution.Trim();
+        return Placeholder().Replace(Template, m => m.Groups[1].Value switch
+        {
+            "question" => item.Question,
+            "answer" => answer,
+            _ => targetModel,
+        });
     }
 
-    private static string Fill(string template, string targetModel, string question) =>
-        Placeholder.Replace(template, m => m.Groups[1].Value == "question" ? question : targetModel);
+    private static (int Line, int Column) Position(string text, int index)
+    {
+        var line = 1 + text.AsSpan(0, index).Count('\n');
+        var start = index == 0 ? 0 : text.LastIndexOf('\n', index - 1) + 1;
+        return (line, index - start + 1);
+    }
 }

@@ -23,8 +23,9 @@ public sealed record SplitResult(IReadOnlyList<ItemLabel> Labels, LabelStatistic
 /// <summary>
 /// The paper's sample splitter (§3.2): every teacher role-plays the target model and labels every question System 1 or
 /// System 2; the votes are aggregated by weighted majority. Asks run with bounded concurrency, answers go through the
-/// persistent <see cref="VoteCache"/> (an interrupted run resumes without asking twice), and a teacher that keeps failing
-/// stops the run or is taken out of it, as <see cref="SplitterConfig.OnTeacherFailure"/> says.
+/// persistent <see cref="VoteCache"/> (an interrupted run resumes without asking twice; an abstention is asked again on later
+/// runs, a bounded number of times), a teacher that keeps failing stops the run or is taken out of it, as
+/// <see cref="SplitterConfig.OnTeacherFailure"/> says, and <see cref="AbstentionGuard"/> refuses labels without enough real votes.
 /// </summary>
 public sealed class SampleSplitter(SplitterConfig config, TeacherEnvironment environment)
 {
@@ -86,7 +87,9 @@ public sealed class SampleSplitter(SplitterConfig config, TeacherEnvironment env
             if (failures.Count == seats.Length)
                 throw new JobFailedException("every teacher failed, so no question could be labelled:\n  "
                                              + string.Join("\n  ", failures.Select(f => f.Describe())));
-            return (Aggregate(items, votes), failures);
+            var labels = Aggregate(items, votes);
+            AbstentionGuard.Check(labels, config);
+            return (labels, failures);
         }
         finally
         {
@@ -131,18 +134,25 @@ public sealed class SampleSplitter(SplitterConfig config, TeacherEnvironment env
         if (seat.IsDown)
         {
             tracker.Failed();
-            return new TeacherVote(name, kind, Vote.Abstain, AnswerStatus.Skipped, null, "not asked: the teacher was taken out of the run");
+            return new TeacherVote(name, kind, Vote.Abstain, AnswerStatus.Skipped, null, "not asked: the teacher was taken out of the run", Open: true);
         }
         var key = teacher.IsCached ? VoteCacheKey.For(teacher, item) : default;
+        var asks = 0;
         if (teacher.IsCached && cache.TryGet(key, out var cached))
         {
-            tracker.Cached();
-            return FromAnswer(name, kind, cached);
+            if (cached.IsFinal(Reasks(teacher, cached.Status)))
+            {
+                tracker.Cached();
+                return FromAsk(name, kind, cached, open: false);
+            }
+            asks = cached.Asks; // an abstention with re-asks left: ask again
         }
-        TeacherAnswer answer;
+        CachedAsk result;
         try
         {
-            answer = await teacher.AskAsync(item, token).ConfigureAwait(false);
+            result = CachedAsk.Of(await teacher.AskAsync(item, token).ConfigureAwait(false), asks + 1);
+            seat.RecordSuccess();
+            tracker.Asked();
         }
         catch (Exception e) when (!(e is OperationCanceledException && token.IsCancellationRequested))
         {
@@ -151,13 +161,18 @@ public sealed class SampleSplitter(SplitterConfig config, TeacherEnvironment env
                 name, teacher.Config.Location, item.Id, error);
             if (seat.RecordFailure(error)) TakeOut(seat, stop);
             tracker.Failed();
-            return new TeacherVote(name, kind, Vote.Abstain, AnswerStatus.Failed, null, error);
+            result = new CachedAsk("", Vote.Abstain, AnswerStatus.Failed, asks + 1, error);
         }
-        seat.RecordSuccess();
-        if (teacher.IsCached) cache.Add(key, answer);
-        tracker.Asked();
-        return FromAnswer(name, kind, answer);
+        if (teacher.IsCached) cache.Add(key, result);
+        return FromAsk(name, kind, result, open: teacher.IsCached && !result.IsFinal(Reasks(teacher, result.Status)));
     }
+
+    /// <summary>
+    /// How often an abstention of <paramref name="status"/> is asked again: failed asks always within max_reasks; unparseable
+    /// replies only of an openai teacher (a local teacher's log-likelihoods come out the same every time).
+    /// </summary>
+    private int Reasks(ITeacher teacher, AnswerStatus status) =>
+        status == AnswerStatus.Unparseable && teacher.Config.Kind != TeacherKind.Openai ? 0 : config.Resilience.MaxReasks;
 
     private void TakeOut(TeacherSeat seat, CancellationTokenSource stop)
     {
@@ -167,8 +182,8 @@ public sealed class SampleSplitter(SplitterConfig config, TeacherEnvironment env
         if (config.OnTeacherFailure == TeacherFailurePolicy.Stop) stop.Cancel();
     }
 
-    private static TeacherVote FromAnswer(string name, TeacherKind kind, TeacherAnswer answer) =>
-        new(name, kind, answer.Vote, answer.Vote == Vote.Abstain ? AnswerStatus.Unparseable : AnswerStatus.Answered, answer.Raw);
+    private static TeacherVote FromAsk(string name, TeacherKind kind, CachedAsk ask, bool open) =>
+        new(name, kind, ask.Vote, ask.Status, ask.Status == AnswerStatus.Failed ? null : ask.Raw, ask.Error, open);
 
     private List<ItemLabel> Aggregate(IReadOnlyList<SplitterItem> items, TeacherVote[][] votes)
     {

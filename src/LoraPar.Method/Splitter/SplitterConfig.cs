@@ -40,9 +40,10 @@ public enum TeacherFailurePolicy
 }
 
 /// <summary>
-/// Concurrency, timeouts and retries for remote teachers, and when a teacher counts as "keeps failing": the manifest's
-/// <c>[splitter.resilience]</c> (times in seconds, keys ending in <c>_seconds</c>). None of it changes a vote, so none of it
-/// enters the labels key.
+/// Concurrency, timeouts and retries for remote teachers, when a teacher counts as "keeps failing", how often abstentions are
+/// asked again on later runs, and the guards that refuse labels without enough real votes: the manifest's
+/// <c>[splitter.resilience]</c> (times in seconds, keys ending in <c>_seconds</c>). None of it changes a vote that was given,
+/// so none of it enters the labels key.
 /// </summary>
 public sealed record TeacherResilience : ISettings
 {
@@ -67,6 +68,21 @@ public sealed record TeacherResilience : ISettings
     /// <summary>Questions in a row that fail (after retries) before the teacher counts as down.</summary>
     public int MaxConsecutiveFailures { get; init; } = 5;
 
+    /// <summary>
+    /// How often a later run asks a question again that got no answer naming a system (an unparseable reply or a failed ask);
+    /// after <c>1 + MaxReasks</c> asks in all the abstention is final. Answers naming a system are never asked again.
+    /// </summary>
+    public int MaxReasks { get; init; } = 2;
+
+    /// <summary>
+    /// The share of questions that must have at least one real vote (not an abstention) for the labels to be committed,
+    /// whatever <see cref="TeacherFailurePolicy"/> says (default 1: every question).
+    /// </summary>
+    public double MinVotedShare { get; init; } = 1.0;
+
+    /// <summary>The largest share of a teacher's replies that may name no system before the teacher is an error.</summary>
+    public double MaxUnparseableShare { get; init; } = 0.2;
+
     /// <inheritdoc />
     public IReadOnlyList<SettingProblem> Problems()
     {
@@ -79,6 +95,9 @@ public sealed record TeacherResilience : ISettings
             $"{MaxDelay.TotalSeconds} is below base_delay_seconds {BaseDelay.TotalSeconds}; it must be at least that");
         p.Require(MaxRetryAfter >= TimeSpan.Zero, "max_retry_after_seconds", $"{MaxRetryAfter.TotalSeconds}; it must be 0 or more");
         p.Require(MaxConsecutiveFailures >= 1, "max_consecutive_failures", $"{MaxConsecutiveFailures}; it must be at least 1");
+        p.Require(MaxReasks >= 0, "max_reasks", $"{MaxReasks}; it must be 0 or more");
+        p.Require(MinVotedShare is >= 0 and <= 1, "min_voted_share", $"{MinVotedShare}; it must be within [0, 1]");
+        p.Require(MaxUnparseableShare is >= 0 and <= 1, "max_unparseable_share", $"{MaxUnparseableShare}; it must be within [0, 1]");
         return p;
     }
 }
@@ -126,7 +145,7 @@ public sealed record SplitterConfig
         if (Method == SplitterMethod.LabelsFile) return problems;
         if (Teachers.Count == 0) problems.Add("labels.teachers: no teacher configured; add at least one, or use method = \"random\"");
         if (string.IsNullOrWhiteSpace(TargetModel)) problems.Add("labels.target_model: empty; name the model the teachers role-play");
-        problems.AddRange(Prompt.Problems().Select(p => "labels." + p));
+        problems.AddRange(Prompt.Problems().Select(p => $"labels.prompt:{p.Line}:{p.Column}: {p.Message}"));
         problems.AddRange(Resilience.Problems().Select(p => $"labels.resilience.{p.Key}: {p.Message}"));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Teachers.Count; i++)
@@ -165,6 +184,9 @@ public sealed record SplitterConfig
                 if (h.StepThreshold < 1 || h.AnnotationThreshold < 1 || h.QuestionWordThreshold < 1)
                     yield return $"{where}: thresholds must be at least 1";
                 if (h.RequiredSignals is < 1 or > 3) yield return $"{where}.required_signals: {h.RequiredSignals}; it must be 1, 2 or 3";
+                break;
+            case CalculatorStepsTeacherConfig c:
+                if (c.MaxSystem1Steps < 0) yield return $"{where}.max_system1_steps: {c.MaxSystem1Steps}; it must be 0 or more";
                 break;
         }
     }

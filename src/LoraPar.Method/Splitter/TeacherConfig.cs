@@ -14,6 +14,12 @@ public enum TeacherKind
     /// <summary>A transparent rule over the reference solution and the question; not an LLM.</summary>
     [JsonStringEnumMemberName("heuristic")] Heuristic,
 
+    /// <summary>
+    /// A free proxy for math data: counts GSM8K-style <c>&lt;&lt;a+b=c&gt;&gt;</c> calculator steps in the reference solution
+    /// (<see cref="CalculatorStepsTeacher"/>); not an LLM.
+    /// </summary>
+    [JsonStringEnumMemberName("calculator_steps")] CalculatorSteps,
+
     /// <summary>Votes recorded in a labels file (<see cref="SplitterMethod.LabelsFile"/>); nothing is asked.</summary>
     [JsonStringEnumMemberName("recorded")] Recorded,
 }
@@ -88,6 +94,22 @@ public sealed record HeuristicTeacherConfig(string Name) : TeacherConfig(Name)
 
     /// <inheritdoc />
     public override TeacherKind Kind => TeacherKind.Heuristic;
+
+    /// <inheritdoc />
+    public override string Location => "rule";
+}
+
+/// <summary>
+/// The calculator-steps proxy: a question whose reference solution has at most <see cref="MaxSystem1Steps"/> GSM8K calculator
+/// annotations (<c>&lt;&lt;48/2=24&gt;&gt;</c>) is System 1, one with more is System 2.
+/// </summary>
+public sealed record CalculatorStepsTeacherConfig(string Name) : TeacherConfig(Name)
+{
+    /// <summary>The most calculator steps a System-1 answer has (default 1: 0–1 steps → System 1, 2 or more → System 2).</summary>
+    public int MaxSystem1Steps { get; init; } = 1;
+
+    /// <inheritdoc />
+    public override TeacherKind Kind => TeacherKind.CalculatorSteps;
 
     /// <inheritdoc />
     public override string Location => "rule";

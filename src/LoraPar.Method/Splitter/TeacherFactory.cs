@@ -18,6 +18,7 @@ public static class TeacherFactory
                 $"teacher \"{l.Name}\" is a local teacher (checkpoint {l.Checkpoint}), but this run has no model loader for local " +
                 "teachers; use an openai or heuristic teacher here")),
         HeuristicTeacherConfig h => new HeuristicTeacher(h),
+        CalculatorStepsTeacherConfig c => new CalculatorStepsTeacher(c),
         _ => throw new ArgumentOutOfRangeException(nameof(config), config.Kind, "unknown teacher kind"),
     };
 

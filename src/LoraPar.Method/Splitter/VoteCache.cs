@@ -14,9 +14,25 @@ public readonly record struct VoteCacheKey(string Teacher, string Prompt)
 }
 
 /// <summary>
+/// One cached ask: the reply and its vote, what became of it (<see cref="AnswerStatus.Answered"/>,
+/// <see cref="AnswerStatus.Unparseable"/> or <see cref="AnswerStatus.Failed"/>, with the error), and how often the question has
+/// been put to the teacher so far. Only an answer that names a system is final by itself; an abstention is asked again on a
+/// later run until it has been asked <c>1 + max_reasks</c> times (<see cref="IsFinal"/>).
+/// </summary>
+public sealed record CachedAsk(string Raw, Vote Vote, AnswerStatus Status, int Asks, string? Error = null)
+{
+    /// <summary>A reply the teacher gave on its <paramref name="asks"/>-th ask.</summary>
+    public static CachedAsk Of(TeacherAnswer answer, int asks) =>
+        new(answer.Raw, answer.Vote, answer.Vote == Vote.Abstain ? AnswerStatus.Unparseable : AnswerStatus.Answered, asks);
+
+    /// <summary>Whether the question is settled: a real vote, or an abstention after <c>1 + <paramref name="maxReasks"/></c> asks.</summary>
+    public bool IsFinal(int maxReasks) => Status == AnswerStatus.Answered || Asks > maxReasks;
+}
+
+/// <summary>
 /// A persistent cache of teacher answers, so that an interrupted run resumes without asking any teacher the same question
 /// twice. On disk it is append-only JSONL, one answer per line, written with one positioned write each (a killed process
-/// loses at most the line it was writing). Opening tolerates a torn last line (cut off) and skips corrupt lines.
+/// loses at most the line it was writing); a later line for the same key (a re-asked abstention) replaces the earlier one. Opening tolerates a torn last line (cut off) and skips corrupt lines.
 /// The file is held exclusively while open, so two runs never interleave appends. An in-memory cache
 /// (Microsoft.Extensions.Caching.Memory) sits in front of the disk for recently read or written answers; the disk holds only
 /// an index (key → offset) in memory, so raw answers of long reasoning teachers do not all stay resident.
@@ -80,10 +96,10 @@ public sealed class VoteCache : IDisposable
         }
     }
 
-    /// <summary>Looks up a cached answer.</summary>
-    public bool TryGet(VoteCacheKey key, out TeacherAnswer answer)
+    /// <summary>Looks up a cached ask.</summary>
+    public bool TryGet(VoteCacheKey key, out CachedAsk answer)
     {
-        if (_memory.TryGetValue(key, out TeacherAnswer? hit) && hit is not null)
+        if (_memory.TryGetValue(key, out CachedAsk? hit) && hit is not null)
         {
             answer = hit;
             return true;
@@ -99,16 +115,16 @@ public sealed class VoteCache : IDisposable
             line = new byte[at.Length];
             RandomAccess.Read(_handle, line, at.Offset);
         }
-        var entry = JsonSerializer.Deserialize<CacheLine>(line, Json)!;
-        answer = new TeacherAnswer(entry.Raw, entry.Vote);
+        answer = JsonSerializer.Deserialize<CacheLine>(line, Json)!.ToAsk();
         Remember(key, answer);
         return true;
     }
 
-    /// <summary>Appends an answer (durable against a killed process as soon as this returns).</summary>
-    public void Add(VoteCacheKey key, TeacherAnswer answer)
+    /// <summary>Appends an ask (durable against a killed process as soon as this returns); it replaces an earlier one of the key.</summary>
+    public void Add(VoteCacheKey key, CachedAsk answer)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(new CacheLine(key.Teacher, key.Prompt, answer.Vote, answer.Raw), Json);
+        var line = new CacheLine(key.Teacher, key.Prompt, answer.Vote, answer.Raw, answer.Status, answer.Asks, answer.Error);
+        var json = JsonSerializer.SerializeToUtf8Bytes(line, Json);
         var bytes = new byte[json.Length + 1];
         json.CopyTo(bytes, 0);
         bytes[^1] = (byte)'\n';
@@ -135,7 +151,7 @@ public sealed class VoteCache : IDisposable
         _memory.Dispose();
     }
 
-    private void Remember(VoteCacheKey key, TeacherAnswer answer) =>
+    private void Remember(VoteCacheKey key, CachedAsk answer) =>
         _memory.Set(key, answer, new MemoryCacheEntryOptions { Size = 1 });
 
     private void Load()
@@ -178,5 +194,11 @@ public sealed class VoteCache : IDisposable
         DroppedLines++;
     }
 
-    private sealed record CacheLine(string Teacher, string Prompt, Vote Vote, string Raw);
+    /// <summary>One line on disk. Lines written before statuses were recorded have neither: a vote is an answer, an abstention one unparseable ask.</summary>
+    private sealed record CacheLine(
+        string Teacher, string Prompt, Vote Vote, string Raw, AnswerStatus? Status = null, int Asks = 1, string? Error = null)
+    {
+        public CachedAsk ToAsk() => new(Raw, Vote, Status ?? (Vote == Vote.Abstain ? AnswerStatus.Unparseable : AnswerStatus.Answered),
+            Math.Max(Asks, 1), Error);
+    }
 }

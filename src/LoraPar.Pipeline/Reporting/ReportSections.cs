@@ -28,7 +28,7 @@ public static class ReportSections
             .Append(Invariant($"D2 (System 2): {balance["system2"]!["count"]} ({Percent(balance["system2"]!["fraction"])}), by "))
             .Append(root["method"]?.GetValue<string>().Replace('_', ' '));
         if (root["fleiss_kappa"] is { } kappa) text.Append(Invariant($"; Fleiss' κ {kappa.GetValue<double>():F3}"));
-        text.Append(".\n");
+        text.Append(".\n").Append(TeacherVotesTable.Render(root));
         if (root["ground_truth"] is { } truth)
         {
             text.Append(Invariant($"\nAgreement with the synthetic task's ground truth: {Percent(truth["accuracy"])} of {truth["items"]} questions.\n\n"));

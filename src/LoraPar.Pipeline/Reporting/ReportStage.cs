@@ -19,7 +19,7 @@ public sealed class ReportStage : IStage
     public string Kind => StageKinds.Report;
 
     /// <inheritdoc />
-    public int Version => 4;
+    public int Version => 5;
 
     /// <summary>The training stages whose logs the report draws, those the manifest's method runs.</summary>
     private static IReadOnlyList<string> TrainingStages(PipelineManifest manifest) =>

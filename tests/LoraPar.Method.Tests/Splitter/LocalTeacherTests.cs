@@ -31,9 +31,9 @@ public sealed class LocalTeacherTests
         Assert.Equal(new TeacherAnswer("log p(\"System 1\") = -2.2500; log p(\"System 2\") = -1.5000", Vote.System2), answer);
         Assert.Equal([" System 1", " System 2"], scorer.Requests.Select(r => r.Continuation));
         var context = scorer.Requests[0].Context;
-        Assert.StartsWith("You are LLaMA-2-7B.", context);
+        Assert.StartsWith("Act as LLaMA-2-7B", context);
         Assert.Contains("Question: What is 17 * 23?", context);
-        Assert.EndsWith("\n\nAnswer:", context);
+        Assert.EndsWith("Reply with exactly 'System1' or 'System2'.\n\nClassification:", context);
     }
 
     [Theory]

@@ -29,10 +29,10 @@ public sealed class OpenAiTeacherTests
         Assert.Equal(0.25, call.Temperature!.Value, 6);
         Assert.Equal(8, call.MaxTokens);
         Assert.Equal($"Bearer {Secret}", call.Authorization);
-        Assert.StartsWith("You are LLaMA-2-7B.", call.System);
-        Assert.Contains("System 1", call.System);
-        Assert.Contains("System 2", call.System);
-        Assert.Contains("Question: What is the capital of France? [easy]", call.User);
+        Assert.Null(call.System); // Figure 3 is one prompt: a single user message
+        Assert.Equal(RolePlayPrompt.RolePlayDefault.Render("LLaMA-2-7B", Easy), call.User);
+        Assert.StartsWith("Act as LLaMA-2-7B — concise", call.User);
+        Assert.Contains("Question: What is the capital of France? [easy]\nAnswer: " + RolePlayPrompt.NoAnswer, call.User);
     }
 
     [Fact]

@@ -132,7 +132,12 @@ public sealed class SampleSplitterTests
         await using var server = await FakeChatServer.StartAsync((c, _) => Task.FromResult(c.User.Contains("Question 3 ")
             ? FakeChatServer.Error(400) : FakeChatServer.Completion(SplitterSetup.HonestAnswer(c.User), c.Model)));
         using var dir = SplitterSetup.TempFolder();
-        var config = ThreeTeachers(server.BaseUrl) with { Teachers = [SplitterSetup.OpenAi("alpha", server.BaseUrl, "alpha")] };
+        var config = ThreeTeachers(server.BaseUrl) with
+        {
+            Teachers = [SplitterSetup.OpenAi("alpha", server.BaseUrl, "alpha")],
+            OnTeacherFailure = TeacherFailurePolicy.Continue,
+            Resilience = SplitterSetup.FastResilience() with { MinVotedShare = 0.8 },
+        };
         var splitter = new SampleSplitter(config, SplitterSetup.Environment(Secret, _logs.CreateFactory()));
         var first = new Recorder();
         var second = new Recorder();
@@ -142,7 +147,7 @@ public sealed class SampleSplitterTests
 
         Assert.Equal(Enumerable.Range(1, 5), first.Reports.Select(r => r.Done));
         Assert.Equal(new SplitProgress(5, 5, 0, 1), first.Reports[^1]);
-        Assert.Equal(new SplitProgress(5, 5, 4, 1), second.Reports[^1]); // failures are not cached: asked again
+        Assert.Equal(new SplitProgress(5, 5, 4, 1), second.Reports[^1]); // failures are not final: asked again
         Assert.Equal(5 + 1, server.Calls.Count);
     }
 }

@@ -35,9 +35,9 @@ public sealed class SplitterResilienceTests
         OnTeacherFailure = policy,
     };
 
-    /// <summary>alpha is honest; beta is honest on even questions and rambles (unparseable) on odd ones.</summary>
-    private static Task<IResult> Answers(ChatCall c, CancellationToken _) => Task.FromResult(FakeChatServer.Completion(
-        c.Model == "beta" && c.User.Contains("[hard]") ? "Hmm, hard to tell." : SplitterSetup.HonestAnswer(c.User), c.Model));
+    /// <summary>Both teachers answer honestly.</summary>
+    private static Task<IResult> Answers(ChatCall c, CancellationToken _) =>
+        Task.FromResult(FakeChatServer.Completion(SplitterSetup.HonestAnswer(c.User), c.Model));
 
     [Fact]
     public async Task Cancelling_mid_run_and_running_again_asks_no_question_twice()
@@ -59,7 +59,7 @@ public sealed class SplitterResilienceTests
         Assert.Equal(20, server.Calls.Count);
         Assert.All(server.Calls, c => Assert.Equal(1, c.Attempt)); // every (model, question) asked exactly once over both runs
         Assert.Equal(new SplitProgress(20, 20, 7, 0), last.Value);
-        Assert.Equal(5, result.Statistics.Abstentions.Unparseable); // unparseable answers are cached too
+        Assert.Equal(0, result.Statistics.Abstentions.Total);
     }
 
     [Fact]
@@ -115,6 +115,8 @@ public sealed class SplitterResilienceTests
         Assert.Equal(("beta", server.BaseUrl.ToString()), (failure.Teacher, failure.Location));
         Assert.StartsWith("HTTP 500", failure.LastError);
         Assert.Equal(new AbstentionCounts(10, 0, 3, 7), result.Statistics.Abstentions);
+        Assert.Equal(10, result.Statistics.Teachers[1].Open); // asked (again) when the labels are computed next
+        Assert.All(result.Labels, l => Assert.True(l.Votes[1].Open));
         Assert.Contains(_logs.Lines, l => l.Contains("continuing without it"));
         Assert.Contains("\"failed_teachers\"", File.ReadAllText(result.StatisticsPath));
     }
@@ -144,7 +146,7 @@ public sealed class SplitterResilienceTests
             return await Answers(c, aborted);
         });
         using var dir = SplitterSetup.TempFolder();
-        var config = TwoTeachers(server.BaseUrl, concurrency: 4, timeoutSeconds: 1);
+        var config = TwoTeachers(server.BaseUrl, TeacherFailurePolicy.Continue, concurrency: 4, timeoutSeconds: 1);
         var request = new SplitRequest(dir.Combine("out"), dir.Combine("votes.jsonl"));
 
         var result = await Splitter(config).RunAsync(SplitterSetup.Items(4), request);
@@ -159,7 +161,7 @@ public sealed class SplitterResilienceTests
         Assert.Equal(2 + 2 + 1 + 1, server.Calls.Count(c => c.Model == "alpha")); // the two failing questions: 1 try + 1 retry each
 
         await Splitter(config).RunAsync(SplitterSetup.Items(4), request);
-        Assert.Equal(6 + 4, server.Calls.Count(c => c.Model == "alpha")); // failures are not cached
+        Assert.Equal(6 + 4, server.Calls.Count(c => c.Model == "alpha")); // failures are not final: asked again
         Assert.Equal(4, server.Calls.Count(c => c.Model == "beta"));
     }
 

@@ -24,7 +24,7 @@ public sealed class SplitterSectionTests
         { "[splitter]\n[[splitter.teachers]]\nkind = \"oracle\"\n", "m.toml:3:8 splitter.teachers[0].kind: unknown value 'oracle'; expected one of openai, local, heuristic" },
         { "[splitter]\n[[splitter.teachers]]\nmodel = \"a\"\nweight = 0\n", "m.toml:4:1 splitter.teachers[0].weight: 0 is out of range" },
         { "[splitter]\n[[splitter.teachers]]\nmodel = \"a\"\nendpoint = \"ftp://x\"\n", "m.toml:4:1 splitter.teachers[0].endpoint: \"ftp://x\" is not an http(s) URL" },
-        { "[splitter]\nmethod = \"heuristic\"\nteachers = [\"gpt-4o\"]\n", "m.toml:3:1 splitter.teachers: method = \"heuristic\" takes heuristic teachers only" },
+        { "[splitter]\nmethod = \"heuristic\"\nteachers = [\"gpt-4o\"]\n", "m.toml:3:1 splitter.teachers: method = \"heuristic\" takes rule teachers only (heuristic, calculator-steps)" },
         { "[splitter]\nmethod = \"single-teacher\"\nteachers = [\"a\", \"b\"]\n", "m.toml:3:1 splitter.teachers: single-teacher takes one teacher, not 2" },
         { "[splitter]\nteachers = [\"a\", \"a\"]\n", "m.toml:2:1 splitter.teachers: the teacher name \"a\" is used twice" },
         { "[splitter]\ntie_break = \"coin\"\n", "m.toml:2:13 splitter.tie_break: unknown value 'coin'; expected one of system1, system2, random, first-teacher" },
@@ -101,11 +101,61 @@ public sealed class SplitterSectionTests
             "  qwq          openai  https://qwq.example/v1  model qwq-32b  key QWQ_KEY set",
             "  r1           openai  ${R1_URL} (variable not set)  model deepseek-reasoner  key R1_KEY NOT SET",
             "  heuristic-3  heuristic  rule (no API)",
+            "  prompt built-in: Figure 3, acting as LLaMA-2-7B",
         ], lines);
         Assert.DoesNotContain(lines, l => l.Contains("secret"));
         var problems = ws.Load("m.toml", PathCheckMode.Warnings, env.GetValueOrDefault).Warnings;
         Assert.Contains(problems, p => p.ToString().Contains("m.toml:10:1 splitter.teachers[1].endpoint: environment variable R1_URL is not set"));
         var run = Assert.Throws<BadInputException>(() => ws.Load("m.toml", env: env.GetValueOrDefault)).Message;
         Assert.Contains("environment variable R1_URL is not set", run);
+    }
+
+    [Fact]
+    public void A_prompt_template_file_is_read_and_its_unknown_placeholders_are_errors_at_their_line_and_column_in_it()
+    {
+        using var ws = new Workspace();
+        ws.Write("p.txt", "As {target_model}:\nQ: {question} A: {answr}\n");
+        ws.Write("m.toml", "[splitter]\nprompt = \"p.txt\"\n");
+        var error = Assert.Throws<BadInputException>(() => ws.Load("m.toml")).Message;
+        var expected = $"{ws.PathOf("p.txt")}:2:18 splitter.prompt: unknown placeholder {{answr}}; the known ones are {{target_model}}, {{question}}, {{answer}}";
+        Assert.True(error.Contains(expected, StringComparison.Ordinal), error);
+
+        ws.Write("p.txt", "As {target_model}:\nQ: {question} A: {answer}\n");
+        var manifest = ws.Load("m.toml").Manifest;
+        Assert.Equal(new RolePlayPrompt("As {target_model}:\nQ: {question} A: {answer}\n"), TeacherPanel.PromptOf(manifest.Splitter));
+        Assert.Contains($"  prompt {ws.PathOf("p.txt")}", TeacherEndpoints.Describe(manifest, _ => null));
+    }
+
+    public static TheoryData<string, string> MalformedPromptAndReference => new()
+    {
+        { "[splitter]\nprompt = \"absent.txt\"\n", "m.toml:2:10 splitter.prompt: file not found" },
+        { "[splitter]\nprompt = \"p.txt\"\nrole_play = false\n", "m.toml:2:1 splitter.prompt: a prompt file replaces the built-in prompts" },
+        { "[splitter]\nprompt = \"p.txt\"\n", "p.txt:1:1 splitter.prompt: the template must contain {question}" },
+        { "[splitter.reference]\nkind = \"openai\"\nmodel = \"m\"\n", "m.toml:1:11 splitter.reference: the reference is a rule that is not asked" },
+        { "[splitter]\nmethod = \"random\"\n[splitter.reference]\n", "splitter.reference: method = \"random\" asks no teacher" },
+        { "[splitter]\n[[splitter.teachers]]\nkind = \"calculator-steps\"\nmax_system1_steps = -1\n", "m.toml:4:1 splitter.teachers[0].max_system1_steps: -1 is out of range" },
+        { "[splitter.resilience]\nmin_voted_share = 1.5\n", "m.toml:2:1 splitter.resilience.min_voted_share: 1.5; it must be within [0, 1]" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedPromptAndReference))]
+    public void Prompt_reference_and_guard_errors_name_file_line_column_and_key(string toml, string expected)
+    {
+        using var ws = new Workspace();
+        ws.Write("m.toml", toml);
+        ws.Write("p.txt", "no placeholder here");
+        Assert.Contains(expected, Assert.Throws<BadInputException>(() => ws.Load("m.toml")).Message);
+    }
+
+    [Fact]
+    public void The_calculator_steps_proxy_votes_as_a_teacher_or_stands_beside_the_panel_as_a_reference()
+    {
+        using var ws = new Workspace();
+        ws.Write("m.toml", "[splitter]\nmethod = \"heuristic\"\n[[splitter.teachers]]\nkind = \"calculator-steps\"\nmax_system1_steps = 2\n"
+                           + "[[splitter.teachers]]\nkind = \"heuristic\"\n[splitter.reference]\nmax_system1_steps = 0\n");
+        var splitter = ws.Load("m.toml").Manifest.Splitter;
+        Assert.Equal((TeacherKind.CalculatorSteps, "calculator-steps", 2), (splitter.Teachers[0].Kind, splitter.Teachers[0].Name, splitter.Teachers[0].MaxSystem1Steps));
+        Assert.Equal((TeacherKind.CalculatorSteps, 0), (splitter.Reference!.Kind, splitter.Reference.MaxSystem1Steps));
+        Assert.Equal(new CalculatorStepsTeacherConfig("calculator-steps") { MaxSystem1Steps = 2 }, TeacherPanel.ToConfig(splitter.Teachers[0]));
     }
 }

@@ -14,12 +14,18 @@ public sealed record SplitterSection
 
     /// <summary>
     /// The teachers in voting order: plain model names (OpenAI-compatible, at <see cref="Endpoint"/>) or tables with
-    /// <c>kind = "openai" | "local" | "heuristic"</c>, weight and kind-specific settings.
+    /// <c>kind = "openai" | "local" | "heuristic" | "calculator-steps"</c>, weight and kind-specific settings.
     /// </summary>
     public IReadOnlyList<SplitterTeacher> Teachers { get; init; } = [];
 
-    /// <summary>Whether teachers are asked to role-play the target model.</summary>
+    /// <summary>Whether teachers are asked to role-play the target model (chooses the built-in prompt: Figure 3, or Figure 3 without "Act as").</summary>
     public bool RolePlay { get; init; } = true;
+
+    /// <summary>A prompt template file (<c>{target_model}</c>, <c>{question}</c>, <c>{answer}</c>) replacing the built-in prompt; null: built-in.</summary>
+    public ManifestPath? Prompt { get; init; }
+
+    /// <summary>A rule teacher (calculator-steps or heuristic) the votes are checked against without voting; null: none.</summary>
+    public SplitterTeacher? Reference { get; init; }
 
     /// <summary>The model the teachers role-play (name it as the teachers know it).</summary>
     public string TargetModel { get; init; } = "LLaMA-2-7B";
@@ -52,7 +58,8 @@ public sealed record SplitterSection
     public static IReadOnlyList<string> LabelKeys { get; } =
     [
         "splitter.method", "splitter.teachers", "splitter.role_play", "splitter.target_model", "splitter.tie_break",
-        "splitter.on_teacher_failure", "splitter.random_system2_fraction", "splitter.labels_file",
+        "splitter.on_teacher_failure", "splitter.random_system2_fraction", "splitter.labels_file", "splitter.prompt",
+        "splitter.reference",
     ];
 
     internal static SplitterSection Read(SectionReader r)
@@ -70,6 +77,8 @@ public sealed record SplitterSection
         {
             Teachers = ReadTeachers(r, parent),
             RolePlay = r.Bool("role_play", d.RolePlay),
+            Prompt = ReadPrompt(r),
+            Reference = r.Has("reference") ? SplitterTeacher.Read(r.Section("reference"), parent, 0, TeacherKind.CalculatorSteps) : null,
             TargetModel = r.String("target_model", d.TargetModel),
             TieBreak = r.Enum("tie_break", d.TieBreak),
             OnTeacherFailure = r.Enum("on_teacher_failure", d.OnTeacherFailure),
@@ -80,6 +89,17 @@ public sealed record SplitterSection
         Check(r, section);
         r.Finish();
         return section;
+    }
+
+    /// <summary>Reads <c>prompt</c> and, when the file is there, reports its unknown placeholders at their line:col in it.</summary>
+    private static ManifestPath? ReadPrompt(SectionReader r)
+    {
+        var path = r.Path("prompt", PathKind.File, mustExist: true, "a text file with {question} and optionally {answer}, {target_model}");
+        if (path is null || !File.Exists(path.Resolved)) return path;
+        var template = new RolePlayPrompt(File.ReadAllText(path.Resolved));
+        foreach (var problem in template.Problems())
+            r.ErrorIn(new SourceLocation(path.Resolved, problem.Line, problem.Column), "prompt", problem.Message);
+        return path;
     }
 
     private static IReadOnlyList<SplitterTeacher> ReadTeachers(SectionReader r, SplitterSection parent)
@@ -106,8 +126,14 @@ public sealed record SplitterSection
             r.Error("teachers", $"single-teacher takes one teacher, not {s.Teachers.Count}; use method = \"role-play-vote\" to vote");
         if (s.Method == SplitterMethod.LabelsFile && s.Teachers.Count > 0)
             r.Error("teachers", "method = \"labels-file\" asks no teacher; remove splitter.teachers (name vote columns in vote_columns)");
-        if (s.Method == SplitterMethod.Heuristic && s.Teachers.Any(t => t.Kind != TeacherKind.Heuristic))
-            r.Error("teachers", "method = \"heuristic\" takes heuristic teachers only; use \"role-play-vote\" to mix kinds");
+        if (s.Method == SplitterMethod.Heuristic && s.Teachers.Any(t => !t.IsRule))
+            r.Error("teachers", "method = \"heuristic\" takes rule teachers only (heuristic, calculator-steps); use \"role-play-vote\" to mix kinds");
+        if (s.Reference is { IsRule: false })
+            r.Error("reference", "the reference is a rule that is not asked: kind = \"calculator-steps\" (the default) or \"heuristic\"");
+        if (s.Reference is not null && s.Method is SplitterMethod.Random or SplitterMethod.LabelsFile)
+            r.Error("reference", $"method = \"{KebabCase.Name(s.Method)}\" asks no teacher; a reference checks teacher votes, remove it");
+        if (s.Prompt is not null && r.Has("role_play"))
+            r.Error("prompt", "a prompt file replaces the built-in prompts that role_play chooses between; remove one of the two");
         var repeated = s.Teachers.GroupBy(t => t.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (repeated is not null) r.Error("teachers", $"the teacher name \"{repeated.Key}\" is used twice; give each teacher its own name");
     }

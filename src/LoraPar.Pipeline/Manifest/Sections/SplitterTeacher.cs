@@ -49,6 +49,12 @@ public sealed record SplitterTeacher
     /// <summary>Signals that must fire for a System-2 vote, 1–3 (heuristic).</summary>
     public int RequiredSignals { get; init; } = 2;
 
+    /// <summary>The most GSM8K calculator steps a System-1 reference solution has (calculator-steps).</summary>
+    public int MaxSystem1Steps { get; init; } = 1;
+
+    /// <summary>Whether the teacher is a rule (heuristic or calculator-steps) rather than a model that is asked.</summary>
+    public bool IsRule => Kind is TeacherKind.Heuristic or TeacherKind.CalculatorSteps;
+
     /// <summary>An OpenAI-compatible teacher for a plain model name in <c>teachers = [...]</c>.</summary>
     internal static SplitterTeacher ForModel(string model, SplitterSection parent) => new()
     {
@@ -56,11 +62,14 @@ public sealed record SplitterTeacher
         Temperature = parent.Temperature,
     };
 
-    /// <summary>Reads one <c>[[splitter.teachers]]</c> table; <paramref name="index"/> names unnamed heuristic teachers.</summary>
-    internal static SplitterTeacher Read(SectionReader r, SplitterSection parent, int index)
+    /// <summary>
+    /// Reads one <c>[[splitter.teachers]]</c> table (or <c>[splitter.reference]</c>, whose kind defaults to
+    /// <paramref name="defaultKind"/>); <paramref name="index"/> names unnamed rule teachers.
+    /// </summary>
+    internal static SplitterTeacher Read(SectionReader r, SplitterSection parent, int index, TeacherKind defaultKind = TeacherKind.Openai)
     {
         var d = new SplitterTeacher();
-        var kind = r.Enum("kind", d.Kind);
+        var kind = r.Enum("kind", defaultKind);
         var model = r.String("model", d.Model);
         var checkpoint = r.Path("checkpoint", PathKind.Any, mustExist: kind == TeacherKind.Local);
         var teacher = new SplitterTeacher
@@ -78,6 +87,7 @@ public sealed record SplitterTeacher
             AnnotationThreshold = r.Int("annotation_threshold", d.AnnotationThreshold, NumberRange.AtLeast(1)),
             QuestionWordThreshold = r.Int("question_word_threshold", d.QuestionWordThreshold, NumberRange.AtLeast(1)),
             RequiredSignals = r.Int("required_signals", d.RequiredSignals, new NumberRange(1, 3)),
+            MaxSystem1Steps = r.Int("max_system1_steps", d.MaxSystem1Steps, NumberRange.AtLeast(0)),
         };
         if (kind == TeacherKind.Openai && model.Length == 0) r.Error("model", "an openai teacher needs model (the served model name)");
         if (kind == TeacherKind.Openai && teacher.Endpoint.Length > 0 && !SectionReader.HasUnsetReference(teacher.Endpoint)
@@ -95,6 +105,7 @@ public sealed record SplitterTeacher
     {
         TeacherKind.Openai => model,
         TeacherKind.Local => checkpoint is null ? $"local-{index + 1}" : Path.GetFileName(checkpoint.Resolved.TrimEnd('/', '\\')),
+        TeacherKind.CalculatorSteps => index == 0 ? "calculator-steps" : $"calculator-steps-{index + 1}",
         _ => $"heuristic-{index + 1}",
     };
 }

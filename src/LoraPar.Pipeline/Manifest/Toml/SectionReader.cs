@@ -197,6 +197,9 @@ public sealed partial class SectionReader
         _binding.Diagnostics.Error(location, FullKey(key), message);
     }
 
+    /// <summary>Records an error at a place inside a file that the key names (e.g. a placeholder in a prompt template).</summary>
+    public void ErrorIn(SourceLocation location, string key, string message) => _binding.Diagnostics.Error(location, FullKey(key), message);
+
     /// <summary>An environment variable, as the manifest's <c>${VAR}</c> expansion sees it (null or empty: unset).</summary>
     public string? Environment(string name) => _binding.Environment(name);
 

@@ -35,7 +35,7 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
     public string Kind => StageKinds.Labels;
 
     /// <inheritdoc />
-    public int Version => 3;
+    public int Version => 4;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest)
@@ -45,6 +45,7 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
             .Select(t => new StageInputFile($"teacher:{t.Name}", t.Checkpoint!.Resolved))
             .ToList();
         if (manifest.Splitter.LabelsFile is { } file) checkpoints.Add(new StageInputFile("labels-file", file.Path.Resolved));
+        if (manifest.Splitter.Prompt is { } prompt) checkpoints.Add(new StageInputFile("prompt", prompt.Resolved));
         return new([StageKinds.Data], [.. SplitterSection.LabelKeys, "seed"], checkpoints);
     }
 
@@ -61,11 +62,16 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
         DatasetRows.Write(context.OutputPath(System2File), rows.Where(r => labelled[r.Id] == ReasoningSystem.System2));
         var truth = rows.Where(r => r.System is 1 or 2).ToDictionary(r => r.Id, r => r.System!.Value);
         var agreement = GroundTruthAgreement.Compute(result.Labels, truth);
-        if (agreement is not null) AddToStatistics(result.StatisticsPath, agreement);
-        MetricsFile.Write(context.OutputPath(MetricsFile.FileName), Metrics(result.Statistics, agreement));
+        if (agreement is not null) AddToStatistics(result.StatisticsPath, "ground_truth", agreement);
+        var reference = context.Manifest.Splitter.LabelsFile is null ? ReferenceAgreement.Compute(context.Manifest.Splitter, items, result.Labels) : null;
+        if (reference is not null) AddToStatistics(result.StatisticsPath, "reference", reference);
+        MetricsFile.Write(context.OutputPath(MetricsFile.FileName), Metrics(result.Statistics, agreement, reference));
         var balance = result.Statistics.LabelBalance;
+        var withReference = reference is null ? "" : string.Create(CultureInfo.InvariantCulture,
+            $", agreement with {reference.Teacher} {reference.Agreement.Accuracy:P1}");
         context.Log(string.Create(CultureInfo.InvariantCulture,
-            $"labels: D1 {balance.System1.Count}, D2 {balance.System2.Count}{(agreement is null ? "" : $", ground-truth agreement {agreement.Accuracy:P1}")}"));
+            $"labels: D1 {balance.System1.Count}, D2 {balance.System2.Count}{(agreement is null ? "" : $", ground-truth agreement {agreement.Accuracy:P1}")}{withReference}"));
+        LogAbstentions(context, result.Statistics);
     }
 
     private SplitResult Split(StageContext context, SplitterConfig config, IReadOnlyList<SplitterItem> items)
@@ -106,14 +112,23 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
             + "or a heuristic teacher");
     }
 
-    private static void AddToStatistics(string path, GroundTruthAgreement agreement)
+    /// <summary>Warns, one line per teacher, about abstentions that a later run of the stage asks again.</summary>
+    private static void LogAbstentions(StageContext context, LabelStatistics statistics)
+    {
+        foreach (var t in statistics.Teachers.Where(t => t.Open > 0))
+            context.Log($"warning: labels: teacher {t.Name}: {t.Open} abstentions ({t.Unparseable} unparseable, {t.Failed} failed, "
+                        + $"{t.Skipped} not asked) are labelled without its vote; they are asked again when the labels stage next runs "
+                        + "(run --force labels)");
+    }
+
+    private static void AddToStatistics<T>(string path, string name, T value)
     {
         var document = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        document["ground_truth"] = JsonSerializer.SerializeToNode(agreement, SplitterJson.Indented);
+        document[name] = JsonSerializer.SerializeToNode(value, SplitterJson.Indented);
         AtomicFile.WriteAllText(path, document.ToJsonString(SplitterJson.Indented) + "\n");
     }
 
-    private static Dictionary<string, double> Metrics(LabelStatistics statistics, GroundTruthAgreement? agreement)
+    private static Dictionary<string, double> Metrics(LabelStatistics statistics, GroundTruthAgreement? agreement, ReferenceAgreement? reference)
     {
         var metrics = new Dictionary<string, double>
         {
@@ -123,6 +138,7 @@ public sealed class LabelsStage(Func<LocalTeacherConfig, ICompletionScorer>? loc
         };
         if (statistics.FleissKappa is { } kappa) metrics["labels_fleiss_kappa"] = kappa;
         if (agreement is not null) metrics["labels_ground_truth_accuracy"] = Math.Round(100 * agreement.Accuracy, 4);
+        if (reference is not null) metrics["labels_reference_agreement"] = Math.Round(100 * reference.Agreement.Accuracy, 4);
         return metrics;
     }
 

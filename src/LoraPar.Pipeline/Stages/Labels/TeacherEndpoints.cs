@@ -19,14 +19,17 @@ public static class TeacherEndpoints
         if (s.LabelsFile is { } file) return [header, $"  none: labels from {file.Path.Resolved}"];
         var teachers = TeacherPanel.TeachersOf(s);
         var width = teachers.Max(t => t.Name.Length);
-        return [header, .. teachers.Select(t => $"  {t.Name.PadRight(width)}  {Describe(t, environment)}")];
+        var prompt = s.Prompt is { } template ? $"  prompt {template.Resolved}"
+            : $"  prompt built-in: Figure 3{(s.RolePlay ? ", acting as " + s.TargetModel : " without role-play")}";
+        var reference = s.Reference is { } r ? [$"  reference {r.Name}  {Describe(r, environment)}, checks the votes"] : Array.Empty<string>();
+        return [header, .. teachers.Select(t => $"  {t.Name.PadRight(width)}  {Describe(t, environment)}"), .. reference, prompt];
     }
 
     private static string Describe(Manifest.Sections.SplitterTeacher t, Func<string, string?> environment) => t.Kind switch
     {
         TeacherKind.Openai => $"openai  {Endpoint(t.Endpoint)}  model {t.Model}  {Key(t.ApiKeyEnv, environment)}",
         TeacherKind.Local => $"local  checkpoint {t.Checkpoint?.Resolved}",
-        _ => "heuristic  rule (no API)",
+        _ => $"{KebabCase.Name(t.Kind)}  rule (no API)",
     };
 
     private static string Endpoint(string endpoint) =>

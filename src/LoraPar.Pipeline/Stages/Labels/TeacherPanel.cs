@@ -7,7 +7,7 @@ namespace LoraPar.Pipeline.Stages.Labels;
 
 /// <summary>
 /// Turns <c>[splitter]</c> into the sample splitter's <see cref="SplitterConfig"/>: the teachers (openai / local / heuristic,
-/// with weights), the role-play or plain prompt, the tie-break rule, the failure policy, the resilience settings and the seed.
+/// calculator-steps, with weights), the prompt (a template file, or Figure 3 with or without role-play), the tie-break rule, the failure policy, the resilience settings and the seed.
 /// <c>method = "heuristic"</c> without teachers gets <see cref="DefaultHeuristics"/>.
 /// </summary>
 public static class TeacherPanel
@@ -40,7 +40,7 @@ public static class TeacherPanel
         {
             Method = s.Method,
             TargetModel = s.TargetModel,
-            Prompt = RolePlayPrompt.Default(s.RolePlay ? PromptStyle.RolePlay : PromptStyle.NoRolePlay),
+            Prompt = PromptOf(s),
             Teachers = s.Method == SplitterMethod.Random ? [] : teachers.Select(ToConfig).ToList(),
             TieBreak = s.TieBreak,
             Seed = manifest.Seed,
@@ -51,6 +51,11 @@ public static class TeacherPanel
         config.EnsureValid();
         return config;
     }
+
+    /// <summary>The prompt: the template file <c>splitter.prompt</c>, else the built-in Figure 3 prompt (with or without role-play).</summary>
+    public static RolePlayPrompt PromptOf(SplitterSection splitter) => splitter.Prompt is { } file
+        ? new RolePlayPrompt(File.ReadAllText(file.Resolved))
+        : RolePlayPrompt.Default(splitter.RolePlay ? PromptStyle.RolePlay : PromptStyle.NoRolePlay);
 
     /// <summary>One manifest teacher as the splitter's configuration record.</summary>
     public static TeacherConfig ToConfig(SplitterTeacher t) => t.Kind switch
@@ -71,6 +76,7 @@ public static class TeacherPanel
             QuestionWordThreshold = t.QuestionWordThreshold,
             RequiredSignals = t.RequiredSignals,
         },
+        TeacherKind.CalculatorSteps => new CalculatorStepsTeacherConfig(t.Name) { Weight = t.Weight, MaxSystem1Steps = t.MaxSystem1Steps },
         _ => throw new ArgumentOutOfRangeException(nameof(t), t.Kind, "unknown teacher kind"),
     };
 }

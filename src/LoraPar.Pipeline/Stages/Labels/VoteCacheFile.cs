@@ -41,6 +41,7 @@ public static class VoteCacheFile
         LocalTeacherConfig l => $"local|{l.Checkpoint}|{Fingerprint(l.Checkpoint)}",
         HeuristicTeacherConfig h => string.Create(CultureInfo.InvariantCulture,
             $"heuristic|{h.StepThreshold}|{h.AnnotationThreshold}|{h.QuestionWordThreshold}|{h.RequiredSignals}"),
+        CalculatorStepsTeacherConfig c => string.Create(CultureInfo.InvariantCulture, $"calculator-steps|{c.MaxSystem1Steps}"),
         _ => throw new ArgumentOutOfRangeException(nameof(teacher), teacher.Kind, "unknown teacher kind"),
     };
 

@@ -117,6 +117,23 @@ public sealed class LabelsStageTests
     }
 
     [Fact]
+    public void A_prompt_template_file_is_what_the_teacher_reads_and_editing_it_relabels()
+    {
+        var scorer = new CountingScorer();
+        using var h = WithLocal(scorer, HeuristicAndLocal.Replace("tie_break", "prompt = \"judge.txt\"\ntie_break"));
+        h.Ws.Write("judge.txt", "As {target_model}, judge: {question}\nSolution: {answer}\n");
+        h.Run();
+        var rows = DatasetRows.Read(Path.Combine(h.Artifact("data"), DataStage.TrainFile));
+        Assert.Contains($"As LLaMA-2-7B, judge: {rows[0].Question}\nSolution: {rows[0].Answer.Trim()}\n\n\nClassification:", scorer.PerContext.Keys);
+        Assert.Equal(30, scorer.Calls);
+        h.Ran();
+        h.Ws.Write("judge.txt", "Judge: {question}\n");
+        h.Run();
+        Assert.Equal(["labels"], h.Ran());
+        Assert.Equal(60, scorer.Calls);
+    }
+
+    [Fact]
     public void A_local_teacher_without_a_model_loader_is_bad_input_that_says_so()
     {
         using var h = new StageHarness(HeuristicAndLocal, new DataStage(), new LabelsStage());
