@@ -43,7 +43,8 @@ public sealed class LayerCheckpoint : autograd.SingleTensorFunction<LayerCheckpo
         var replay = (Replay)vars[1];
         ctx.save_for_backward([x]);
         ctx.save_data(ReplayKey, replay);
-        return replay.Layer.call(x, replay.Context);                                  // (B, T, d), no graph
+        using var scope = NewDisposeScope();                                          // frees the layer's intermediates now
+        return replay.Layer.call(x, replay.Context).MoveToOuterDisposeScope();        // (B, T, d), no graph
     }
 
     /// <inheritdoc />
