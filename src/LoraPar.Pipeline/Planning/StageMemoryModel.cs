@@ -1,5 +1,6 @@
 using LoraPar.Method.Importance;
 using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Stages;
 
 namespace LoraPar.Pipeline.Planning;
@@ -20,7 +21,7 @@ public static class StageMemoryModel
     /// <summary>The stage's breakdown, or null for a stage that holds no model (data, labels, masks, report).</summary>
     public static MemoryBreakdown? Of(string kind, PipelineManifest m, PlanShape s) => kind switch
     {
-        StageKinds.Pretrain => Pretrain(m, s),
+        StageKinds.Pretrain when m.Model.Source == ModelSource.Pretrain => Pretrain(m, s),
         StageKinds.Scores => Scores(m, s),
         StageKinds.Sft => Sft(m, s),
         StageKinds.Rl => Rl(m, s),
