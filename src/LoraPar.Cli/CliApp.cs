@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(InfoCommand.Create(stdout));
         root.Subcommands.Add(RunCommand.Create(stdout));
         root.Subcommands.Add(StatusCommand.Create(stdout));
+        root.Subcommands.Add(PlanCommand.Create(stdout));
         root.Subcommands.Add(CancelCommand.Create(stdout));
         root.Subcommands.Add(CleanCommand.Create(stdout));
         root.Subcommands.Add(CompareCommand.Create(stdout));

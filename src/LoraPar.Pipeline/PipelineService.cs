@@ -15,8 +15,10 @@ namespace LoraPar.Pipeline;
 /// <param name="Key">With <paramref name="Stage"/>: only its node whose key starts with this (what one Slurm job runs).</param>
 /// <param name="Executor">Where stale stages run (null: the manifest's <c>[executor] kind</c>).</param>
 /// <param name="Wait">On Slurm: follow the jobs until they end and fail when one failed (otherwise return after submitting).</param>
+/// <param name="DeviceMemory">The device's memory for the resource plan's verdict (e.g. <c>80GiB</c>; null: detected on CUDA, no check on the CPU).</param>
+/// <param name="TryAnyway">Run stages the resource plan predicts do not fit.</param>
 public sealed record RunRequest(string Manifest, bool DryRun = false, string? Force = null, string? Stage = null, string? Key = null,
-    Executors.ExecutorKind? Executor = null, bool Wait = false);
+    Executors.ExecutorKind? Executor = null, bool Wait = false, string? DeviceMemory = null, bool TryAnyway = false);
 
 /// <summary>A <c>lorapar compare</c> request.</summary>
 /// <param name="Manifest">Our manifest (its runs' metrics are compared).</param>
@@ -57,6 +59,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         var manifest = loaded.Manifest;
         var store = new ArtifactStore(manifest.Artifacts);
         var plan = Plan(manifest, store);
+        Planning.RunPlanCheck.Check(plan, store, new Planning.PlanOptions(request.DeviceMemory), request.Stage, request.TryAnyway, console.Out);
         if (request.Stage is null && (request.Executor ?? manifest.Executor.Kind) == Executors.ExecutorKind.Slurm)
         {
             SubmitToSlurm(request, loaded, plan, store, cancel);
@@ -142,6 +145,18 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         PlanPrinter.Print(plan, store, console.Out);
         store.Hashes.Save();
         return plan;
+    }
+
+    /// <summary><c>lorapar plan</c>: each run's predicted memory and time per GPU stage and whether it fits the device (as text or JSON).</summary>
+    public IReadOnlyList<Planning.ResourcePlan> PlanResources(string manifestPath, Planning.PlanOptions options, bool json)
+    {
+        var loaded = Load(manifestPath, PathCheckMode.Warnings);
+        var plans = Planning.ResourcePlanner.Plan(Plan(loaded.Manifest, new ArtifactStore(loaded.Manifest.Artifacts)), options);
+        console.Out.Write(json
+            ? new System.Text.Json.Nodes.JsonArray(plans.Select(p => (System.Text.Json.Nodes.JsonNode)Planning.ResourcePlanText.Json(p)).ToArray())
+                .ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n"
+            : string.Join("\n", plans.Select(Planning.ResourcePlanText.Render)));
+        return plans;
     }
 
     /// <summary><c>lorapar status</c>: each stage of each run, fresh or stale and why. Returns the statuses.</summary>

@@ -14,13 +14,13 @@ internal sealed class TinyLm : IDisposable
 {
     public const string Alphabet = "0123456789+=? WhatisQ:\n";
 
-    public TinyLm(long seed = 3, double dropout = 0.0, double activeFraction = 0.4)
+    public TinyLm(long seed = 3, double dropout = 0.0, double activeFraction = 0.4, ScalarType? dtype = null)
     {
         TorchRuntime.EnsureInitialized();
         Tokenizer = CharTokenizer.Create(Alphabet);
         // A wider init than HF's 0.02 so the frozen head can express confident logits (with 0.02 and d = 32 they stay within ±0.6).
         var config = TinyModelFactory.Config(Tokenizer.VocabSize, hidden: 32, layers: 2, heads: 4, kvHeads: 2, maxPositions: 64) with { InitializerRange = 0.15 };
-        Model = TinyModelFactory.Create(config, seed);
+        Model = TinyModelFactory.Create(config, seed, dtype: dtype);
         Adapters = LoraInjector.Inject(Model, new LoraConfig { R = 4, Alpha = 8, Dropout = dropout }, seed + 1);
         Masks = LoraMaskSet.Random(Adapters.Tensors, activeFraction, seed + 2);
     }

@@ -73,6 +73,7 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
         CancellationToken cancel, ScoringCheckpoint? checkpoint)
     {
         using var modes = new ScoringModes(model);
+        using var recompute = LayerCheckpoint.During(model, options.GradientCheckpointing);
         using var path = GradientPaths.Create(options.GradientPath, model, adapters, options.BatchSize);
         var batches = ReasoningSystemNames.All.SelectMany(s => samples[s].Batches(path.BatchSize).Select(b => (System: s, Examples: b))).ToList();
         var (accumulator, resumed) = checkpoint?.Resume(batches.Count, model.Device) ?? (new ImportanceAccumulator(model.Device), 0);

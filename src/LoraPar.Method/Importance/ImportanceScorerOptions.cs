@@ -26,6 +26,12 @@ public sealed record ImportanceScorerOptions : ISettings
     /// <summary>How per-example gradients are obtained (the result is the same either way).</summary>
     public GradientPath GradientPath { get; init; } = GradientPath.Batched;
 
+    /// <summary>
+    /// Recompute each decoder layer's activations in the backward pass instead of keeping them (<see cref="LoraPar.Model.Llama.LayerCheckpoint"/>):
+    /// about one more forward of compute for activations of one layer input per layer; only on the per-example-loop path; the gradients are the same, so it is not part of any key.
+    /// </summary>
+    public bool GradientCheckpointing { get; init; }
+
     /// <inheritdoc />
     public IReadOnlyList<SettingProblem> Problems()
     {
@@ -34,6 +40,8 @@ public sealed record ImportanceScorerOptions : ISettings
         p.Require(BatchSize >= 1, "batch_size", $"{BatchSize}: must be at least 1");
         p.Require(MaxLength >= 2, "max_length", $"{MaxLength}: must be at least 2 (a prompt token and a response token)");
         p.Require(Enum.IsDefined(GradientPath), "gradient_path", $"{(int)GradientPath} is not a known gradient path");
+        p.Require(!GradientCheckpointing || GradientPath == GradientPath.PerExampleLoop, "gradient_checkpointing",
+            "the batched path reads activations captured inside the layers, which recomputation does not keep; set gradient_path = \"per-example-loop\"");
         return p;
     }
 

@@ -21,10 +21,14 @@ public sealed class DecoderLayer : Module<Tensor, AttentionContext, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>(B, T, d) → (B, T, d).</summary>
+    /// <summary>
+    /// (B, T, d) → (B, T, d). The layer's intermediates are disposed when it returns: autograd keeps what its backward needs
+    /// by reference, so a training pass holds those alone instead of every intermediate tensor until the caller's scope ends.
+    /// </summary>
     public override Tensor forward(Tensor x, AttentionContext context)
     {
+        using var scope = torch.NewDisposeScope();
         var h = x + self_attn.call(input_layernorm.call(x), context);   // (B, T, d)
-        return h + mlp.call(post_attention_layernorm.call(h));          // (B, T, d)
+        return (h + mlp.call(post_attention_layernorm.call(h))).MoveToOuterDisposeScope();   // (B, T, d)
     }
 }

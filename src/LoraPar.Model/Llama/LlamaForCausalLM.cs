@@ -47,6 +47,22 @@ public sealed class LlamaForCausalLM : Module<Tensor, Tensor>, IFusibleProjectio
 
     private Tensor Head(Tensor hidden) => _fusion[0]?.TryProject(hidden, lm_head) is [var logits] ? logits : lm_head.call(hidden);  // (B, T, V)
 
+    /// <summary>
+    /// Switches gradient checkpointing (<see cref="LlamaModel.GradientCheckpointing"/>) to <paramref name="on"/> until the
+    /// returned scope is disposed, which restores the previous setting.
+    /// </summary>
+    public IDisposable Recomputing(bool on)
+    {
+        var before = model.GradientCheckpointing;
+        model.GradientCheckpointing = on;
+        return new Restore(() => model.GradientCheckpointing = before);
+    }
+
+    private sealed class Restore(Action undo) : IDisposable
+    {
+        public void Dispose() => undo();
+    }
+
     /// <summary>A KV cache sized for <paramref name="batch"/> rows of <paramref name="capacity"/> positions, on this model's device and dtype.</summary>
     public KvCache NewCache(long batch, long capacity) => new(Config, batch, capacity, DType, Device);
 

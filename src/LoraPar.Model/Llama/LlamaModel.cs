@@ -26,6 +26,12 @@ public sealed class LlamaModel : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>
+    /// Whether training passes (grad enabled, no KV cache) recompute each layer's activations in backward instead of keeping
+    /// them (<see cref="LayerCheckpoint"/>); the trainers switch it on for their own passes only (<see cref="LlamaForCausalLM.Recomputing"/>).
+    /// </summary>
+    public bool GradientCheckpointing { get; set; }
+
     /// <summary>Hidden states (B, T, d) of a causal pass over <paramref name="inputIds"/> (B, T) without padding or cache.</summary>
     public override Tensor forward(Tensor inputIds) => Forward(new CausalLMInput(inputIds));
 
@@ -40,7 +46,9 @@ public sealed class LlamaModel : Module<Tensor, Tensor>
         var (cos, sinSigned) = _rotary.Angles(positions, hidden.dtype);                                // (B, T, 1, D)
         var mask = AttentionMask.Build(input.KeyValid, length, past, _groups, ids.device);
         var context = new AttentionContext(cos, sinSigned, mask, input.Cache);
-        foreach (var layer in layers) hidden = layer.call(hidden, context);                           // (B, T, d)
+        var recompute = GradientCheckpointing && is_grad_enabled() && input.Cache is null;
+        foreach (var layer in layers)
+            hidden = recompute ? LayerCheckpoint.Run(layer, hidden, context) : layer.call(hidden, context);   // (B, T, d)
         input.Cache?.Advance(length);
         if (input.LastPositionOnly && length > 1) hidden = hidden.narrow(1, length - 1, 1);            // (B, 1, d)
         return norm.call(hidden);

@@ -107,6 +107,12 @@ public sealed record GrpoOptions : ISettings
     /// <summary>Base-model precision: float32 on the CPU; bf16 or fp16 (with dynamic loss scaling) on CUDA.</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
 
+    /// <summary>
+    /// Recompute each decoder layer's activations in the backward pass instead of keeping them (<see cref="LoraPar.Model.Llama.LayerCheckpoint"/>):
+    /// about one more forward of compute for activations of one layer input per layer; the gradients are the same, so it is not part of any key.
+    /// </summary>
+    public bool GradientCheckpointing { get; init; }
+
     /// <summary>Prompts consumed by one rollout: <see cref="PromptsPerBatch"/> × <see cref="GradientAccumulationSteps"/>.</summary>
     public int PromptsPerRollout => PromptsPerBatch * GradientAccumulationSteps;
 

@@ -78,6 +78,7 @@ public sealed class GrpoTrainer
         if (data.Prompts.Count == 0)
             throw new BadInputException($"{StageName}: the prompt split is empty; stage 2 trains on the System-2 questions (D2) — check the labels stage's split and the data filters.");
         var total = options.TotalSteps(data.Prompts.Count);
+        using var recompute = LayerCheckpoint.During(model, options.GradientCheckpointing);
         using var loop = TrainingLoop.Begin(model, adapters, masks, Settings(total), run, monitor);
         using var reference = options.Loss.Beta != 0.0 ? CaptureReference(loop.Resumed is null, run, loop.Masks) : null;
         using var body = new Steps(this, loop, data, options.RolloutsPerEpoch(data.Prompts.Count), reference, loop.Monitor);

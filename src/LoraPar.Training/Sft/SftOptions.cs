@@ -72,6 +72,12 @@ public sealed record SftOptions : ISettings
     /// <summary>Base-model precision (float32 on the CPU; bf16/fp16 on CUDA).</summary>
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
 
+    /// <summary>
+    /// Recompute each decoder layer's activations in the backward pass instead of keeping them (<see cref="LoraPar.Model.Llama.LayerCheckpoint"/>):
+    /// about one more forward of compute for activations of one layer input per layer; the gradients are the same, so it is not part of any key.
+    /// </summary>
+    public bool GradientCheckpointing { get; init; }
+
     /// <inheritdoc />
     public IReadOnlyList<SettingProblem> Problems()
     {

@@ -1,6 +1,7 @@
 using LoraPar.Adapters;
 using LoraPar.Adapters.Masks;
 using LoraPar.Core;
+using LoraPar.Model.Llama;
 using LoraPar.Model.Objectives;
 using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Data;
@@ -58,6 +59,7 @@ public sealed class SftTrainer
         var lengths = train.Examples.Select(e => e.Length).ToList();
         var batchesPerEpoch = SftBatcher.BatchesPerEpoch(lengths, options.Batching, options.Seed);
         var total = options.TotalSteps(batchesPerEpoch);
+        using var recompute = LayerCheckpoint.During(model, options.GradientCheckpointing);
         using var loop = TrainingLoop.Begin(model, adapters, masks, Settings(total), run, monitor);
         var body = new Steps(this, loop, train.Examples, lengths, options.StepsPerEpoch(batchesPerEpoch), eval, data.PadId, loop.Monitor)
         {
