@@ -19,7 +19,7 @@ public sealed class ReportStage : IStage
     public string Kind => StageKinds.Report;
 
     /// <inheritdoc />
-    public int Version => 4;
+    public int Version => 5;
 
     /// <summary>The training stages whose logs the report draws, those the manifest's method runs.</summary>
     private static IReadOnlyList<string> TrainingStages(PipelineManifest manifest) =>
@@ -53,7 +53,8 @@ public sealed class ReportStage : IStage
         {
             var logs = TrainingStages(manifest).ToDictionary(kind => kind,
                 kind => TrainingLog.Read(Path.Combine(context.UpstreamDirectory(kind), TrainingCurve.FileName)));
-            text.Append(TrainingCurvePlot.Write(context.OutputDirectory, [new RunTrainingLogs(manifest.Name, logs)]));
+            var epochs = TrainingStages(manifest).ToDictionary(kind => kind, kind => EpochBoundaries.Of(manifest, kind, metrics));
+            text.Append(TrainingCurvePlot.Write(context.OutputDirectory, [new RunTrainingLogs(manifest.Name, logs, epochs)]));
         }
         text.AppendLine().Append(MetricFormat.Sections(stages));
         if (manifest.Report.Baseline is not null) text.Append(Baseline(context, metrics));
