@@ -11,14 +11,15 @@ public sealed record PipelineConsole(TextWriter Out, bool Interactive)
 {
     /// <summary>
     /// Runs <paramref name="body"/> with the progress display the manifest asks for: live bars on a terminal, plain lines with
-    /// ETA otherwise, nothing for "none". <paramref name="announce"/> receives the writer for stage lines.
+    /// ETA otherwise (also for "bars" when the output is not a terminal: redrawn bars would be lost or garble a log), nothing
+    /// for "none". <paramref name="announce"/> receives the writer for stage lines.
     /// </summary>
     internal T WithProgress<T>(ProgressDisplay display, Func<IProgressReporter, Action<string>, T> body)
     {
-        var bars = display == ProgressDisplay.Bars || (display == ProgressDisplay.Auto && Interactive);
+        var bars = display is (ProgressDisplay.Bars or ProgressDisplay.Auto) && Interactive;
         if (display == ProgressDisplay.None) return body(NullProgressReporter.Instance, Out.WriteLine);
         if (!bars) return body(new LineProgressReporter(Out.WriteLine), Out.WriteLine);
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Out) });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Out), Interactive = InteractionSupport.Yes });
         var reporter = new SpectreProgressReporter(console);
         return reporter.Run(() => body(reporter, line => console.WriteLine(line)));
     }

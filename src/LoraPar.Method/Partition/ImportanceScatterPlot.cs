@@ -1,7 +1,6 @@
 using System.Globalization;
 using LoraPar.Core;
 using ScottPlot;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LoraPar.Method.Partition;
@@ -9,20 +8,19 @@ namespace LoraPar.Method.Partition;
 /// <summary>
 /// The paper's Figure 4: System-1 importance (x) against System-2 importance (y) of every LoRA element, L2-normalised, on
 /// log axes, coloured System 1 only (red), System 2 only (blue), shared (purple) or neither (grey). The legend gives each
-/// class's share of all elements and Jaccard(S1, S2). Large adapters are drawn from a seeded uniform subsample; elements
-/// that score exactly zero sit on the axis floor (a tenth of the smallest positive score drawn).
+/// class's share of all elements and Jaccard(S1, S2). Large adapters are drawn from a seeded uniform subsample
+/// (<see cref="ScatterSample"/>, independent of any mask); elements that score exactly zero sit on the axis floor (a tenth of
+/// the smallest positive score drawn).
 /// </summary>
 public static class ImportanceScatterPlot
 {
     /// <summary>Default cap on the number of points drawn.</summary>
     public const int DefaultMaxPoints = 20_000;
 
-    private enum PointClass { Neither, System1Only, System2Only, Shared }
-
     /// <summary>Renders the scatter as PNG bytes.</summary>
     public static byte[] Render(DualSystemPartition partition, int maxPoints = DefaultMaxPoints, int width = 900, int height = 800)
     {
-        var (x, y, classes) = Sample(partition, maxPoints, partition.Options.Seed);
+        var (x, y, classes) = Points(partition, maxPoints);
         var floor = Floor(x, y);
         double Log(double v) => Math.Log10(v > 0 ? v : floor);
         var counts = partition.Sets.Counts;
@@ -61,38 +59,34 @@ public static class ImportanceScatterPlot
     internal static string Describe(PartitionOptions o) => string.Create(CultureInfo.InvariantCulture,
         $"θ = {o.Theta}, α = {o.Alpha}, β = {o.Beta}, {o.Selection.ToString().ToLowerInvariant()} masks");
 
-    private static IEnumerable<(PointClass, Color, string, long)> Classes(PartitionCounts c) =>
+    private static IEnumerable<(ScatterRegion, Color, string, long)> Classes(PartitionCounts c) =>
     [
-        (PointClass.Neither, Color.FromHex("#B0B0B0").WithAlpha(0.5), "neither", c.Total - c.Union),
-        (PointClass.System1Only, Color.FromHex("#D62728").WithAlpha(0.7), "System 1 only", c.Omega1Only),
-        (PointClass.System2Only, Color.FromHex("#1F77B4").WithAlpha(0.7), "System 2 only", c.Omega2Only),
-        (PointClass.Shared, Color.FromHex("#9467BD").WithAlpha(0.8), "shared", c.Shared),
+        (ScatterRegion.Neither, Color.FromHex("#B0B0B0").WithAlpha(0.5), "neither", c.Total - c.Union),
+        (ScatterRegion.System1Only, Color.FromHex("#D62728").WithAlpha(0.7), "System 1 only", c.Omega1Only),
+        (ScatterRegion.System2Only, Color.FromHex("#1F77B4").WithAlpha(0.7), "System 2 only", c.Omega2Only),
+        (ScatterRegion.Shared, Color.FromHex("#9467BD").WithAlpha(0.8), "shared", c.Shared),
     ];
 
-    /// <summary>A seeded subsample (all points when n ≤ max) of both scores and the class of each point.</summary>
-    private static (double[] X, double[] Y, PointClass[] Classes) Sample(DualSystemPartition p, int maxPoints, int seed)
+    /// <summary>
+    /// The points drawn: both scores and the region of each element of the <see cref="ScatterSample"/> of the run's seed (all
+    /// elements when there are at most <paramref name="maxPoints"/>), in flat-index order.
+    /// </summary>
+    public static ScatterPoints Points(DualSystemPartition p, int maxPoints = DefaultMaxPoints)
     {
         using var scope = NewDisposeScope();
-        var n = p.Layout.TotalElements;
-        Tensor pick;
-        if (n <= maxPoints) pick = arange(n, ScalarType.Int64, device: p.Sets.System1.device);
-        else
-        {
-            using var generator = new Generator((ulong)seed);
-            var drawn = randperm(n, generator: generator).narrow(0, 0, maxPoints).sort().Values;   // (max,) flat indices
-            pick = drawn.to(p.Sets.System1.device);
-        }
+        var drawn = ScatterSample.Indices(p.Layout.TotalElements, maxPoints, p.Options.Seed);
+        var pick = tensor(drawn, ScalarType.Int64).to(p.Sets.System1.device);   // (drawn,) flat indices
         double[] Values(Tensor flat) => flat.index_select(0, pick).to(ScalarType.Float64, CPU).data<double>().ToArray();
         bool[] Flags(Tensor mask) => mask.index_select(0, pick).cpu().data<bool>().ToArray();
         var (s1, s2) = (Flags(p.Sets.System1), Flags(p.Sets.System2));
-        var classes = s1.Zip(s2, (a, b) => (a, b) switch
+        var regions = s1.Zip(s2, (a, b) => (a, b) switch
         {
-            (true, true) => PointClass.Shared,
-            (true, false) => PointClass.System1Only,
-            (false, true) => PointClass.System2Only,
-            _ => PointClass.Neither,
+            (true, true) => ScatterRegion.Shared,
+            (true, false) => ScatterRegion.System1Only,
+            (false, true) => ScatterRegion.System2Only,
+            _ => ScatterRegion.Neither,
         }).ToArray();
-        return (Values(p.System1Scores), Values(p.System2Scores), classes);
+        return new ScatterPoints(Values(p.System1Scores), Values(p.System2Scores), regions);
     }
 
     private static double Floor(double[] x, double[] y)
@@ -114,3 +108,9 @@ public static class ImportanceScatterPlot
     private static string Pct(long count, long total) =>
         (100.0 * count / Math.Max(1, total)).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 }
+
+/// <summary>Where an element falls in the partition: in S1 only, in S2 only, in both (shared) or in neither.</summary>
+public enum ScatterRegion { Neither, System1Only, System2Only, Shared }
+
+/// <summary>The points of the importance scatter: System-1 score (x), System-2 score (y) and region of each element drawn.</summary>
+public sealed record ScatterPoints(double[] X, double[] Y, ScatterRegion[] Regions);

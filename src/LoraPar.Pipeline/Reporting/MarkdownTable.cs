@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace LoraPar.Pipeline.Reporting;
 
 /// <summary>Renders a GitHub-flavoured Markdown table with aligned columns (numbers and percentages right-aligned).</summary>
-public static class MarkdownTable
+public static partial class MarkdownTable
 {
     /// <summary>The table text: header row, alignment row, one row per entry. Cells with '|' are escaped.</summary>
     public static string Render(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
@@ -45,8 +46,15 @@ public static class MarkdownTable
         text.Append('\n');
     }
 
-    private static bool IsNumeric(string cell) =>
-        cell is "—" or "-" || double.TryParse(cell.Replace('−', '-').TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+    /// <summary>
+    /// Whether a cell reads as one number: "—", a signed decimal or exponent form, optionally with thousands grouped by commas
+    /// in threes ("25,490", "−1,234.5") and a trailing '%'. A comma anywhere else ("1,2", "0.3,0.4", "s1,s2") makes it text:
+    /// .NET's AllowThousands would read "1,2" as 12.
+    /// </summary>
+    internal static bool IsNumeric(string cell) => cell is "—" or "-" || NumericCell().IsMatch(cell);
+
+    [GeneratedRegex(@"^[+\-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+\-]?\d+)?%?$|^[+\-−]?\.\d+([eE][+\-]?\d+)?%?$")]
+    private static partial Regex NumericCell();
 
     private static string Escape(string cell) => cell.Replace("|", "\\|").Replace("\n", " ");
 }

@@ -43,6 +43,18 @@ public static class MetricFormat
         _ => "",
     };
 
+    /// <summary>
+    /// The range a metric can take by its kind, for colour scales: percentages 0–100, fractions and p-values 0–1, Fleiss' κ
+    /// −1–1; null for counts, losses and other unbounded figures.
+    /// </summary>
+    public static (double Low, double High)? Bounds(string name) => KindOf(name) switch
+    {
+        Kind.Percent => (0, 100),
+        Kind.Fraction or Kind.PValue => (0, 1),
+        Kind.Kappa => (-1, 1),
+        _ => null,
+    };
+
     /// <summary>A Markdown table of <paramref name="metrics"/> (name, value, unit) in name order.</summary>
     public static string Table(IReadOnlyDictionary<string, double> metrics) =>
         MarkdownTable.Render(["metric", "value", "unit"], metrics.OrderBy(kv => kv.Key, StringComparer.Ordinal)

@@ -53,7 +53,8 @@ public sealed class ReportStage : IStage
         {
             var logs = TrainingStages(manifest).ToDictionary(kind => kind,
                 kind => TrainingLog.Read(Path.Combine(context.UpstreamDirectory(kind), TrainingCurve.FileName)));
-            text.Append(TrainingCurvePlot.Write(context.OutputDirectory, [new RunTrainingLogs(manifest.Name, logs)]));
+            var epochs = TrainingStages(manifest).ToDictionary(kind => kind, kind => EpochBoundaries.Of(manifest, kind, metrics));
+            text.Append(TrainingCurvePlot.Write(context.OutputDirectory, [new RunTrainingLogs(manifest.Name, logs, epochs)]));
         }
         text.AppendLine().Append(MetricFormat.Sections(stages));
         if (manifest.Report.Baseline is not null) text.Append(Baseline(context, metrics));

@@ -9,7 +9,8 @@ namespace LoraPar.Pipeline.Reporting;
 /// <summary>
 /// The report of a whole sweep, <c>artifacts/runs/&lt;manifest&gt;/report.md</c>: one row per run with the settings and metrics
 /// that differ between the runs (<see cref="SweepTable"/>), and, for a sweep over α and β (the paper's Table 2), one heat map per metric that varies over the
-/// grid (<c>alpha_beta_&lt;metric&gt;.png</c> beside it; one per value of any other swept axis), and the training curves of
+/// grid (<c>alpha_beta_&lt;metric&gt;.png</c> beside it; one per value of any other swept axis), for a sweep over θ the
+/// paper's Figure 5 (<see cref="ThetaPerformancePlot"/>: <c>accuracy_vs_active_&lt;set&gt;_&lt;point&gt;.png</c>), and the training curves of
 /// every run (<see cref="TrainingCurvePlot"/>: SFT loss, GRPO reward mean and KL, one line per run). A view over the runs' artifacts:
 /// it is rewritten after every run of the manifest and is never an input of a stage.
 /// </summary>
@@ -44,6 +45,16 @@ public static partial class SweepReport
                 var file = FigureName(grid);
                 AlphaBetaHeatMap.Save(Path.Combine(directory, file), grid);
                 text.AppendLine($"![{grid.Metric} over α and β{(grid.Group.Length > 0 ? $", {grid.Group}" : "")}]({file})").AppendLine();
+            }
+        }
+        var curves = ThetaPerformancePlot.Figures(runs);
+        if (plan.Manifest.Report.Figures && curves.Count > 0)
+        {
+            text.AppendLine().AppendLine("## Accuracy against active LoRA elements (Figure 5)").AppendLine();
+            foreach (var figure in curves)
+            {
+                ThetaPerformancePlot.Save(Path.Combine(directory, figure.FileName), figure);
+                text.AppendLine($"![{figure.Caption}]({figure.FileName})").AppendLine();
             }
         }
         if (plan.Manifest.Report.Figures) text.AppendLine().Append(TrainingCurvePlot.Write(directory, TrainingLogs(plan, store, runs)));
@@ -105,10 +116,15 @@ public static partial class SweepReport
     private static IReadOnlyList<RunTrainingLogs> TrainingLogs(PipelinePlan plan, ArtifactStore store, IReadOnlyList<RunResults> runs)
     {
         var settings = VariedSettings.Of(runs);
-        return runs.Select(run => new RunTrainingLogs(settings.Label(run), new[] { StageKinds.Sft, StageKinds.Rl }
-            .Select(kind => (Kind: kind, Node: plan.Find(run.Variant.Name, kind)))
-            .Where(n => n.Node is not null && store.Check(n.Kind, n.Node.Key).IsComplete)
-            .ToDictionary(n => n.Kind, n => TrainingLog.Read(Path.Combine(store.DirectoryOf(n.Kind, n.Node!.Key), TrainingCurve.FileName))))).ToList();
+        return runs.Select(run =>
+        {
+            var stages = new[] { StageKinds.Sft, StageKinds.Rl }
+                .Select(kind => (Kind: kind, Node: plan.Find(run.Variant.Name, kind)))
+                .Where(n => n.Node is not null && store.Check(n.Kind, n.Node.Key).IsComplete).ToList();
+            return new RunTrainingLogs(settings.Label(run),
+                stages.ToDictionary(n => n.Kind, n => TrainingLog.Read(Path.Combine(store.DirectoryOf(n.Kind, n.Node!.Key), TrainingCurve.FileName))),
+                stages.ToDictionary(n => n.Kind, n => EpochBoundaries.Of(run.Variant.Manifest, n.Kind, run.Metrics)));
+        }).ToList();
     }
 
     private static double Cell(IEnumerable<RunResults> group, double alpha, double beta, string metric) =>
@@ -120,9 +136,12 @@ public static partial class SweepReport
 
     private static string FigureName(AlphaBetaGrid grid)
     {
-        var group = grid.Group.Length == 0 ? "" : "_" + Unsafe().Replace(grid.Group.Replace(", ", "_"), "-");
-        return $"alpha_beta_{Unsafe().Replace(grid.Metric, "-")}{group}.png";
+        var group = grid.Group.Length == 0 ? "" : "_" + SafeName(grid.Group.Replace(", ", "_"));
+        return $"alpha_beta_{SafeName(grid.Metric)}{group}.png";
     }
+
+    /// <summary>The text with every run of characters unsafe in a file name replaced by '-'.</summary>
+    internal static string SafeName(string text) => Unsafe().Replace(text, "-");
 
     [GeneratedRegex("[^A-Za-z0-9._=-]+")]
     private static partial Regex Unsafe();

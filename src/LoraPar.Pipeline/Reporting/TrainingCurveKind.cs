@@ -25,6 +25,9 @@ public sealed record TrainingCurveKind(string FileName, string Stage, string Tit
     public static TrainingCurveKind GrpoKl { get; } =
         new("training_rl_kl.png", StageKinds.Rl, "GRPO KL to the reference", "mean k3 KL", e => Extra(e, GrpoMetrics.Kl));
 
+    /// <summary>The trainer's name on the step axis: "SFT" or "GRPO".</summary>
+    public string StageName => Stage == StageKinds.Sft ? "SFT" : "GRPO";
+
     /// <summary>Every curve, in report order.</summary>
     public static IReadOnlyList<TrainingCurveKind> All { get; } = [SftLoss, GrpoReward, GrpoKl];
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using LoraPar.Core;
+using LoraPar.Pipeline.Progress;
 
 namespace LoraPar.Pipeline.Stages;
 
@@ -48,7 +49,7 @@ public static class PipelineRunner
                 var line = $"{node.Kind} {node.Key[..8]} ({string.Join(", ", node.Variants.Select(v => v.Name))}): {(force ? "forced" : check.Detail)}";
                 env.Log(line);
                 env.Announce?.Invoke(line);
-                var record = StageExecutor.Execute(node, store, env, force);
+                var record = StageExecutor.Execute(node, store, Labelled(env, plan, node), force);
                 if (record is null) reused.Add(node);
                 else executed.Add(node);
                 WritePointers(pointers, node, record ?? store.ReadRecord(node.Kind, node.Key)!);
@@ -95,6 +96,11 @@ public static class PipelineRunner
         throw new BadInputException($"{option} {kind}: no stage '{kind}' in this manifest's plan{Manifest.DidYouMean.Hint(kind, kinds)} "
             + $"(stages: {string.Join(", ", kinds)})");
     }
+
+    /// <summary>In a sweep, the stage's bars carry the name of the run (or runs) it belongs to.</summary>
+    private static ExecutionEnvironment Labelled(ExecutionEnvironment env, PipelinePlan plan, PlannedStage node) =>
+        plan.Variants.Count < 2 ? env
+            : env with { Progress = new RunLabelledProgress(env.Progress, RunLabelledProgress.Of(node.Variants.Select(v => v.Name).ToList(), plan.Variants.Count)) };
 
     private static void WritePointers(RunPointers pointers, PlannedStage node, StageRecord record)
     {

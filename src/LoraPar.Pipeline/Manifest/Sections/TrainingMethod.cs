@@ -41,7 +41,7 @@ public enum ProgressDisplay
     /// <summary>Bars on an interactive terminal, plain lines otherwise.</summary>
     Auto,
 
-    /// <summary>Live bars with ETA.</summary>
+    /// <summary>Live bars with ETA; without a terminal (output redirected) plain lines, as <see cref="Auto"/>.</summary>
     Bars,
 
     /// <summary>Plain lines with ETA (logs, CI).</summary>

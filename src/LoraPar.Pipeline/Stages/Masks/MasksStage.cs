@@ -20,7 +20,7 @@ public sealed class MasksStage : IStage
     public string Kind => StageKinds.Masks;
 
     /// <inheritdoc />
-    public int Version => 1;
+    public int Version => 2;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => new([StageKinds.Scores], ["partition", "seed"]);

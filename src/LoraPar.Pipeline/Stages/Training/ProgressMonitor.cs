@@ -1,5 +1,5 @@
-using System.Globalization;
 using LoraPar.Pipeline.Progress;
+using LoraPar.Training.Grpo;
 using LoraPar.Training.Monitoring;
 
 namespace LoraPar.Pipeline.Stages.Training;
@@ -24,8 +24,19 @@ public sealed class ProgressMonitor(IProgressTask task, Action<string> log) : IT
             task.Advance(step.Step - _shown);
             _shown = step.Step;
         }
-        var extra = string.Join(" ", step.Extra.Take(4).Select(kv => $"{kv.Key} {kv.Value.ToString("G3", CultureInfo.InvariantCulture)}"));
-        task.Status($"loss {step.Loss:F3} lr {step.LearningRate:G3} {extra}");
+        task.Status(StatusText(step));
+    }
+
+    /// <summary>
+    /// "loss 0.412 lr 2e-4 reward 1.81 accuracy 0.25 kl 3.1e-5 …": loss and learning rate, then the trainer's headline figures
+    /// (GRPO's reward, accuracy, KL, completion length) before its others, six at most, numbers as <see cref="StatusNumber"/> writes them (pure).
+    /// </summary>
+    public static string StatusText(StepLog step)
+    {
+        var first = new[] { GrpoMetrics.Reward, GrpoMetrics.Accuracy, GrpoMetrics.Kl, GrpoMetrics.CompletionLength };
+        var extra = step.Extra.OrderBy(kv => Array.IndexOf(first, kv.Key) is var i && i >= 0 ? i : first.Length)
+            .Take(6).Select(kv => $"{kv.Key} {StatusNumber.Format(kv.Value)}");
+        return string.Join(" ", new[] { $"loss {StatusNumber.Format(step.Loss)}", $"lr {StatusNumber.Format(step.LearningRate)}" }.Concat(extra));
     }
 
     /// <inheritdoc />

@@ -113,6 +113,6 @@ public sealed class ResumeTests : IDisposable
     private static void Run(Workspace ws, Action<string> log)
     {
         var store = new ArtifactStore(ws.PathOf("artifacts"));
-        PipelineRunner.Run(Plan(ws, store), store, new RunSelection(), new ExecutionEnvironment(Progress.NullProgressReporter.Instance, log, CancellationToken.None));
+        PipelineRunner.Run(Plan(ws, store), store, new RunSelection(), new ExecutionEnvironment(Pipeline.Progress.NullProgressReporter.Instance, log, CancellationToken.None));
     }
 }
