@@ -54,6 +54,7 @@ public sealed class PaperMiniKit : IAsyncLifetime
         var data = Path.Combine(Root, "data");
         PaperData.Write(data, gsm8k, humanEval, Gsm8kTrainRows, Gsm8kEvalRows);
         Environment.SetEnvironmentVariable("LORAPAR_LLAMA2_7B", model);
+        Environment.SetEnvironmentVariable("LORAPAR_LLAMA2_7B_CHAT", ChatTwin(model, Path.Combine(Root, "model-chat")));
         Environment.SetEnvironmentVariable("LORAPAR_DATA", data);
         _teachers = await RolePlayTeachers.StartAsync();
         // Every provider the paper manifests name (per-teacher endpoint and key variables) is the loopback server here.
@@ -62,6 +63,30 @@ public sealed class PaperMiniKit : IAsyncLifetime
         foreach (var key in new[] { "DASHSCOPE_API_KEY", "DEEPSEEK_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY" })
             Environment.SetEnvironmentVariable(key, "loopback-key");
     }
+
+    /// <summary>
+    /// The chat model's stand-in for the authors' profile: a copy of the tiny checkpoint whose tokenizer_config.json carries
+    /// Llama-2-7b-chat-hf's chat template, so stage 2 renders its prompt under LLaMA-2's template.
+    /// </summary>
+    private static string ChatTwin(string model, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(model)) File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var configPath = Path.Combine(folder, LoraPar.Model.Tokenizers.TokenizerLoader.TokenizerConfigFile);
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(configPath))!.AsObject();
+        config["chat_template"] = Llama2ChatTemplate;
+        File.WriteAllText(configPath, config.ToJsonString());
+        return folder;
+    }
+
+    /// <summary>Llama-2-7b-chat-hf's <c>chat_template</c> (tokenizer_config.json).</summary>
+    private const string Llama2ChatTemplate =
+        "{% if messages[0]['role'] == 'system' %}{% set loop_messages = messages[1:] %}{% set system_message = messages[0]['content'] %}"
+        + "{% else %}{% set loop_messages = messages %}{% set system_message = false %}{% endif %}{% for message in loop_messages %}"
+        + "{% if (message['role'] == 'user') != (loop.index0 % 2 == 0) %}{{ raise_exception('Conversation roles must alternate user/assistant/user/assistant/...') }}{% endif %}"
+        + "{% if loop.index0 == 0 and system_message != false %}{% set content = '<<SYS>>\\n' + system_message + '\\n<</SYS>>\\n\\n' + message['content'] %}"
+        + "{% else %}{% set content = message['content'] %}{% endif %}{% if message['role'] == 'user' %}{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }}"
+        + "{% elif message['role'] == 'assistant' %}{{ ' '  + content.strip() + ' ' + eos_token }}{% endif %}{% endfor %}";
 
     /// <summary>Skips the calling test when the shared data is absent.</summary>
     public void RequireShared() => Skip.If(SkipReason is not null, SkipReason);

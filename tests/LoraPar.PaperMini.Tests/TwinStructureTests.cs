@@ -21,7 +21,8 @@ public sealed class TwinStructureTests
     public void Every_paper_manifest_has_a_twin_and_every_twin_a_paper_manifest()
     {
         var paper = Twins.Under(Twins.PaperFolder);
-        Assert.Equal(25, paper.Count);
+        Assert.Equal(25 + 6, paper.Count);                       // Tables 1–4, and the authors' profile (authors/)
+        Assert.Equal(6, paper.Count(p => p.StartsWith("authors/", StringComparison.Ordinal)));
         Assert.Equal(paper, Twins.Under(Twins.MiniFolder));
     }
 

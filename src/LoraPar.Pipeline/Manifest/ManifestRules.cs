@@ -27,6 +27,21 @@ public static class ManifestRules
         CheckCheckpoint(m, root, machineMemory);
         CheckSandbox(m, root);
         GradientCheckpointingRule.Check(m, root);
+        CheckChatTemplate(m, root);
+    }
+
+    /// <summary>On file data, stage 2's chat template must be one lorapar renders: auto reads the checkpoint's (<see cref="RlPrompt"/>).</summary>
+    private static void CheckChatTemplate(PipelineManifest m, SectionReader root)
+    {
+        if (!RunsRl(m.Method) || m.Data.Dataset == DatasetKind.Synthetic) return;
+        try
+        {
+            m.Rl.Prompt.ChatTemplate.Resolve(RlPrompt.TemplateFolder(m));
+        }
+        catch (BadInputException e)
+        {
+            root.Section("rl").Section("prompt").Error("chat_template", e.Message);
+        }
     }
 
     /// <summary>HumanEval needs its sandbox's tools here (like a missing path: an error when running, a warning for a dry run).</summary>

@@ -11,7 +11,9 @@ namespace LoraPar.Training.Grpo;
 /// per prompt, prompts / completions of at most 128 / 256 tokens, gradient-norm clip 0.1, 1 epoch. Sampling uses
 /// temperature 0.9 and top-p 1.0 (TRL's GRPOConfig defaults, which the authors' example keeps). The objective's defaults
 /// are TRL's at the time of the authors' example: ε = 0.2 (ε_high = ε), β_KL = 0.04, μ = 1 update per rollout, rewards
-/// scaled by the group's standard deviation, per-sequence loss averaging (<see cref="LossAggregation.Grpo"/>).
+/// scaled by the group's standard deviation, per-sequence loss averaging (<see cref="LossAggregation.Grpo"/>). Where the
+/// authors' TRL (0.14/0.15) differs — log-probs at temperature 1, <c>top_k</c> 50, the base model as KL reference — the
+/// switches are <see cref="DivideLogitsByTemperature"/>, <see cref="TopK"/> and <see cref="KlReference"/>.
 /// One optimizer step uses <see cref="PromptsPerBatch"/> × <see cref="GradientAccumulationSteps"/> prompts, each with
 /// <see cref="NumGenerations"/> completions; with μ = <see cref="NumIterations"/> &gt; 1 each rollout feeds μ steps.
 /// </summary>
@@ -63,13 +65,20 @@ public sealed record GrpoOptions : ISettings
     /// <summary>Leave completions cut at <see cref="MaxCompletionLength"/> (no EOS) out of the loss (TRL's <c>mask_truncated_completions</c>).</summary>
     public bool MaskTruncatedCompletions { get; init; }
 
-    /// <summary>Sampling temperature (also divides the logits of every teacher-forced log-prob, as TRL).</summary>
+    /// <summary>Sampling temperature (with <see cref="DivideLogitsByTemperature"/>, also of every teacher-forced log-prob).</summary>
     public double Temperature { get; init; } = 0.9;
+
+    /// <summary>
+    /// Whether the teacher-forced log-probs (policy, old and reference) divide the logits by <see cref="Temperature"/>, as TRL
+    /// does since 0.16 (true), or score at temperature 1 while sampling at <see cref="Temperature"/>, as TRL 0.14 and 0.15 —
+    /// the authors' — did (false).
+    /// </summary>
+    public bool DivideLogitsByTemperature { get; init; } = true;
 
     /// <summary>Nucleus sampling p (1 = no cut).</summary>
     public double TopP { get; init; } = 1.0;
 
-    /// <summary>Top-k sampling cut (0 = none).</summary>
+    /// <summary>Top-k sampling cut (0 = none; transformers' generation default, which the authors' TRL sampled with, is 50).</summary>
     public int TopK { get; init; }
 
     /// <summary>μ: optimizer steps taken on each rollout, against the log-probs of the policy that sampled it.</summary>
@@ -79,11 +88,23 @@ public sealed record GrpoOptions : ISettings
     [InlineSettings]
     public PolicyLossOptions Loss { get; init; } = new();
 
+    /// <summary>The policy the KL penalty holds the model to: the stage's start (the SFT result) or the base model.</summary>
+    public KlReference KlReference { get; init; } = KlReference.StageStart;
+
     /// <summary>How group-centred rewards become advantages.</summary>
     public ScaleRewards ScaleRewards { get; init; } = ScaleRewards.Group;
 
     /// <summary>Weights of the summed reward functions (<c>[rl.rewards]</c>; used when the caller passes no reward of its own).</summary>
     public RewardWeights Rewards { get; init; } = new();
+
+    /// <summary>Which reading of the reward functions (auto: the authors' on file data, lorapar's on the synthetic task).</summary>
+    public RewardRules RewardRules { get; init; } = RewardRules.Auto;
+
+    /// <summary>How a question becomes the prompt on file data (<c>[rl.prompt]</c>; the synthetic task keeps its own).</summary>
+    public PromptFormat Prompt { get; init; } = new();
+
+    /// <summary>Which training rows the pipeline's stage draws prompts from: the recipe's split (D2 under LoRA-PAR) or all.</summary>
+    public GrpoPromptRows PromptRows { get; init; } = GrpoPromptRows.Recipe;
 
     /// <summary>Passes over the prompts (ignored when <see cref="MaxSteps"/> is set).</summary>
     public int Epochs { get; init; } = 1;
@@ -113,6 +134,12 @@ public sealed record GrpoOptions : ISettings
     /// </summary>
     public bool GradientCheckpointing { get; init; }
 
+    /// <summary>The temperature teacher-forced log-probs divide the logits by: <see cref="Temperature"/>, or 1 (<see cref="DivideLogitsByTemperature"/>).</summary>
+    public double LogProbTemperature => DivideLogitsByTemperature ? Temperature : 1.0;
+
+    /// <summary>The reward rules for data that is (<paramref name="synthetic"/>) or is not the synthetic task: auto resolved.</summary>
+    public RewardRules RulesFor(bool synthetic) => RewardRules != RewardRules.Auto ? RewardRules : synthetic ? RewardRules.Lorapar : RewardRules.Authors;
+
     /// <summary>Prompts consumed by one rollout: <see cref="PromptsPerBatch"/> × <see cref="GradientAccumulationSteps"/>.</summary>
     public int PromptsPerRollout => PromptsPerBatch * GradientAccumulationSteps;
 
@@ -139,6 +166,7 @@ public sealed record GrpoOptions : ISettings
         p.Require(NumIterations >= 1, "num_iterations", $"{NumIterations}: must be at least 1");
         p.AddRange(Loss.Problems());
         p.AddRange(SettingsValidation.Nested("rewards", Rewards));
+        p.AddRange(SettingsValidation.Nested("prompt", Prompt));
         p.Require(Epochs >= 1, "epochs", $"{Epochs}: must be at least 1");
         p.Require(MaxSteps is null || MaxSteps >= 1 && MaxSteps % NumIterations == 0, "max_steps",
             $"{MaxSteps}: must be a positive multiple of num_iterations ({NumIterations}) when set");

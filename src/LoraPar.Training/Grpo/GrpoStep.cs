@@ -42,7 +42,7 @@ internal sealed class GrpoStep(LlamaForCausalLM model, IReadOnlyDictionary<strin
         foreach (var micro in rollout.MicroBatches)
         {
             using var scope = NewDisposeScope();
-            var logProbs = SequenceScorer.TokenLogProbs(model, micro.Batch, options.Temperature);                // (B, C)
+            var logProbs = SequenceScorer.TokenLogProbs(model, micro.Batch, options.LogProbTemperature);                // (B, C)
             var inputs = new PolicyLossInputs(logProbs, micro.OldLogProbs, micro.ReferenceLogProbs, micro.Advantages, micro.LossMask);
             var result = PolicyLoss.Compute(inputs, options.Loss, aggregation);
             var value = result.Loss.item<float>();

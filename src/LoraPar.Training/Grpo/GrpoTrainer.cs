@@ -35,7 +35,8 @@ public sealed record GrpoResult(int Steps, int ResumedFromStep, IReadOnlyList<Gr
 /// group advantages; the old log-probs (μ &gt; 1) and the reference log-probs are computed once per rollout; then μ
 /// optimizer steps of the clipped policy loss with the k3 penalty, active-norm clipping and <see cref="MaskedAdamW"/>
 /// (frozen elements are never written, weight decay included). The KL reference is the policy as the stage started —
-/// the stage-1 (SFT) result — computed with the same model by <see cref="ReferencePolicy"/>. Checkpoints every N steps
+/// the stage-1 (SFT) result — computed with the same model by <see cref="ReferencePolicy"/>, or with
+/// <see cref="KlReference.Base"/> the base model (adapters off, as the authors' TRL did). Checkpoints every N steps
 /// and at the end with the shared <see cref="TrainingCheckpoint"/> format, resumes exactly (prompt order, sampling and
 /// dropout are pure functions of the seed and the step), stops at the first non-finite loss or gradient naming the
 /// step, and proves at the end that every frozen element is bit-identical to its start value.
@@ -55,7 +56,8 @@ public sealed class GrpoTrainer
 
     /// <summary>
     /// Trains the adapters injected into <paramref name="model"/> under <paramref name="masks"/> (the stage-2 mask), with
-    /// <paramref name="reward"/> or, when null, the authors' summed rewards weighted by <see cref="GrpoOptions.Rewards"/>.
+    /// <paramref name="reward"/> or, when null, the authors' summed rewards weighted by <see cref="GrpoOptions.Rewards"/> (auto
+    /// rules read as the authors').
     /// The frozen base weights must be in the dtype <see cref="TrainingPrecisionPolicy.BaseDType"/> gives for
     /// <see cref="GrpoOptions.Precision"/> on the adapters' device.
     /// </summary>
@@ -68,7 +70,7 @@ public sealed class GrpoTrainer
         this.tokenizer = tokenizer;
         this.adapters = adapters;
         this.masks = masks;
-        this.reward = reward ?? new WeightedRewards(options.Rewards);
+        this.reward = reward ?? new WeightedRewards(options.Rewards, options.RulesFor(synthetic: false));
     }
 
     /// <summary>Runs (or resumes, or — when its final checkpoint exists — confirms) the stage on <paramref name="data"/> (D2 only).</summary>
@@ -80,7 +82,7 @@ public sealed class GrpoTrainer
         var total = options.TotalSteps(data.Prompts.Count);
         using var recompute = LayerCheckpoint.During(model, options.GradientCheckpointing);
         using var loop = TrainingLoop.Begin(model, adapters, masks, Settings(total), run, monitor);
-        using var reference = options.Loss.Beta != 0.0 ? CaptureReference(loop.Resumed is null, run, loop.Masks) : null;
+        using var reference = options.Loss.Beta != 0.0 && options.KlReference == KlReference.StageStart ? CaptureReference(loop.Resumed is null, run, loop.Masks) : null;
         using var body = new Steps(this, loop, data, options.RolloutsPerEpoch(data.Prompts.Count), reference, loop.Monitor);
         loop.Run(body, cancel);
         loop.VerifyFrozen(adapters);

@@ -54,7 +54,8 @@ internal sealed class Rollout(int index, IReadOnlyList<RolloutMicroBatch> microB
 /// Samples rollouts: G completions per prompt with the KV-cache <see cref="Model.Generation.Generator"/> (eval mode, seeded per rollout and
 /// micro-batch, so a resumed run samples the same completions; float32 adapters merged into the base weights while sampling,
 /// see <see cref="MergedInference"/>), rewards per function, group advantages over the whole rollout, then — once per
-/// rollout — the old log-probs (μ &gt; 1) and the reference log-probs (β ≠ 0) by teacher forcing.
+/// rollout — the old log-probs (μ &gt; 1) and the reference log-probs (β ≠ 0) by teacher forcing, at
+/// <see cref="GrpoOptions.LogProbTemperature"/>.
 /// </summary>
 internal sealed class RolloutCollector(LlamaForCausalLM model, TextTokenizer tokenizer, LoraAdapterSet adapters, IGrpoReward reward,
     ReferencePolicy? reference, GrpoOptions options)
@@ -119,16 +120,23 @@ internal sealed class RolloutCollector(LlamaForCausalLM model, TextTokenizer tok
         Tensor? old = null, referenceLogProbs = null;
         using (no_grad())
         {
-            if (options.NumIterations > 1) old = SequenceScorer.TokenLogProbs(model, batch, options.Temperature);     // (B, C)
-            if (options.Loss.Beta != 0.0)
-                referenceLogProbs = (reference ?? throw new InvalidOperationException("β ≠ 0 needs a reference policy"))
-                    .TokenLogProbs(model, batch, options.Temperature);                                                // (B, C)
+            if (options.NumIterations > 1) old = SequenceScorer.TokenLogProbs(model, batch, options.LogProbTemperature);  // (B, C)
+            if (options.Loss.Beta != 0.0) referenceLogProbs = ReferenceLogProbs(batch);                                  // (B, C)
         }
         var tokens = lossMask.count_nonzero().item<long>();
         Tensor Keep(Tensor t) => t.DetachFromDisposeScope();
         return new RolloutMicroBatch(
             new CompletionBatch(Keep(batch.InputIds), Keep(batch.AttentionMask), Keep(batch.CompletionMask), batch.PromptLength),
             Keep(lossMask), Keep(advantageTensor), old is null ? null : Keep(old), referenceLogProbs is null ? null : Keep(referenceLogProbs), tokens);
+    }
+
+    /// <summary>(B, C) log π_ref: the stage-start values swapped in, or the base model with the adapters switched off.</summary>
+    private Tensor ReferenceLogProbs(CompletionBatch batch)
+    {
+        if (options.KlReference == KlReference.StageStart)
+            return (reference ?? throw new InvalidOperationException("a stage-start KL reference needs the captured reference policy"))
+                .TokenLogProbs(model, batch, options.LogProbTemperature);
+        using (adapters.Disabled()) return SequenceScorer.TokenLogProbs(model, batch, options.LogProbTemperature);
     }
 
     /// <summary>The prompt's ids with BOS as the tokenizer says, keeping the last <see cref="GrpoOptions.MaxPromptLength"/> (left truncation).</summary>

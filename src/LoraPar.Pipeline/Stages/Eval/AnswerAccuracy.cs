@@ -2,6 +2,7 @@ using LoraPar.Core;
 using LoraPar.Evaluation.Gsm8k;
 using LoraPar.Evaluation.Runs;
 using LoraPar.Model.Generation;
+using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Stages.Data;
 
 namespace LoraPar.Pipeline.Stages.Eval;
@@ -26,6 +27,12 @@ public sealed record AnswerAccuracy(string Name, IReadOnlyList<DatasetRow> Rows,
 {
     /// <summary>Whether to report lm-evaluation-harness's <c>strict-match</c> and <c>flexible-extract</c> beside lorapar's grades.</summary>
     public bool LmEvalMetrics { get; init; }
+
+    /// <summary>The points this set is asked at (null: every point).</summary>
+    public Func<EvalPoint, bool>? At { get; init; }
+
+    /// <inheritdoc />
+    public bool Covers(EvalPoint point) => At?.Invoke(point) ?? true;
 
     /// <summary>Stops the tiny model's (and a base model's) run-on into a next question.</summary>
     public static IReadOnlyList<string> StopStrings { get; } = ["\nQuestion:"];

@@ -1,5 +1,6 @@
 using LoraPar.Evaluation.Runs;
 using LoraPar.Model.Generation;
+using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Progress;
 using LoraPar.Pipeline.Stages.Modeling;
 
@@ -20,6 +21,9 @@ public interface IEvalBenchmark
 
     /// <summary>Units of work per eval point (answers, questions or samples), for the progress bar.</summary>
     int Units { get; }
+
+    /// <summary>Whether this benchmark is asked at <paramref name="point"/> (some formats apply only to what one stage produced).</summary>
+    bool Covers(EvalPoint point) => true;
 
     /// <summary>Evaluates <paramref name="target"/>; per-example results go to <c>{Name}_{point}.jsonl</c> through <paramref name="run"/>.</summary>
     IReadOnlyDictionary<string, double> Evaluate(EvalTarget target, EvalRun run);

@@ -12,7 +12,9 @@ namespace LoraPar.Pipeline.Stages.Eval;
 /// The <c>eval</c> stage: the manifest's benchmarks (<see cref="EvalSuite"/>) after the recipe's first training stage and after
 /// its last, and the base point taken from the shared <c>eval-base</c> stage (<see cref="BaseEvalStage"/>), so that runs that
 /// differ only in what is trained evaluate the base model once. The synthetic task is scored per system, each in the prompt
-/// format its stage trains; GSM8K on the eval file's questions; MMLU by option log-likelihood; HumanEval by sandboxed pass@k.
+/// format its stage trains; GSM8K on the eval file's questions in the <c>####</c> format at every point and, at the points the
+/// rl stage produced, also in stage 2's own format (<see cref="Training.RlPrompt"/>: <c>gsm8k_reasoning_accuracy_{point}</c>);
+/// MMLU by option log-likelihood; HumanEval by sandboxed pass@k.
 /// Metrics (percent) in metrics.json, e.g. <c>gsm8k_accuracy_{point}</c> (with a <c>_flexible</c> twin and lm-eval's
 /// <c>gsm8k_lmeval_strict_{point}</c>, <c>gsm8k_lmeval_flexible_{point}</c>),
 /// <c>mmlu_accuracy_{point}</c>, <c>mmlu_macro_{point}</c>, <c>humaneval_pass1_{point}</c>; per-example results in
@@ -24,13 +26,13 @@ public sealed class EvalStage : IStage
     public string Kind => StageKinds.Eval;
 
     /// <inheritdoc />
-    public int Version => 5;
+    public int Version => 6;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => EvalSuite.Declaration(manifest,
         [.. manifest.Eval.Points.Contains(EvalPoint.Base) ? [StageKinds.EvalBase] : Array.Empty<string>(),
          .. TrainedPoints(manifest.Eval).Select(p => TrainedStage(manifest, p)).Distinct()],
-        ["method", "lora", "eval.points"]);
+        ["method", "lora", "eval.points", .. ManifestRules.RunsRl(manifest.Method) ? ["rl.prompt"] : Array.Empty<string>()]);
 
     /// <inheritdoc />
     public void Execute(StageContext context)

@@ -3,6 +3,7 @@ using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Stages.Data;
 using LoraPar.Pipeline.Stages.Modeling;
+using LoraPar.Pipeline.Stages.Training;
 using LoraPar.Synthetic;
 
 namespace LoraPar.Pipeline.Stages.Eval;
@@ -26,7 +27,6 @@ public static class EvalSuite
     public static IReadOnlyList<string> SettingsReads { get; } =
         ["eval.benchmarks", "eval.max_new_tokens", "eval.batch_size", "eval.limit", "eval.temperature", "eval.mmlu", "eval.humaneval"];
 
-    /// <summary>Whether the benchmarks include answer accuracy (GSM8K or the synthetic task), read from the data stage.</summary>
     /// <summary>
     /// The declaration both eval stages share — the data stage when a benchmark reads it, the base model's upstream, the base
     /// and eval settings, the base and benchmark files — plus <paramref name="upstream"/> and <paramref name="reads"/>.
@@ -80,14 +80,14 @@ public static class EvalSuite
         var benchmarks = Benchmarks(context);
         var generator = new Generator(model.Model, model.Tokenizer);
         var scorer = new SequenceScorer(model.Model, model.Tokenizer, context.Manifest.Eval.BatchSize);
-        using var bar = context.Progress.Start("eval", points.Count * benchmarks.Sum(b => (long)b.Units), "examples");
+        using var bar = context.Progress.Start("eval", points.Sum(p => benchmarks.Where(b => b.Covers(p)).Sum(b => (long)b.Units)), "examples");
         var run = new EvalRun(context, bar);
         var metrics = new Dictionary<string, double>();
         foreach (var point in points)
         {
             using var state = enter(point);
             var target = new EvalTarget(generator, scorer, KebabCase.Name(point));
-            foreach (var benchmark in benchmarks)
+            foreach (var benchmark in benchmarks.Where(b => b.Covers(point)))
                 foreach (var (name, value) in benchmark.Evaluate(target, run)) metrics[name] = value;
         }
         return metrics;
@@ -99,6 +99,9 @@ public static class EvalSuite
     private const string SyntheticSystem1 = "synthetic_s1";
     private const string SyntheticSystem2 = "synthetic_s2";
     private const string Gsm8kSet = "gsm8k";
+
+    /// <summary>GSM8K asked in stage 2's format (<see cref="RlPrompt"/>) at the points stage 2 produced, beside the <c>####</c> format.</summary>
+    public const string Gsm8kReasoningSet = "gsm8k_reasoning";
 
     private static IReadOnlyList<IEvalBenchmark> AnswerSets(StageContext context)
     {
@@ -115,6 +118,15 @@ public static class EvalSuite
                 Set(SyntheticSystem1, DataStage.EvalSystem1File, r => TaskPrompt.Prompt(r.Question, PromptStyle.Gsm8k)),
                 Set(SyntheticSystem2, DataStage.EvalSystem2File, r => TaskPrompt.Prompt(r.Question, PromptStyle.ReasoningTags)),
             ];
-        return [Set(Gsm8kSet, DataStage.EvalFile, r => r.Prompt) with { LmEvalMetrics = true }];
+        var reasoning = new Lazy<Func<string, string>>(() => RlPrompt.For(context.Manifest, RlPrompt.TemplateFolder(context.Manifest)));
+        return
+        [
+            Set(Gsm8kSet, DataStage.EvalFile, r => r.Prompt) with { LmEvalMetrics = true },
+            Set(Gsm8kReasoningSet, DataStage.EvalFile, r => reasoning.Value(r.Question)) with { At = p => ProducedByRl(context.Manifest, p) },
+        ];
     }
+
+    /// <summary>Whether the adapter evaluated at <paramref name="point"/> is the rl stage's (stage 2 of LoRA-PAR and PiSSA+RL, stage 1 of the order ablation).</summary>
+    public static bool ProducedByRl(PipelineManifest manifest, EvalPoint point) =>
+        point != EvalPoint.Base && EvalStage.TrainedAdapter(manifest, point).Stage == StageKinds.Rl;
 }

@@ -1,6 +1,7 @@
 using LoraPar.Core;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Stages.Data;
+using LoraPar.Training.Grpo;
 using LoraPar.Training.Grpo.Rewards;
 
 namespace LoraPar.Pipeline.Stages.Training;
@@ -17,9 +18,12 @@ public static class RlReward
     /// <summary>Whether <paramref name="dataset"/>'s rows carry a gold number, so the authors' rewards apply.</summary>
     public static bool HasGoldNumbers(DatasetKind dataset) => dataset is DatasetKind.Gsm8k or DatasetKind.Synthetic;
 
-    /// <summary>The reward for <paramref name="dataset"/> with <paramref name="weights"/> (the manifest's <c>[rl.rewards]</c>).</summary>
-    public static IGrpoReward For(DatasetKind dataset, RewardWeights weights) =>
-        HasGoldNumbers(dataset) ? new WeightedRewards(weights) : new ReferenceRewards(weights);
+    /// <summary>The reward for <paramref name="dataset"/> with <paramref name="options"/>' <c>[rl.rewards]</c> weights and <c>rl.reward_rules</c>.</summary>
+    public static IGrpoReward For(DatasetKind dataset, GrpoOptions options)
+    {
+        var rules = options.RulesFor(synthetic: dataset == DatasetKind.Synthetic);
+        return HasGoldNumbers(dataset) ? new WeightedRewards(options.Rewards, rules) : new ReferenceRewards(options.Rewards, rules);
+    }
 
     /// <summary>Why <paramref name="weights"/> give <paramref name="dataset"/> no reward signal (checked at load), or null.</summary>
     public static string? Problem(DatasetKind dataset, RewardWeights weights) =>

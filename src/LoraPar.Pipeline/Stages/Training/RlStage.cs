@@ -4,15 +4,16 @@ using LoraPar.Core;
 using LoraPar.Method.Partition;
 using LoraPar.Pipeline.Stages.Data;
 using LoraPar.Pipeline.Stages.Modeling;
-using LoraPar.Synthetic;
 using LoraPar.Training.Checkpointing;
 using LoraPar.Training.Grpo;
 
 namespace LoraPar.Pipeline.Stages.Training;
 
 /// <summary>
-/// The <c>rl</c> stage (stage 2 of LoRA-PAR): GRPO of the stage-2 region on System-2 prompts (D2) only, starting from the stage-1
-/// adapter, with the KL reference = the stage-1 result, rewarded as <see cref="RlReward"/> decides for the dataset. Prompts ask for <c>&lt;reasoning&gt;…&lt;/reasoning&gt;&lt;answer&gt;…&lt;/answer&gt;</c>.
+/// The <c>rl</c> stage (stage 2 of LoRA-PAR): GRPO of the stage-2 region on System-2 prompts (D2) only (all rows with
+/// <c>rl.prompt_rows = "all"</c>), starting from the stage-1 adapter, with the KL reference = the stage-1 result (or the base
+/// model), rewarded as <see cref="RlReward"/> decides for the dataset. Prompts ask for
+/// <c>&lt;reasoning&gt;…&lt;/reasoning&gt;&lt;answer&gt;…&lt;/answer&gt;</c> (<see cref="RlPrompt"/>).
 /// </summary>
 public sealed class RlStage : TrainingStageBase
 {
@@ -20,7 +21,7 @@ public sealed class RlStage : TrainingStageBase
     public override string Kind => StageKinds.Rl;
 
     /// <inheritdoc />
-    public override int Version => 4;
+    public override int Version => 5;
 
     /// <inheritdoc />
     protected override TrainingStage MaskStage => TrainingStage.Stage2;
@@ -35,11 +36,11 @@ public sealed class RlStage : TrainingStageBase
         var options = context.Manifest.Rl with { Seed = context.Manifest.Seed };
         var dataset = context.Manifest.Data.Dataset;
         var prompts = rows.Select(r => new GrpoExample(r.Question, RlReward.Target(dataset, r))).ToList();
-        var data = new GrpoData(prompts, question => TaskPrompt.Prompt(question, PromptStyle.ReasoningTags));
+        var data = new GrpoData(prompts, RlPrompt.For(context.Manifest, RlPrompt.TemplateFolder(context.Manifest)));
         using var bar = context.Progress.Start("grpo (stage 2)", options.TotalSteps(prompts.Count));
         var monitor = new ProgressMonitor(bar, context.Log);
         var result = new GrpoTrainer(base_.Model, base_.Tokenizer, adapters, mask, options,
-            RlReward.For(dataset, options.Rewards)).Train(data, run, monitor, context.Cancellation);
+            RlReward.For(dataset, options)).Train(data, run, monitor, context.Cancellation);
         context.Log($"grpo: {result.Steps} steps, {result.TrainableElements} trainable elements, {result.FrozenElementsChecked} frozen elements verified unchanged");
         var metrics = new Dictionary<string, double> { ["steps"] = result.Steps, ["trainable_elements"] = result.TrainableElements };
         if (result is { FirstRollout: { } first, LastRollout: { } last })

@@ -1,5 +1,6 @@
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
+using LoraPar.Training.Grpo;
 
 namespace LoraPar.Pipeline.Stages.Training;
 
@@ -32,9 +33,13 @@ public static class StageOrder
     /// <summary>The first training stage of the recipe (what "stage 1" evaluates).</summary>
     public static string First(TrainingMethod method) => method == TrainingMethod.RlThenSft ? StageKinds.Rl : StageKinds.Sft;
 
-    /// <summary>The systems whose examples <paramref name="kind"/> trains on: D1 (SFT) and D2 (RL) for the dual-system recipes, both otherwise.</summary>
+    /// <summary>
+    /// The systems whose examples <paramref name="kind"/> trains on: D1 (SFT) and D2 (RL) for the dual-system recipes, both
+    /// otherwise, and both for RL with <c>rl.prompt_rows = "all"</c> (the authors' example).
+    /// </summary>
     public static IReadOnlyList<int> Systems(PipelineManifest manifest, string kind) => manifest.Method switch
     {
+        _ when kind == StageKinds.Rl && manifest.Rl.PromptRows == GrpoPromptRows.All => [1, 2],
         TrainingMethod.LoraPar or TrainingMethod.RlThenSft or TrainingMethod.LoraParSft => kind == StageKinds.Sft ? [1] : [2],
         _ => [1, 2],
     };

@@ -26,6 +26,20 @@ public static partial class AnswerText
         return (close < 0 ? completion[start..] : completion[start..close]).Trim();
     }
 
+    /// <summary>
+    /// The authors' <c>extract_xml_answer</c>: <c>text.split("&lt;answer&gt;")[-1].split("&lt;/answer&gt;")[0].strip()</c> —
+    /// as <see cref="ExtractXmlAnswer"/>, except that a completion without the tag is its own answer (up to a first
+    /// <c>&lt;/answer&gt;</c>).
+    /// </summary>
+    public static string ExtractXmlAnswerAsAuthors(string completion) =>
+        PythonText.Strip(PythonText.FirstPiece(PythonText.LastPiece(completion, OpenTag).ToString(), CloseTag));
+
+    /// <summary>
+    /// The authors' gold answer: the text after GSM8K's <c>####</c> with commas and <c>$</c> removed (their
+    /// <c>extract_hash_answer</c>; lorapar's gold is that number already, so this only strips what a file's gold still holds).
+    /// </summary>
+    public static string AuthorsGold(string gold) => PythonText.Strip(gold).Replace(",", "", StringComparison.Ordinal).Replace("$", "", StringComparison.Ordinal);
+
     /// <summary>The number right after the first <c>####</c> (GSM8K's final-answer marker), or null when there is none.</summary>
     public static string? ExtractHashAnswer(string completion)
     {

@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 namespace LoraPar.Training.Grpo.Rewards;
 
 /// <summary>
-/// <see cref="Value"/> when the <c>&lt;answer&gt;</c> content is an integer (ASCII digits with an optional leading minus;
-/// the authors' <c>str.isdigit()</c> rejects negative numbers, GSM8K has none), else 0.
+/// <see cref="Value"/> when the <c>&lt;answer&gt;</c> content is an integer, else 0. Under <see cref="RewardRules.Authors"/>
+/// the authors' <c>int_reward_func</c>: Python's <c>str.isdigit()</c> of their extracted answer (no sign, so "-3" scores 0;
+/// a completion without tags is its own answer, so a bare "42" scores). Under <see cref="RewardRules.Lorapar"/>: ASCII
+/// digits with an optional leading minus inside the tag.
 /// </summary>
 public static partial class IntegerAnswerReward
 {
@@ -15,6 +17,7 @@ public static partial class IntegerAnswerReward
     private static partial Regex Integer();
 
     /// <summary>Scores one completion.</summary>
-    public static double Score(string completion) =>
-        AnswerText.ExtractXmlAnswer(completion) is { } answer && Integer().IsMatch(answer) ? Value : 0.0;
+    public static double Score(string completion, RewardRules rules) => rules == RewardRules.Authors
+        ? PythonText.IsDigit(AnswerText.ExtractXmlAnswerAsAuthors(completion)) ? Value : 0.0
+        : AnswerText.ExtractXmlAnswer(completion) is { } answer && Integer().IsMatch(answer) ? Value : 0.0;
 }

@@ -16,12 +16,14 @@ public sealed class ReferenceRewards : IGrpoReward
     public static IReadOnlyList<RewardKind> FormatKinds { get; } = [RewardKind.StrictFormat, RewardKind.SoftFormat, RewardKind.XmlTagCount];
 
     private readonly RewardWeights weights;
+    private readonly RewardRules rules;
 
-    /// <summary>Creates the rewards; throws <see cref="LoraPar.Core.BadInputException"/> when no term applying to free text has a weight.</summary>
-    public ReferenceRewards(RewardWeights weights)
+    /// <summary>Creates the rewards (format terms read as <paramref name="rules"/> says); throws <see cref="LoraPar.Core.BadInputException"/> when no term applying to free text has a weight.</summary>
+    public ReferenceRewards(RewardWeights weights, RewardRules rules)
     {
         if (Problem(weights) is { } problem) throw new LoraPar.Core.BadInputException($"rl.rewards: {problem}");
         this.weights = weights;
+        this.rules = rules;
     }
 
     /// <summary>Why <paramref name="weights"/> give free-text data no reward signal, or null when some term applies.</summary>
@@ -46,7 +48,7 @@ public sealed class ReferenceRewards : IGrpoReward
             correct = overlap.Select(v => v == ReferenceOverlapReward.Value).ToArray();
         }
         foreach (var kind in FormatKinds.Where(k => weights.Of(k) != 0))
-            perFunction[WeightedRewards.NameOf(kind)] = Term(completions, golds, (c, g) => RewardSet.Score(kind, c, g), weights.Of(kind), total);
+            perFunction[WeightedRewards.NameOf(kind)] = Term(completions, golds, (c, g) => RewardSet.Score(kind, c, g, rules), weights.Of(kind), total);
         return new RewardScores(perFunction, total, correct);
     }
 

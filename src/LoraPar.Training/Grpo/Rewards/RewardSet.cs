@@ -11,23 +11,30 @@ public sealed record RewardBatch(IReadOnlyDictionary<RewardKind, double[]> PerFu
 public sealed class RewardSet
 {
     /// <summary>Creates the set; throws <see cref="LoraPar.Core.BadInputException"/> for invalid weights.</summary>
-    public RewardSet(RewardWeights weights)
+    /// <param name="weights">The weights.</param>
+    /// <param name="rules">Which reading of the functions (<see cref="RewardRules.Authors"/> or <see cref="RewardRules.Lorapar"/>; not auto).</param>
+    public RewardSet(RewardWeights weights, RewardRules rules)
     {
+        if (rules == RewardRules.Auto) throw new ArgumentException("resolve auto reward rules for the data first", nameof(rules));
         Weights = weights.Validated("rl.rewards");
+        Rules = rules;
     }
+
+    /// <summary>Which reading of the reward functions.</summary>
+    public RewardRules Rules { get; }
 
     /// <summary>The weights.</summary>
     public RewardWeights Weights { get; }
 
-    /// <summary>The value of one reward function for one completion and its gold answer (a number such as "18").</summary>
-    public static double Score(RewardKind kind, string completion, string gold) => kind switch
+    /// <summary>The value of one reward function for one completion and its gold answer (a number such as "18") under <paramref name="rules"/>.</summary>
+    public static double Score(RewardKind kind, string completion, string gold, RewardRules rules) => kind switch
     {
-        RewardKind.Correctness => CorrectnessReward.Score(completion, gold),
+        RewardKind.Correctness => CorrectnessReward.Score(completion, gold, rules),
         RewardKind.HashCorrectness => HashCorrectnessReward.Score(completion, gold),
-        RewardKind.IntegerAnswer => IntegerAnswerReward.Score(completion),
-        RewardKind.StrictFormat => StrictFormatReward.Score(completion),
-        RewardKind.SoftFormat => SoftFormatReward.Score(completion),
-        RewardKind.XmlTagCount => XmlTagCountReward.Score(completion),
+        RewardKind.IntegerAnswer => IntegerAnswerReward.Score(completion, rules),
+        RewardKind.StrictFormat => StrictFormatReward.Score(completion, rules),
+        RewardKind.SoftFormat => SoftFormatReward.Score(completion, rules),
+        RewardKind.XmlTagCount => XmlTagCountReward.Score(completion, rules),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -44,7 +51,7 @@ public sealed class RewardSet
             var weight = Weights.Of(kind);
             for (var i = 0; i < values.Length; i++)
             {
-                values[i] = Score(kind, completions[i], golds[i]);
+                values[i] = Score(kind, completions[i], golds[i], Rules);
                 total[i] += weight * values[i];
             }
             perFunction[kind] = values;

@@ -17,7 +17,7 @@ public sealed class RewardFunctionTests
     [InlineData("<answer></answer>", "", 0.0)]
     [InlineData("<answer>six</answer>", "6", 0.0)]
     public void Correctness_compares_the_answer_block_with_the_gold_number(string completion, string gold, double expected) =>
-        Assert.Equal(expected, CorrectnessReward.Score(completion, gold));
+        Assert.Equal(expected, CorrectnessReward.Score(completion, gold, RewardRules.Lorapar));
 
     [Theory]
     [InlineData("She has 8-2=<<8-2=6>>6.\n#### 6", "6", 2.0)]
@@ -36,7 +36,7 @@ public sealed class RewardFunctionTests
     [InlineData("<answer></answer>", 0.0)]
     [InlineData("42", 0.0)]
     public void Integer_answer_needs_an_integer_in_the_answer_block(string completion, double expected) =>
-        Assert.Equal(expected, IntegerAnswerReward.Score(completion));
+        Assert.Equal(expected, IntegerAnswerReward.Score(completion, RewardRules.Lorapar));
 
     [Theory]
     [InlineData(Ideal, 0.5)]
@@ -47,7 +47,7 @@ public sealed class RewardFunctionTests
     [InlineData(" <reasoning>\nx\n</reasoning>\n<answer>\n6\n</answer>\n", 0.0)]         // leading text
     [InlineData("<reasoning>\nx\n</reasoning>\n<answer>\n5\n</answer>\n<answer>\n6\n</answer>\n", 0.0)]  // a second block
     public void Strict_format_accepts_exactly_the_layout(string completion, double expected) =>
-        Assert.Equal(expected, StrictFormatReward.Score(completion));
+        Assert.Equal(expected, StrictFormatReward.Score(completion, RewardRules.Lorapar));
 
     [Theory]
     [InlineData(Ideal, 0.5)]
@@ -56,7 +56,7 @@ public sealed class RewardFunctionTests
     [InlineData("Sure. <reasoning>a</reasoning><answer>6</answer>", 0.0)]
     [InlineData("<reasoning>a</reasoning>", 0.0)]
     public void Soft_format_needs_reasoning_then_answer_from_the_start(string completion, double expected) =>
-        Assert.Equal(expected, SoftFormatReward.Score(completion));
+        Assert.Equal(expected, SoftFormatReward.Score(completion, RewardRules.Lorapar));
 
     [Theory]
     [InlineData(Ideal, 0.5)]
@@ -67,7 +67,7 @@ public sealed class RewardFunctionTests
     [InlineData("<reasoning>\n<reasoning>\nx\n</reasoning>\n", 0.125)]                 // duplicated opening tag earns nothing
     [InlineData("no tags at all", 0.0)]
     public void Xml_tag_count_gives_partial_credit_minus_the_tail_penalty(string completion, double expected) =>
-        Assert.Equal(expected, XmlTagCountReward.Score(completion), 12);
+        Assert.Equal(expected, XmlTagCountReward.Score(completion, RewardRules.Lorapar), 12);
 
     [Fact]
     public void Trailing_characters_skip_one_newline_and_count_the_rest()
@@ -76,6 +76,6 @@ public sealed class RewardFunctionTests
         Assert.Equal(3, XmlTagCountReward.TrailingCharacters("a\n</answer>abc"));
         Assert.Equal(4, XmlTagCountReward.TrailingCharacters("a\n</answer>\n\nabc"));
         Assert.Equal(0, XmlTagCountReward.TrailingCharacters("no closing tag, long text"));
-        Assert.Equal(2, XmlTagCountReward.Occurrences("aaaa", "aa"));
+        Assert.Equal(2, PythonText.Count("aaaa", "aa"));
     }
 }
