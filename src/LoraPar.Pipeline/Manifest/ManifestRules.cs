@@ -26,6 +26,7 @@ public static class ManifestRules
         CheckMemory(m, root, machineMemory());
         CheckCheckpoint(m, root, machineMemory);
         CheckSandbox(m, root);
+        OwnDataRules.Check(m, root);
     }
 
     /// <summary>HumanEval needs its sandbox's tools here (like a missing path: an error when running, a warning for a dry run).</summary>
