@@ -19,7 +19,7 @@ public sealed class ReportStage : IStage
     public string Kind => StageKinds.Report;
 
     /// <inheritdoc />
-    public int Version => 4;
+    public int Version => 5;
 
     /// <summary>The training stages whose logs the report draws, those the manifest's method runs.</summary>
     private static IReadOnlyList<string> TrainingStages(PipelineManifest manifest) =>
@@ -47,6 +47,7 @@ public sealed class ReportStage : IStage
             + $"init `{KebabCase.Name(manifest.Lora.Init)}`, seed {manifest.Seed}.").AppendLine();
         var headline = Headline.Markdown(metrics);
         if (headline.Length > 0) text.AppendLine("## Headline").AppendLine().Append(headline).AppendLine();
+        text.Append(RunWarnings.Markdown(context.UpstreamDirectories()));
         text.Append(ReportSections.Labels(context.UpstreamDirectory(StageKinds.Labels)));
         text.Append(ReportSections.Partition(context.UpstreamDirectory(StageKinds.Masks), manifest.Report.Figures ? context.OutputDirectory : null));
         if (manifest.Report.Figures)
