@@ -31,7 +31,11 @@ public static class OwnDataRules
             if (path is null || !File.Exists(path.Resolved)) continue;
             try
             {
-                if (OwnData.Load(path.Resolved, m.Data, template).Count == 0) data.Error(key, $"{path.Raw}: the file holds no rows");
+                var rows = OwnData.Load(path.Resolved, m.Data, template);
+                if (rows.Count == 0) data.Error(key, $"{path.Raw}: the file holds no rows");
+                if (key == "eval" && m.Eval.Benchmarks.Contains(Benchmark.Gsm8k) && rows.FirstOrDefault(r => r.Gold is null) is { } ungraded)
+                    data.Error(key, $"{path.Raw}: row {ungraded.Id} has no gold answer, which eval.benchmarks = [\"gsm8k\"] grades "
+                                    + "(an answer ending in a line '#### N'); give every held-out answer one");
             }
             catch (BadInputException e)
             {
