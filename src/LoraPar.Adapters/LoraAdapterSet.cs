@@ -45,9 +45,8 @@ public sealed class LoraAdapterSet
     /// </summary>
     public IReadOnlyDictionary<string, Tensor> InitialTensors { get; }
 
-    /// <summary>The short names of the wrapped modules, sorted (PEFT's <c>target_modules</c>).</summary>
-    public IReadOnlyList<string> TargetShortNames =>
-        Layers.Keys.Select(p => p[(p.LastIndexOf('.') + 1)..]).Distinct().Order(StringComparer.Ordinal).ToList();
+    /// <summary>PEFT's <c>target_modules</c> list for these adapters, sorted (<see cref="LoraTargets.PeftNames"/>; a regular expression is written by the config).</summary>
+    public IReadOnlyList<string> TargetModules => Config.Targets.PeftNames(Layers.Keys);
 
     /// <summary>Total number of LoRA elements.</summary>
     public long ElementCount => Tensors.Values.Sum(t => t.numel());

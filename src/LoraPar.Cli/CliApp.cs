@@ -25,6 +25,7 @@ public static class CliApp
         root.Subcommands.Add(ExportCommand.Create(stdout));
         root.Subcommands.Add(BenchCommand.Create(stdout, stderr, BenchCatalog.All()));
         root.Subcommands.Add(TinyCheckpointCommand.Create(stdout));
+        root.Subcommands.Add(InitCommand.Create(stdout));
         return root;
     }
 

@@ -84,6 +84,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
             log.Write(line);
             console.Out.WriteLine(line);
             console.Out.Write(Reporting.ResultsView.AfterRun(plan, store, workingDirectory));
+            console.Out.Write(Reporting.RunWarnings.Console(Reporting.RunWarnings.Of(plan, store)));
             return summary;
         }
         catch (OperationCanceledException e)

@@ -18,7 +18,7 @@ public sealed class LoraInjectorTests : TorchTest
         Assert.Equal([4L, 32L], adapters.Tensors["model.layers.0.self_attn.q_proj.lora_A"].shape);
         Assert.Equal([16L, 4L], adapters.Tensors["model.layers.0.self_attn.v_proj.lora_B"].shape);
         Assert.Equal([4L, 48L], adapters.Tensors["model.layers.0.mlp.down_proj.lora_A"].shape);
-        Assert.Equal(["down_proj", "gate_proj", "k_proj", "q_proj", "up_proj", "v_proj"], adapters.TargetShortNames);
+        Assert.Equal(["down_proj", "gate_proj", "k_proj", "q_proj", "up_proj", "v_proj"], adapters.TargetModules);
     }
 
     [Fact]

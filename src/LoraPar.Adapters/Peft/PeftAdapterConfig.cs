@@ -33,7 +33,9 @@ public static class PeftAdapterConfig
             ["r"] = config.R,
             ["rank_pattern"] = new JsonObject(),
             ["revision"] = null,
-            ["target_modules"] = new JsonArray(targetModules.Order(StringComparer.Ordinal).Select(t => (JsonNode?)t).ToArray()),
+            ["target_modules"] = config.Targets.Kind == LoraTargetKind.Regex
+                ? JsonValue.Create(config.Targets.PatternText)
+                : new JsonArray(targetModules.Order(StringComparer.Ordinal).Select(t => (JsonNode?)t).ToArray()),
             ["task_type"] = "CAUSAL_LM",
             ["use_dora"] = false,
             ["use_rslora"] = config.UseRslora,
@@ -70,11 +72,11 @@ public static class PeftAdapterConfig
             UseRslora = root["use_rslora"]?.GetValue<bool>() ?? false,
             Init = init,
             PissaNiter = niter,
-            Targets = targets.Count == 1 && targets[0] == "all-linear" ? LoraTargets.AllLinear : LoraTargets.FromNames(targets),
+            Targets = targets,
         };
         var problems = config.Problems();
         if (problems.Count > 0) throw new BadInputException($"{path}: {string.Join("; ", problems)}");
-        return (config, targets, root["base_model_name_or_path"]?.GetValue<string>());
+        return (config, TargetList(root), root["base_model_name_or_path"]?.GetValue<string>());
     }
 
     /// <summary>PEFT's <c>init_lora_weights</c> value for <paramref name="config"/>.</summary>
@@ -98,12 +100,18 @@ public static class PeftAdapterConfig
             "supported: true, \"gaussian\", \"pissa\", \"pissa_niter_<n>\", \"olora\"");
     }
 
-    private static List<string> Targets(JsonObject root, string path) => root["target_modules"] switch
+    /// <summary>PEFT's rules: a list names modules (or suffixes), a string is a regular expression unless it is <c>all-linear</c>.</summary>
+    private static LoraTargets Targets(JsonObject root, string path) => root["target_modules"] switch
     {
-        JsonArray list when list.Count > 0 => list.Select(n => n?.GetValue<string>() ?? "").ToList(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() == "all-linear" => ["all-linear"],
-        _ => throw new BadInputException($"{path}: target_modules must be a non-empty list of module names (a regular expression is not supported)"),
+        JsonArray list when list.Count > 0 => LoraTargets.FromNames(list.Select(n => n?.GetValue<string>() ?? "")),
+        JsonValue v when v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Equals("all-linear", StringComparison.OrdinalIgnoreCase) => LoraTargets.AllLinear,
+        JsonValue v when v.GetValueKind() == JsonValueKind.String => LoraTargets.Regex(v.GetValue<string>()),
+        _ => throw new BadInputException($"{path}: target_modules must be a non-empty list of module names or a regular expression"),
     };
+
+    private static IReadOnlyList<string> TargetList(JsonObject root) => root["target_modules"] is JsonArray list
+        ? list.Select(n => n?.GetValue<string>() ?? "").ToList()
+        : [root["target_modules"]!.GetValue<string>()];
 
     private static T Get<T>(JsonObject root, string path, string key, Func<JsonNode, T> read)
     {

@@ -32,7 +32,7 @@ public static class PeftAdapterFormat
 
     /// <summary>Saves the current adapter values of <paramref name="adapters"/>.</summary>
     public static void Save(string directory, LoraAdapterSet adapters, string baseModelNameOrPath) =>
-        Save(directory, adapters.Tensors.ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value), adapters.Config, adapters.TargetShortNames, baseModelNameOrPath);
+        Save(directory, adapters.Tensors.ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value), adapters.Config, adapters.TargetModules, baseModelNameOrPath);
 
     /// <summary>
     /// Saves the PiSSA/OLoRA factors as initialised (A0, B0), for a later process to rebuild the same residual base
@@ -42,7 +42,7 @@ public static class PeftAdapterFormat
     {
         if (adapters.InitialTensors.Count == 0)
             throw new InvalidOperationException($"init {adapters.Config.Init.Name()} leaves the base weights untouched; only pissa and olora keep initial factors");
-        Save(directory, adapters.InitialTensors, adapters.Config, adapters.TargetShortNames, baseModelNameOrPath);
+        Save(directory, adapters.InitialTensors, adapters.Config, adapters.TargetModules, baseModelNameOrPath);
     }
 
     /// <summary>
@@ -54,7 +54,7 @@ public static class PeftAdapterFormat
         var (tensors, config) = PissaToLora.Convert(adapters.Tensors.ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value), adapters.InitialTensors, adapters.Config);
         try
         {
-            Save(directory, tensors, config, adapters.TargetShortNames, baseModelNameOrPath);
+            Save(directory, tensors, config, adapters.TargetModules, baseModelNameOrPath);
         }
         finally
         {

@@ -29,6 +29,23 @@ public static class DatasetLoader
         Rows(source, HumanEvalProblem.Fields).Select(HumanEvalProblem.FromRow).ToList();
 
     /// <summary>
+    /// One's own data in <paramref name="layout"/> from a JSONL, JSON, CSV or Parquet file, columns renamed by
+    /// <paramref name="mapping"/>. Ids must be unique; every error names the file and row.
+    /// </summary>
+    public static IReadOnlyList<OwnDataRecord> LoadOwnData(string path, OwnDataLayout layout, FieldMapping mapping)
+    {
+        var records = new List<OwnDataRecord>();
+        var seen = new Dictionary<string, RowPosition>(StringComparer.Ordinal);
+        foreach (var row in Rows(path, new TableLayout(), mapping, OwnDataRecord.FieldsOf(layout)))
+        {
+            var record = OwnDataRecord.FromRow(row, layout, IdOf(row));
+            if (!seen.TryAdd(record.Id, row.Position)) throw row.Wrong("id", $"the id '{record.Id}' again (first at {seen[record.Id]})");
+            records.Add(record);
+        }
+        return records;
+    }
+
+    /// <summary>
     /// MMLU questions from a Hendrycks CSV file or folder of <c>{subject}_{split}.csv</c> files (<see cref="DatasetFormat.MmluCsv"/>),
     /// or from a cais/mmlu Parquet file or folder of shards (<see cref="DatasetFormat.MmluParquet"/>). Folders are read in file-name order.
     /// </summary>

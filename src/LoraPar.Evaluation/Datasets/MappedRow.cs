@@ -16,6 +16,12 @@ public readonly record struct MappedRow(RawRow Row, FieldMapping Mapping)
         return value.Text ?? throw Wrong(field, "a list where a text was expected");
     }
 
+    /// <summary>The cell of a required field, scalar or list.</summary>
+    public RawValue Value(string field) => Find(field) ?? throw Missing(field);
+
+    /// <summary>Whether the row holds <paramref name="field"/>.</summary>
+    public bool Has(string field) => Find(field) is not null;
+
     /// <summary>The text of an optional scalar field, or "" when it is absent or null.</summary>
     public string OptionalText(string field) => Find(field) is { } value
         ? value.Text ?? throw Wrong(field, "a list where a text was expected")

@@ -47,6 +47,7 @@ internal static class ParquetTableReader
         ReadOnlyMemory<char> m => m.ToString(),
         byte[] bytes => Encoding.UTF8.GetString(bytes),
         bool b => b ? "true" : "false",
+        IDictionary<string, object> structure => System.Text.Json.JsonSerializer.Serialize(structure.ToDictionary(kv => kv.Key, kv => Scalar(kv.Value))),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -99,7 +99,7 @@ public static class RunExporter
             : (tensors.ToDictionary(kv => kv.Key, kv => kv.Value), adapters.Config);
         return AtomicFolder.Write(folder, temp =>
         {
-            PeftAdapterFormat.Save(temp, final, config, adapters.TargetShortNames, baseName);
+            PeftAdapterFormat.Save(temp, final, config, adapters.TargetModules, baseName);
             AtomicFile.WriteAllText(Path.Combine(temp, "README.md"), ModelCard.Render(run, baseName, kind, config, region));
         });
     }

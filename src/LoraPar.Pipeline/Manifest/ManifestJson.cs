@@ -67,6 +67,14 @@ public static class ManifestJson
         return text.ToString();
     }
 
+    /// <summary>One table of <see cref="ToJson"/> printed as TOML under <c>[prefix]</c> (sub-tables as <c>[prefix.name]</c>); used by <c>lorapar init</c>.</summary>
+    public static string TableToToml(JsonObject table, string prefix)
+    {
+        var text = new System.Text.StringBuilder();
+        WriteTable(text, table, prefix);
+        return text.ToString();
+    }
+
     private static void WriteTable(System.Text.StringBuilder text, JsonObject table, string prefix)
     {
         foreach (var (key, value) in table.Where(kv => kv.Value is not JsonObject))

@@ -28,6 +28,7 @@ public static class ManifestRules
         CheckSandbox(m, root);
         GradientCheckpointingRule.Check(m, root);
         CheckChatTemplate(m, root);
+        OwnDataRules.Check(m, root);
     }
 
     /// <summary>On file data, stage 2's chat template must be one lorapar renders: auto reads the checkpoint's (<see cref="RlPrompt"/>).</summary>

@@ -47,6 +47,7 @@ public sealed class ReportStage : IStage
             + $"init `{KebabCase.Name(manifest.Lora.Init)}`, seed {manifest.Seed}.").AppendLine();
         var headline = Headline.Markdown(metrics);
         if (headline.Length > 0) text.AppendLine("## Headline").AppendLine().Append(headline).AppendLine();
+        text.Append(RunWarnings.Markdown(context.UpstreamDirectories()));
         text.Append(ReportSections.Labels(context.UpstreamDirectory(StageKinds.Labels)));
         text.Append(ReportSections.Partition(context.UpstreamDirectory(StageKinds.Masks), manifest.Report.Figures ? context.OutputDirectory : null));
         if (manifest.Report.Figures)

@@ -40,6 +40,9 @@ public sealed class StageContext
     /// <summary>Writes one line to the run log (and the console when verbose).</summary>
     public Action<string> Log { get; }
 
+    /// <summary>The artifact folders of every upstream stage.</summary>
+    public IEnumerable<string> UpstreamDirectories() => _upstream.Values;
+
     /// <summary>Set by Ctrl-C: stop after the current step by throwing <see cref="OperationCanceledException"/>.</summary>
     public CancellationToken Cancellation { get; }
 

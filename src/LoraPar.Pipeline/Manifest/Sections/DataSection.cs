@@ -1,3 +1,5 @@
+using LoraPar.Evaluation.Datasets;
+using LoraPar.Model.Tokenizers;
 using LoraPar.Pipeline.Manifest.Toml;
 
 namespace LoraPar.Pipeline.Manifest.Sections;
@@ -22,6 +24,28 @@ public enum DatasetKind
 
     /// <summary>The built-in synthetic dual-system task, generated from the seed.</summary>
     Synthetic,
+
+    /// <summary>One's own data: a question and an answer per row (columns in <c>[data.columns]</c>), rendered with the chat template.</summary>
+    QuestionAnswer,
+
+    /// <summary>One's own data: a finished prompt and its completion per row, used as written.</summary>
+    PromptCompletion,
+
+    /// <summary>One's own data: a chat <c>messages</c> list per row (system?, user, assistant), rendered with the chat template.</summary>
+    Messages,
+}
+
+/// <summary>The row layout of each own-data <see cref="DatasetKind"/>.</summary>
+public static class OwnDataKinds
+{
+    /// <summary>The layout of <paramref name="dataset"/>, or null for the built-in datasets.</summary>
+    public static OwnDataLayout? LayoutOf(DatasetKind dataset) => dataset switch
+    {
+        DatasetKind.QuestionAnswer => OwnDataLayout.QuestionAnswer,
+        DatasetKind.PromptCompletion => OwnDataLayout.PromptCompletion,
+        DatasetKind.Messages => OwnDataLayout.Messages,
+        _ => null,
+    };
 }
 
 /// <summary><c>[data]</c>: the corpus split into System 1 / System 2 and the evaluation set.</summary>
@@ -51,6 +75,18 @@ public sealed record DataSection
     /// <summary>Number ranges of the synthetic task (<c>[data.synthetic_ranges]</c>).</summary>
     public SyntheticRanges SyntheticRanges { get; init; } = new();
 
+    /// <summary>Column names of one's own data (own-data datasets only; null otherwise).</summary>
+    public DataColumns? Columns { get; init; }
+
+    /// <summary>
+    /// How questions and messages of one's own data are rendered: <c>auto</c> (the checkpoint's chat template, none for the
+    /// built-in model), <c>none</c> (<c>Question: …\nAnswer:</c>), <c>llama-2</c> or <c>chatml</c>. Null for other datasets.
+    /// </summary>
+    public string? ChatTemplate { get; init; }
+
+    /// <summary>The <see cref="ChatTemplate"/> value that follows the model.</summary>
+    public const string AutoTemplate = "auto";
+
     private static readonly (string Key, Func<DataSection, int> Value)[] SyntheticOnly =
         [("synthetic_train_size", s => s.SyntheticTrainSize), ("synthetic_eval_size", s => s.SyntheticEvalSize)];
 
@@ -73,6 +109,12 @@ public sealed record DataSection
             SyntheticEvalSize = r.Int("synthetic_eval_size", d.SyntheticEvalSize, NumberRange.AtLeast(1)),
             SyntheticRanges = SyntheticRanges.Read(r.Section("synthetic_ranges")),
         };
+        var layout = OwnDataKinds.LayoutOf(dataset);
+        section = section with
+        {
+            Columns = layout is null && !r.Has("columns") ? null : DataColumns.Read(r.Section("columns"), layout, KebabCase.Name(dataset)),
+            ChatTemplate = ReadTemplate(r, layout),
+        };
         if (needsFiles && r.Has("synthetic_ranges"))
             r.Error("synthetic_ranges", $"synthetic_ranges shapes the synthetic task; dataset = \"{KebabCase.Name(dataset)}\" reads its numbers from the files");
         if (needsFiles && section.Train is null) r.Error("dataset", $"dataset = \"{KebabCase.Name(dataset)}\" needs data.train (a file)");
@@ -85,5 +127,19 @@ public sealed record DataSection
                 : $"{key} caps a file dataset; the synthetic task is sized with synthetic_train_size / synthetic_eval_size");
         r.Finish();
         return section;
+    }
+
+    private static string? ReadTemplate(SectionReader r, OwnDataLayout? layout)
+    {
+        var rendered = layout is OwnDataLayout.QuestionAnswer or OwnDataLayout.Messages;
+        if (!rendered)
+        {
+            if (r.Has("chat_template")) r.Error("chat_template", "chat_template renders one's own questions; use dataset = \"question-answer\" or \"messages\"");
+            return null;
+        }
+        var name = r.String("chat_template", AutoTemplate);
+        if (name != AutoTemplate && !ChatTemplates.Names.ContainsKey(name))
+            r.Error("chat_template", $"unknown chat template \"{name}\"; use {AutoTemplate}, {string.Join(", ", ChatTemplates.Names.Keys)}");
+        return name;
     }
 }

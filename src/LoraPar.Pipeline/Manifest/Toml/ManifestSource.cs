@@ -2,7 +2,8 @@ namespace LoraPar.Pipeline.Manifest.Toml;
 
 /// <summary>
 /// Reads a manifest file and resolves its <c>extends = "base.toml"</c> chain (paths relative to the extending file) into one
-/// merged table. Missing bases and cycles are manifest errors at the <c>extends</c> key.
+/// merged table (<see cref="TomlMerge"/>: <c>replace</c> and <c>unset</c> drop inherited values). Missing bases and cycles are
+/// manifest errors at the <c>extends</c> key.
 /// </summary>
 public static class ManifestSource
 {
@@ -22,7 +23,11 @@ public static class ManifestSource
         directories[displayName] = Path.GetDirectoryName(fullPath)!;
         var tree = TomlDocumentReader.ReadFile(fullPath, displayName, diagnostics, referencedFrom);
         if (tree is null) return null;
-        if (tree.Find(ExtendsKey) is not { } extends) return tree;
+        if (tree.Find(ExtendsKey) is not { } extends)
+        {
+            TomlMerge.RejectOverrides(tree, diagnostics);
+            return tree;
+        }
         tree.Remove(ExtendsKey);
         if (extends.Value is not TomlScalar { Value: string relative })
         {
@@ -42,7 +47,7 @@ public static class ManifestSource
         }
         var baseDisplay = Path.Combine(Path.GetDirectoryName(displayName) ?? "", relative);
         var baseTree = Load(basePath, Normalize(baseDisplay), diagnostics, directories, chain, extends.Value.Location);
-        return baseTree is null ? null : TomlMerge.Merge(baseTree, tree);
+        return baseTree is null ? null : TomlMerge.Merge(baseTree, tree, diagnostics);
     }
 
     private static string Normalize(string path)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using LoraPar.Core;
+using LoraPar.Model.Tokenizers;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 
@@ -60,6 +61,7 @@ public sealed class DataStage : IStage
         var inputs = new List<StageInputFile>();
         if (data.Train is { } train) inputs.Add(new StageInputFile("train", train.Resolved));
         if (data.Eval is { } eval) inputs.Add(new StageInputFile("eval", eval.Resolved));
+        if (OwnData.TemplateSource(manifest) is { } template && File.Exists(template)) inputs.Add(new StageInputFile(OwnData.TokenizerConfigInput, template));
         return new([], ["data", "seed"], inputs);
     }
 
@@ -91,20 +93,33 @@ public sealed class DataStage : IStage
         var (data, seed) = (context.Manifest.Data, context.Manifest.Seed);
         if (data.Train is null) throw new BadInputException($"data.dataset = \"{KebabCase.Name(data.Dataset)}\" needs data.train (a file)");
         using var progress = context.Progress.Start($"data: {KebabCase.Name(data.Dataset)}", 2, "files");
-        var train = WriteSplit(context, TrainFile, FileData.TrainSource(data.Dataset, context.InputPath("train")), data.MaxTrainExamples, seed);
+        var load = Loader(context);
+        var train = WriteSplit(context, TrainFile, context.InputPath("train"), p => load(p, false), data.MaxTrainExamples, seed);
         progress.Advance();
         context.Cancellation.ThrowIfCancellationRequested();
         var eval = data.Eval is null
             ? WriteEmpty(context)
-            : WriteSplit(context, EvalFile, FileData.EvalSource(data.Dataset, context.InputPath("eval")), data.MaxEvalExamples, seed ^ 0x5EED);
+            : WriteSplit(context, EvalFile, context.InputPath("eval"), p => load(p, true), data.MaxEvalExamples, seed ^ 0x5EED);
         progress.Advance();
         return new DataSummary(KebabCase.Name(data.Dataset), train, eval);
     }
 
-    private static DataSplitSummary WriteSplit(StageContext context, string file, Evaluation.Datasets.DatasetSource source, int cap, long seed)
+    /// <summary>How the stage reads a file (path, is it the eval file): one's own data through its columns and chat template, or a built-in format.</summary>
+    private static Func<string, bool, IReadOnlyList<DatasetRow>> Loader(StageContext context)
     {
-        var all = FileData.Load(source);
-        if (all.Count == 0) throw new BadInputException($"{source.Path}: the file holds no rows; point the manifest at the dataset file");
+        var data = context.Manifest.Data;
+        if (OwnDataKinds.LayoutOf(data.Dataset) is null)
+            return (path, eval) => FileData.Load(eval ? FileData.EvalSource(data.Dataset, path) : FileData.TrainSource(data.Dataset, path));
+        var config = OwnData.TemplateSource(context.Manifest) is { } file && File.Exists(file) ? context.InputPath(OwnData.TokenizerConfigInput) : null;
+        var template = OwnData.TemplateOf(data, config);
+        context.Log($"data: {KebabCase.Name(data.Dataset)} rendered with chat template {ChatTemplates.Names.First(n => n.Value == template).Key}");
+        return (path, _) => OwnData.Load(path, data, template);
+    }
+
+    private static DataSplitSummary WriteSplit(StageContext context, string file, string path, Func<string, IReadOnlyList<DatasetRow>> load, int cap, long seed)
+    {
+        var all = load(path);
+        if (all.Count == 0) throw new BadInputException($"{path}: the file holds no rows; point the manifest at the dataset file");
         var rows = FileData.Cap(all, cap, seed);
         DatasetRows.Write(context.OutputPath(file), rows);
         return new DataSplitSummary(rows.Count, all.Count);

@@ -48,6 +48,11 @@ public sealed record AnswerAccuracy(string Name, IReadOnlyList<DatasetRow> Rows,
             records = BatchedRun.Run(Rows, r => r.Id, log, BatchSize, batch => Grade(target.Generator, batch),
                 run.Track(Name, target.Point), run.Context.Cancellation);
         run.Publish(Name, target.Point);
+        if (records.Count == 0)
+        {
+            run.Context.Log($"{Name} @ {target.Point}: no rows to grade (no data.eval), no accuracy reported");
+            return new Dictionary<string, double>();
+        }
         var (strict, flexible) = (Percent(records, r => r.Strict), Percent(records, r => r.Flexible));
         run.Context.Log($"{Name} @ {target.Point}: strict {strict:F1}%, flexible {flexible:F1}% of {records.Count}");
         var metrics = new Dictionary<string, double>

@@ -39,7 +39,7 @@ public sealed class MasksStage : IStage
         context.Cancellation.ThrowIfCancellationRequested();
         var statistics = options.Selection == MaskStrategy.Full ? WriteFull(context, scores, options) : WritePartition(context, scores, options);
         progress.Advance(2);
-        foreach (var warning in statistics.Warnings) context.Log($"masks warning: {warning}");
+        StageWarnings.Write(context, Kind, statistics.Warnings, StageWarnings.Read(context.UpstreamDirectory(StageKinds.Scores)));
         var (stage1, stage2) = (statistics.Stages[TrainingStage.Stage1.KeyPrefix()], statistics.Stages[TrainingStage.Stage2.KeyPrefix()]);
         MetricsFile.Write(context.OutputPath(MetricsFile.FileName), new Dictionary<string, double>
         {

@@ -25,7 +25,7 @@ public sealed class ScoresStage : IStage
     public string Kind => StageKinds.Scores;
 
     /// <inheritdoc />
-    public int Version => 3;
+    public int Version => 4;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => new(
@@ -51,7 +51,7 @@ public sealed class ScoresStage : IStage
         }
         using var result = Score(context, base_, adapters);
         result.Scores.Save(path);
-        foreach (var warning in result.Warnings) context.Log("warning: " + warning);
+        StageWarnings.Write(context, Kind, result.Warnings);
         MetricsFile.Write(context.OutputPath(MetricsFile.FileName), new Dictionary<string, double>
         {
             ["scored_examples_s1"] = result.Samples[ReasoningSystem.System1].Examples.Count,

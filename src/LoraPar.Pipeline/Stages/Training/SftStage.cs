@@ -22,7 +22,7 @@ public sealed class SftStage : TrainingStageBase
     public override string Kind => StageKinds.Sft;
 
     /// <inheritdoc />
-    public override int Version => 3;
+    public override int Version => 4;
 
     /// <inheritdoc />
     protected override TrainingStage MaskStage => TrainingStage.Stage1;
@@ -36,6 +36,7 @@ public sealed class SftStage : TrainingStageBase
     {
         var options = context.Manifest.Sft with { Seed = context.Manifest.Seed };
         var examples = TrainingExamples.Encode(base_.Tokenizer, rows);
+        StageWarnings.Write(context, Kind, LengthWarnings.Of(examples, options.Batching.MaxLength, "sft.max_length"));
         var data = new SftData(examples, [], base_.Tokenizer.PadId);
         var steps = options.TotalSteps((examples.Count + options.Batching.BatchSize - 1) / options.Batching.BatchSize);
         using var bar = context.Progress.Start("sft (stage 1)", steps);
