@@ -26,6 +26,18 @@ public sealed record ImportanceScorerOptions : ISettings
     /// <summary>How per-example gradients are obtained (the result is the same either way).</summary>
     public GradientPath GradientPath { get; init; } = GradientPath.Batched;
 
+    /// <summary>
+    /// Which estimator chooses the masks (the masks stage reads it; scoring computes what every estimator needs, so changing it
+    /// never re-scores). Default: the paper's second-order score.
+    /// </summary>
+    public ImportanceEstimator Estimator { get; init; } = ImportanceEstimator.SecondOrder;
+
+    /// <summary>Mask robustness: bootstrap resamples of the scored examples (0: off; then no per-example gradients are kept).</summary>
+    public int RobustnessResamples { get; init; }
+
+    /// <summary>Mask robustness: further LoRA-init seeds (run seed + 1 …) scored beside the run's own (0: off).</summary>
+    public int RobustnessSeeds { get; init; }
+
     /// <inheritdoc />
     public IReadOnlyList<SettingProblem> Problems()
     {
@@ -34,6 +46,10 @@ public sealed record ImportanceScorerOptions : ISettings
         p.Require(BatchSize >= 1, "batch_size", $"{BatchSize}: must be at least 1");
         p.Require(MaxLength >= 2, "max_length", $"{MaxLength}: must be at least 2 (a prompt token and a response token)");
         p.Require(Enum.IsDefined(GradientPath), "gradient_path", $"{(int)GradientPath} is not a known gradient path");
+        p.Require(Enum.IsDefined(Estimator), "estimator", $"{(int)Estimator} is not one of second-order, first-order, fisher, gradient, magnitude, random");
+        p.Require(RobustnessResamples is 0 or (>= 20 and <= 10_000), "robustness_resamples",
+            $"{RobustnessResamples}: use 0 (off) or 20 … 10000 bootstrap resamples (a 95% percentile interval needs at least 20)");
+        p.Require(RobustnessSeeds is >= 0 and <= 32, "robustness_seeds", $"{RobustnessSeeds}: use 0 (off) … 32 further LoRA-init seeds");
         return p;
     }
 
