@@ -19,7 +19,7 @@ public sealed class ReportStage : IStage
     public string Kind => StageKinds.Report;
 
     /// <inheritdoc />
-    public int Version => 4;
+    public int Version => 5;
 
     /// <summary>The training stages whose logs the report draws, those the manifest's method runs.</summary>
     private static IReadOnlyList<string> TrainingStages(PipelineManifest manifest) =>
@@ -27,7 +27,7 @@ public sealed class ReportStage : IStage
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => new(
-        [StageKinds.Eval, StageKinds.Masks, StageKinds.Labels, .. TrainingStages(manifest)],
+        [StageKinds.Eval, StageKinds.Masks, StageKinds.Scores, StageKinds.Labels, .. TrainingStages(manifest)],
         ["report", "method", "seed", "model", "data", "splitter", "lora", "importance", "partition", "sft", "rl", "eval"],
         manifest.Report.Baseline is { } baseline ? [new StageInputFile("baseline", baseline.Resolved)] : []);
 
@@ -49,6 +49,8 @@ public sealed class ReportStage : IStage
         if (headline.Length > 0) text.AppendLine("## Headline").AppendLine().Append(headline).AppendLine();
         text.Append(ReportSections.Labels(context.UpstreamDirectory(StageKinds.Labels)));
         text.Append(ReportSections.Partition(context.UpstreamDirectory(StageKinds.Masks), manifest.Report.Figures ? context.OutputDirectory : null));
+        text.Append(EvidenceSections.Estimators(context.UpstreamDirectory(StageKinds.Scores), stages.Single(s => s.Title == "masks").Metrics, manifest.Importance.Estimator));
+        text.Append(EvidenceSections.Robustness(context.UpstreamDirectory(StageKinds.Masks), manifest.Report.Figures ? context.OutputDirectory : null));
         if (manifest.Report.Figures)
         {
             var logs = TrainingStages(manifest).ToDictionary(kind => kind,
