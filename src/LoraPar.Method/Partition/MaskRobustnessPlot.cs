@@ -16,22 +16,23 @@ public static class MaskRobustnessPlot
     /// <summary>The prefix figure's file name.</summary>
     public const string ExamplesFileName = "robustness_examples.png";
 
-    private static readonly IReadOnlyDictionary<string, (string Label, string Color)> Sets = new Dictionary<string, (string, string)>
-    {
-        ["s1"] = ("S1", "#D62728"),
-        ["s2"] = ("S2", "#1F77B4"),
-        ["stage1"] = ("stage 1 mask", "#FF7F0E"),
-        ["stage2"] = ("stage 2 mask", "#2CA02C"),
-    };
+    // Stage lines go underneath, wide and translucent: with α = β = 1 they coincide with S1 and S2 (as in the θ-curve).
+    private static readonly (string Key, string Label, Color Color, float Width)[] Sets =
+    [
+        ("stage1", "stage 1 mask", Color.FromHex("#FF7F0E").WithAlpha(0.45), 7),
+        ("stage2", "stage 2 mask", Color.FromHex("#2CA02C").WithAlpha(0.45), 7),
+        ("s1", "S1", Color.FromHex("#D62728"), 2),
+        ("s2", "S2", Color.FromHex("#1F77B4"), 2),
+    ];
 
     /// <summary>Bootstrap Jaccard against θ as PNG bytes.</summary>
     public static byte[] RenderTheta(MaskRobustnessReport report, int width = 900, int height = 600)
     {
         var plot = new Plot();
         var theta = report.Thetas.Select(t => t.Theta).ToArray();
-        foreach (var (key, (label, color)) in Sets)
+        foreach (var (key, label, color, lineWidth) in Sets)
         {
-            Line(plot, theta, report.Thetas.Select(t => t.Bootstrap[key].Mean).ToArray(), color, 2, LinePattern.Solid).LegendText = label;
+            Line(plot, theta, report.Thetas.Select(t => t.Bootstrap[key].Mean).ToArray(), color, lineWidth, LinePattern.Solid).LegendText = label;
             Line(plot, theta, report.Thetas.Select(t => t.Bootstrap[key].Low).ToArray(), color, 1, LinePattern.Dotted);
             Line(plot, theta, report.Thetas.Select(t => t.Bootstrap[key].High).ToArray(), color, 1, LinePattern.Dotted);
         }
@@ -49,8 +50,8 @@ public static class MaskRobustnessPlot
     {
         var plot = new Plot();
         var k = report.Prefixes.Select(p => Math.Log2(p.Examples)).ToArray();
-        foreach (var (key, (label, color)) in Sets)
-            Line(plot, k, report.Prefixes.Select(p => p.Jaccard[key]).ToArray(), color, 2, LinePattern.Solid).LegendText = label;
+        foreach (var (key, label, color, lineWidth) in Sets)
+            Line(plot, k, report.Prefixes.Select(p => p.Jaccard[key]).ToArray(), color, lineWidth, LinePattern.Solid).LegendText = label;
         plot.Add.HorizontalLine(report.Threshold, 1, Colors.Gray, LinePattern.Dashed).LegendText = Invariant($"J = {report.Threshold}");
         plot.ShowLegend(Alignment.LowerRight);
         plot.Axes.SetLimits(k.Min() - 0.2, k.Max() + 0.2, 0, 1.02);
@@ -70,9 +71,9 @@ public static class MaskRobustnessPlot
         AtomicFile.WriteAllBytes(Path.Combine(directory, ExamplesFileName), RenderExamples(report));
     }
 
-    private static ScottPlot.Plottables.Scatter Line(Plot plot, double[] xs, double[] ys, string color, float width, LinePattern pattern)
+    private static ScottPlot.Plottables.Scatter Line(Plot plot, double[] xs, double[] ys, Color color, float width, LinePattern pattern)
     {
-        var line = plot.Add.Scatter(xs, ys, Color.FromHex(color));
+        var line = plot.Add.Scatter(xs, ys, color);
         line.LineWidth = width;
         line.MarkerSize = width > 1 ? width + 4 : 0;
         line.LinePattern = pattern;
