@@ -76,6 +76,11 @@ public sealed class ImportanceAccumulator(Device device) : IDisposable
         return new ImportanceScores(result[ReasoningSystem.System1], result[ReasoningSystem.System2]);
     }
 
+    /// <summary>Owned copies of the sums and counts with the parameter values φ they were taken at, for every estimator.</summary>
+    public ImportanceMoments Moments(IReadOnlyDictionary<string, Tensor> parameters) => new(
+        moments.ToDictionary(m => m.Key, m => (IReadOnlyDictionary<string, (Tensor Sum, Tensor SquareSum)>)m.Value),
+        counts, parameters);
+
     /// <summary>
     /// Writes the moments (float64, exact) and the example counts to <paramref name="path"/> atomically as safetensors,
     /// with <paramref name="metadata"/> (what the caller needs to resume, e.g. the batches they hold).

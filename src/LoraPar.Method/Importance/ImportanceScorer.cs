@@ -11,11 +11,16 @@ namespace LoraPar.Method.Importance;
 /// <param name="Scores">I(φ) for every LoRA element and both systems (save as <see cref="ImportanceScores.FileName"/>).</param>
 /// <param name="Warnings">What <see cref="ImportanceDiagnostics.Check"/> and the sampling found worth saying (e.g. dropped examples).</param>
 /// <param name="Samples">Which examples of each split were scored.</param>
-public sealed record ImportanceScoringResult(ImportanceScores Scores, IReadOnlyList<string> Warnings, IReadOnlyDictionary<ReasoningSystem, ScoringSample> Samples)
-    : IDisposable
+/// <param name="Moments">The sums the scores came from, with φ: every <see cref="ImportanceEstimator"/> can be computed from them.</param>
+public sealed record ImportanceScoringResult(ImportanceScores Scores, IReadOnlyList<string> Warnings, IReadOnlyDictionary<ReasoningSystem, ScoringSample> Samples,
+    ImportanceMoments? Moments = null) : IDisposable
 {
-    /// <summary>Frees the scores.</summary>
-    public void Dispose() => Scores.Dispose();
+    /// <summary>Frees the scores and moments.</summary>
+    public void Dispose()
+    {
+        Scores.Dispose();
+        Moments?.Dispose();
+    }
 }
 
 /// <summary>
@@ -32,7 +37,8 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
 
     /// <summary>
     /// Scores the splits in <paramref name="splits"/> (both systems must be present and non-empty after fitting to the
-    /// maximum length). All-zero scores (e.g. the usual B = 0 init) and non-finite scores are <see cref="LoraPar.Core.BadInputException"/>s
+    /// maximum length). <paramref name="perExample"/>, when given, sees every batch's per-example gradients (batch, ...shape of each
+    /// LoRA tensor) as they are added (not those of batches resumed from <paramref name="checkpoint"/>). All-zero scores (e.g. the usual B = 0 init) and non-finite scores are <see cref="LoraPar.Core.BadInputException"/>s
     /// whose message names the cause; <paramref name="progress"/> hears after every batch.
     /// </summary>
     /// <remarks>
@@ -41,23 +47,28 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
     /// bit for bit the scores of an uninterrupted run (float64 sums, added in the same order).
     /// </remarks>
     public ImportanceScoringResult Score(IReadOnlyDictionary<ReasoningSystem, IReadOnlyList<AnswerExample>> splits,
-        IProgress<ScoringProgress>? progress = null, CancellationToken cancel = default, ScoringCheckpoint? checkpoint = null)
+        IProgress<ScoringProgress>? progress = null, CancellationToken cancel = default, ScoringCheckpoint? checkpoint = null,
+        Action<ReasoningSystem, IReadOnlyDictionary<string, Tensor>>? perExample = null)
     {
         var samples = ReasoningSystemNames.All.ToDictionary(s => s, s => ScoringSample.Draw(
             s, splits.TryGetValue(s, out var split) ? split : [], options.SamplesPerSystem, options.MaxLength, options.Seed));
         var before = adapters.Snapshot();
         try
         {
-            using var accumulator = Accumulate(samples, progress, cancel, checkpoint);
+            using var accumulator = Accumulate(samples, progress, cancel, checkpoint, perExample);
             CheckUnchanged(before);
-            var scores = accumulator.ToScores(adapters.Tensors.ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value));
+            var parameters = adapters.Tensors.ToDictionary(kv => kv.Key, kv => (Tensor)kv.Value);
+            var scores = accumulator.ToScores(parameters);
+            ImportanceMoments? moments = null;
             try
             {
                 var warnings = SampleWarnings(samples).Concat(ImportanceDiagnostics.Check(scores)).ToList();
-                return new ImportanceScoringResult(scores, warnings, samples);
+                moments = accumulator.Moments(parameters);
+                return new ImportanceScoringResult(scores, warnings, samples, moments);
             }
             catch
             {
+                moments?.Dispose();
                 scores.Dispose();
                 throw;
             }
@@ -70,7 +81,7 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
 
     /// <summary>The sums over every batch of both samples (continuing after the batches <paramref name="checkpoint"/> holds); the caller owns them.</summary>
     private ImportanceAccumulator Accumulate(Dictionary<ReasoningSystem, ScoringSample> samples, IProgress<ScoringProgress>? progress,
-        CancellationToken cancel, ScoringCheckpoint? checkpoint)
+        CancellationToken cancel, ScoringCheckpoint? checkpoint, Action<ReasoningSystem, IReadOnlyDictionary<string, Tensor>>? perExample)
     {
         using var modes = new ScoringModes(model);
         using var recompute = LayerCheckpoint.During(model, options.GradientCheckpointing);
@@ -79,7 +90,7 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
         var (accumulator, resumed) = checkpoint?.Resume(batches.Count, model.Device) ?? (new ImportanceAccumulator(model.Device), 0);
         try
         {
-            new Accumulation(accumulator, path, padId, model.Device, batches, progress, checkpoint).Run(resumed, cancel);
+            new Accumulation(accumulator, path, padId, model.Device, batches, progress, checkpoint, perExample).Run(resumed, cancel);
             return accumulator;
         }
         catch
@@ -91,7 +102,8 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
 
     /// <summary>Adds the gradients of every batch from <c>resumed</c> on, checkpointing on the cadence, at the end and at a cancellation.</summary>
     private sealed class Accumulation(ImportanceAccumulator accumulator, IPerExampleGradientPath path, int padId, Device device,
-        List<(ReasoningSystem System, IReadOnlyList<AnswerExample> Examples)> batches, IProgress<ScoringProgress>? progress, ScoringCheckpoint? checkpoint)
+        List<(ReasoningSystem System, IReadOnlyList<AnswerExample> Examples)> batches, IProgress<ScoringProgress>? progress, ScoringCheckpoint? checkpoint,
+        Action<ReasoningSystem, IReadOnlyDictionary<string, Tensor>>? perExample)
     {
         private readonly int total = batches.Sum(b => b.Examples.Count);
         private int saved;
@@ -111,7 +123,9 @@ public sealed class ImportanceScorer(LlamaForCausalLM model, LoraAdapterSet adap
                 using (var scope = NewDisposeScope())
                 {
                     var batch = AnswerBatch.Collate(examples, padId, device);
-                    accumulator.Add(system, path.Gradients(batch));     // (B, ...shape) per LoRA tensor
+                    var gradients = path.Gradients(batch);   // (B, ...shape) per LoRA tensor
+                    accumulator.Add(system, gradients);
+                    perExample?.Invoke(system, gradients);
                 }
                 done += examples.Count;
                 progress?.Report(new ScoringProgress(system, done, total, before));

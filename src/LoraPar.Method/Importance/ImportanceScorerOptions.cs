@@ -32,6 +32,18 @@ public sealed record ImportanceScorerOptions : ISettings
     /// </summary>
     public bool GradientCheckpointing { get; init; }
 
+    /// <summary>
+    /// Which estimator chooses the masks (the masks stage reads it; scoring computes what every estimator needs, so changing it
+    /// never re-scores). Default: the paper's second-order score.
+    /// </summary>
+    public ImportanceEstimator Estimator { get; init; } = ImportanceEstimator.SecondOrder;
+
+    /// <summary>Mask robustness: bootstrap resamples of the scored examples (0: off; then no per-example gradients are kept).</summary>
+    public int RobustnessResamples { get; init; }
+
+    /// <summary>Mask robustness: further LoRA-init seeds (run seed + 1 …) scored beside the run's own (0: off).</summary>
+    public int RobustnessSeeds { get; init; }
+
     /// <inheritdoc />
     public IReadOnlyList<SettingProblem> Problems()
     {
@@ -42,6 +54,10 @@ public sealed record ImportanceScorerOptions : ISettings
         p.Require(Enum.IsDefined(GradientPath), "gradient_path", $"{(int)GradientPath} is not a known gradient path");
         p.Require(!GradientCheckpointing || GradientPath == GradientPath.PerExampleLoop, "gradient_checkpointing",
             "the batched path reads activations captured inside the layers, which recomputation does not keep; set gradient_path = \"per-example-loop\"");
+        p.Require(Enum.IsDefined(Estimator), "estimator", $"{(int)Estimator} is not one of second-order, first-order, fisher, gradient, magnitude, random");
+        p.Require(RobustnessResamples is 0 or (>= 20 and <= 10_000), "robustness_resamples",
+            $"{RobustnessResamples}: use 0 (off) or 20 … 10000 bootstrap resamples (a 95% percentile interval needs at least 20)");
+        p.Require(RobustnessSeeds is >= 0 and <= 32, "robustness_seeds", $"{RobustnessSeeds}: use 0 (off) … 32 further LoRA-init seeds");
         return p;
     }
 

@@ -52,7 +52,12 @@ public sealed class DualSystemPartition : IDisposable
     /// milliseconds). Options out of range, all-zero or non-finite importance are <see cref="LoraPar.Core.BadInputException"/>.
     /// The random control draws the counts of the importance partition with the same θ, α and β; the full control activates all.
     /// </summary>
-    public static DualSystemPartition Create(ImportanceScores scores, PartitionOptions options, Device? device = null)
+    /// <remarks>
+    /// With <paramref name="estimator"/> (another estimator's scores of the same tensors) S1 and S2 keep the per-tensor counts of
+    /// the θ cut of <paramref name="scores"/> but choose by the estimator (<see cref="EqualCountSelection"/>); the figures still
+    /// show <paramref name="scores"/>.
+    /// </remarks>
+    public static DualSystemPartition Create(ImportanceScores scores, PartitionOptions options, Device? device = null, ImportanceScores? estimator = null)
     {
         options.Validate();
         var warnings = ImportanceDiagnostics.Check(scores).ToList();
@@ -60,7 +65,10 @@ public sealed class DualSystemPartition : IDisposable
         using var scope = NewDisposeScope();
         using var ranking1 = ImportanceRanking.Of(layout.Flatten(scores.For(ReasoningSystem.System1), ScalarType.Float64, device));
         using var ranking2 = ImportanceRanking.Of(layout.Flatten(scores.For(ReasoningSystem.System2), ScalarType.Float64, device));
-        var sets = Choose(options, ranking1, ranking2);
+        var sets = Choose(options, ranking1, ranking2, () => estimator is null
+            ? ImportanceSelection.Select(ranking1, ranking2, options.Theta, options.Alpha, options.Beta)
+            : EqualCountSelection.Partition(ranking1, ranking2, layout.Flatten(estimator.For(ReasoningSystem.System1), ScalarType.Float64, device),
+                layout.Flatten(estimator.For(ReasoningSystem.System2), ScalarType.Float64, device), layout, options.Theta, options.Alpha, options.Beta));
         warnings.AddRange(StageWarnings(sets.Counts, options));
         return new DualSystemPartition(options, layout, sets, ranking1, ranking2, warnings);
     }
@@ -88,21 +96,21 @@ public sealed class DualSystemPartition : IDisposable
         System2Scores.Dispose();
     }
 
-    private static PartitionSets Choose(PartitionOptions options, ImportanceRanking s1, ImportanceRanking s2)
+    private static PartitionSets Choose(PartitionOptions options, ImportanceRanking s1, ImportanceRanking s2, Func<PartitionSets> importance)
     {
         switch (options.Selection)
         {
             case MaskStrategy.Full:
                 return PartitionSets.All(s1.Count, s1.Order.device);
             case MaskStrategy.Random:
-                using (var reference = ImportanceSelection.Select(s1, s2, options.Theta, options.Alpha, options.Beta))
+                using (var reference = importance())
                 {
                     var shared = reference.Counts.Shared;
                     return RandomControl.Select(reference.Counts, ActivationFraction.Floor(options.Alpha, shared),
                                                 ActivationFraction.Floor(options.Beta, shared), options.Seed, s1.Order.device);
                 }
             default:
-                return ImportanceSelection.Select(s1, s2, options.Theta, options.Alpha, options.Beta);
+                return importance();
         }
     }
 

@@ -25,11 +25,20 @@ public static class ImportanceSelection
         if (system1.Count != system2.Count)
             throw new ArgumentException("both systems must rank the same number of elements");
         using var scope = NewDisposeScope();
-        var (s1, s2) = (system1.Select(theta), system2.Select(theta));   // (n,) bool each
+        return FromSets(system1.Select(theta), system2.Select(theta), system1.Order, system2.Order, alpha, beta);   // (n,) bool each
+    }
+
+    /// <summary>
+    /// Algorithm 1 from given sets S1, S2 (bool (n,), taken over) and the descending orders (n,) that rank the shared set for
+    /// α and β — the θ cut's own or another estimator's (<see cref="EqualCountSelection"/>).
+    /// </summary>
+    public static PartitionSets FromSets(Tensor s1, Tensor s2, Tensor order1, Tensor order2, double alpha, double beta)
+    {
+        using var scope = NewDisposeScope();
         var shared = s1.logical_and(s2);
         var sharedCount = shared.sum().item<long>();
-        var stage1 = s1.logical_and(s2.logical_not()).logical_or(TopShared(system1.Order, shared, ActivationFraction.Floor(alpha, sharedCount)));
-        var stage2 = s2.logical_and(s1.logical_not()).logical_or(TopShared(system2.Order, shared, ActivationFraction.Floor(beta, sharedCount)));
+        var stage1 = s1.logical_and(s2.logical_not()).logical_or(TopShared(order1, shared, ActivationFraction.Floor(alpha, sharedCount)));
+        var stage2 = s2.logical_and(s1.logical_not()).logical_or(TopShared(order2, shared, ActivationFraction.Floor(beta, sharedCount)));
         return new PartitionSets(
             s1.MoveToOuterDisposeScope(), s2.MoveToOuterDisposeScope(),
             stage1.MoveToOuterDisposeScope(), stage2.MoveToOuterDisposeScope());

@@ -27,7 +27,7 @@ public sealed class ReportStage : IStage
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => new(
-        [StageKinds.Eval, StageKinds.Masks, StageKinds.Labels, .. TrainingStages(manifest)],
+        [StageKinds.Eval, StageKinds.Masks, StageKinds.Scores, StageKinds.Labels, .. TrainingStages(manifest)],
         ["report", "method", "seed", "model", "data", "splitter", "lora", "importance", "partition", "sft", "rl", "eval"],
         manifest.Report.Baseline is { } baseline ? [new StageInputFile("baseline", baseline.Resolved)] : []);
 
@@ -50,6 +50,8 @@ public sealed class ReportStage : IStage
         text.Append(RunWarnings.Markdown(context.UpstreamDirectories()));
         text.Append(ReportSections.Labels(context.UpstreamDirectory(StageKinds.Labels)));
         text.Append(ReportSections.Partition(context.UpstreamDirectory(StageKinds.Masks), manifest.Report.Figures ? context.OutputDirectory : null));
+        text.Append(EvidenceSections.Estimators(context.UpstreamDirectory(StageKinds.Scores), stages.Single(s => s.Title == "masks").Metrics, manifest.Importance.Estimator));
+        text.Append(EvidenceSections.Robustness(context.UpstreamDirectory(StageKinds.Masks), manifest.Report.Figures ? context.OutputDirectory : null));
         if (manifest.Report.Figures)
         {
             var logs = TrainingStages(manifest).ToDictionary(kind => kind,

@@ -48,6 +48,8 @@ public static class SweepExpansion
         yield return new("modules", "lora.targets",
             s.Modules.Select(v => Value(v.SettingText, m => m with { Lora = m.Lora with { Targets = v } })).ToList());
         yield return new("method", "method", s.Method.Select(v => Value(KebabCase.Name(v), m => m with { Method = v })).ToList());
+        yield return new("estimator", "importance.estimator",
+            s.Estimator.Select(v => Value(KebabCase.Name(v), m => m with { Importance = m.Importance with { Estimator = v } })).ToList());
     }
 
     private static (string, Func<PipelineManifest, PipelineManifest>) Value(string text, Func<PipelineManifest, PipelineManifest> apply) => (text, apply);

@@ -1,4 +1,5 @@
 using LoraPar.Adapters;
+using LoraPar.Method.Importance;
 using LoraPar.Method.Partition;
 using LoraPar.Pipeline.Manifest.Toml;
 
@@ -34,8 +35,11 @@ public sealed record SweepSection
     /// <summary>Top-level method values.</summary>
     public IReadOnlyList<TrainingMethod> Method { get; init; } = [];
 
+    /// <summary>importance.estimator values (the estimator ablation; runs share the scores stage).</summary>
+    public IReadOnlyList<ImportanceEstimator> Estimator { get; init; } = [];
+
     /// <summary>Whether no axis is set.</summary>
-    public bool IsEmpty => Seed.Count + Theta.Count + Alpha.Count + Beta.Count + Selection.Count + Init.Count + Modules.Count + Method.Count == 0;
+    public bool IsEmpty => Seed.Count + Theta.Count + Alpha.Count + Beta.Count + Selection.Count + Init.Count + Modules.Count + Method.Count + Estimator.Count == 0;
 
     private static IReadOnlyList<LoraTargets> Targets(SectionReader r)
     {
@@ -61,6 +65,7 @@ public sealed record SweepSection
             Init = r.EnumList("init", d.Init),
             Modules = Targets(r),
             Method = r.EnumList("method", d.Method),
+            Estimator = r.EnumList("estimator", d.Estimator),
         };
         r.Finish();
         return section;

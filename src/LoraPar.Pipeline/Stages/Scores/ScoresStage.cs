@@ -18,6 +18,8 @@ namespace LoraPar.Pipeline.Stages.Scores;
 /// manifest's <c>checkpoint_minutes</c> (and at the end and at Ctrl-C) in the key's partial-results folder; a resumed run
 /// continues after the last saved batch and writes the same bytes. With <c>partition.selection = "full"</c> no element is ranked,
 /// so only the tensor shapes are written (scores of zero) and nothing is computed.
+/// It also writes the moments every importance estimator needs and the estimators' Spearman agreement
+/// (<see cref="EstimatorEvidence"/>), and for mask robustness, when asked, the per-example gradients and other LoRA-init seeds' importance.
 /// </summary>
 public sealed class ScoresStage : IStage
 {
@@ -31,7 +33,7 @@ public sealed class ScoresStage : IStage
     public StageDeclaration? Declare(PipelineManifest manifest) => new(
         [StageKinds.Labels, .. StageInputs.BaseUpstream(manifest)],
         // Only "full" changes what this stage writes; importance and random selections share one scores artifact.
-        [.. StageInputs.BaseReads, "lora", "importance", .. manifest.Partition.Selection == MaskStrategy.Full ? ["partition.selection"] : Array.Empty<string>()],
+        [.. StageInputs.BaseReads, "lora", .. EstimatorEvidence.ScoringReads(), .. manifest.Partition.Selection == MaskStrategy.Full ? ["partition.selection"] : Array.Empty<string>()],
         StageInputs.BaseInputs(manifest));
 
     /// <inheritdoc />
@@ -49,24 +51,31 @@ public sealed class ScoresStage : IStage
             context.Log("selection = full: no element is ranked, only the LoRA shapes are written");
             return;
         }
-        using var result = Score(context, base_, adapters);
-        result.Scores.Save(path);
-        StageWarnings.Write(context, Kind, result.Warnings);
-        MetricsFile.Write(context.OutputPath(MetricsFile.FileName), new Dictionary<string, double>
-        {
-            ["scored_examples_s1"] = result.Samples[ReasoningSystem.System1].Examples.Count,
-            ["scored_examples_s2"] = result.Samples[ReasoningSystem.System2].Examples.Count,
-        });
-    }
-
-    private static ImportanceScoringResult Score(StageContext context, BaseModel base_, LoraAdapterSet adapters)
-    {
-        var settings = context.Manifest.Importance;
         var splits = new Dictionary<ReasoningSystem, IReadOnlyList<AnswerExample>>
         {
             [ReasoningSystem.System1] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 1)),
             [ReasoningSystem.System2] = TrainingExamples.Encode(base_.Tokenizer, TrainingExamples.Rows(context, 2)),
         };
+        using var examples = manifest.Importance.RobustnessResamples > 0 ? new ScoredExampleGradients() : null;
+        using var result = Score(context, base_, adapters, splits, examples);
+        result.Scores.Save(path);
+        StageWarnings.Write(context, Kind, result.Warnings);
+        examples?.Save(context.OutputPath(ScoredExampleGradients.FileName));
+        SeedScoring.Write(context, splits);
+        var metrics = EstimatorEvidence.Write(context, result.Moments!);
+        metrics["scored_examples_s1"] = result.Samples[ReasoningSystem.System1].Examples.Count;
+        metrics["scored_examples_s2"] = result.Samples[ReasoningSystem.System2].Examples.Count;
+        MetricsFile.Write(context.OutputPath(MetricsFile.FileName), metrics);
+    }
+
+    /// <remarks>
+    /// Keeping per-example gradients (<paramref name="examples"/>, for mask robustness) scores without a checkpoint: a resumed
+    /// run would miss the earlier batches' gradients, so that opt-in mode always scores from the start.
+    /// </remarks>
+    private static ImportanceScoringResult Score(StageContext context, BaseModel base_, LoraAdapterSet adapters,
+        Dictionary<ReasoningSystem, IReadOnlyList<AnswerExample>> splits, ScoredExampleGradients? examples)
+    {
+        var settings = context.Manifest.Importance;
         var options = settings with { Seed = context.Manifest.Seed };
         var total = splits.Values.Sum(s => Math.Min(s.Count, settings.SamplesPerSystem));
         using var bar = context.Progress.Start("importance scores", total, "examples");
@@ -84,7 +93,8 @@ public sealed class ScoresStage : IStage
         });
         var checkpoint = new ScoringCheckpoint(Path.Combine(context.CheckpointDirectory(), "importance-sums.safetensors"), context.Manifest.CheckpointCadence());
         Directory.CreateDirectory(Path.GetDirectoryName(checkpoint.Path)!);
-        return new ImportanceScorer(base_.Model, adapters, base_.Tokenizer.PadId, options).Score(splits, progress, context.Cancellation, checkpoint);
+        return new ImportanceScorer(base_.Model, adapters, base_.Tokenizer.PadId, options)
+            .Score(splits, progress, context.Cancellation, examples is null ? checkpoint : null, examples is null ? null : examples.Add);
     }
 
     private static Dictionary<string, torch.Tensor> Zeros(LoraAdapterSet adapters) =>
