@@ -41,16 +41,20 @@ public static class ChatTemplates
     /// <c>chat_template</c>; LLaMA-2's when the template uses <c>[INST]</c> and <c>&lt;&lt;SYS&gt;&gt;</c>; ChatML when it uses
     /// <c>&lt;|im_start|&gt;</c>. Any other template is bad input: lorapar renders no Jinja, so the manifest must name one.
     /// </summary>
-    public static ChatTemplate Resolve(this ChatTemplate template, string? modelFolder)
+    public static ChatTemplate Resolve(this ChatTemplate template, string? modelFolder) =>
+        template != ChatTemplate.Auto ? template
+        : modelFolder is null ? ChatTemplate.None
+        : OfTokenizerConfig(Path.Combine(modelFolder, TokenizerLoader.TokenizerConfigFile));
+
+    /// <summary>The template a <c>tokenizer_config.json</c> declares (see <see cref="Resolve"/>); none when the file is absent.</summary>
+    public static ChatTemplate OfTokenizerConfig(string path)
     {
-        if (template != ChatTemplate.Auto) return template;
-        var path = modelFolder is null ? null : Path.Combine(modelFolder, TokenizerLoader.TokenizerConfigFile);
-        var text = path is not null && File.Exists(path) ? Read(path) : null;
+        var text = File.Exists(path) ? Read(path) : null;
         if (string.IsNullOrWhiteSpace(text)) return ChatTemplate.None;
         if (text.Contains("[INST]", StringComparison.Ordinal) && text.Contains("<<SYS>>", StringComparison.Ordinal)) return ChatTemplate.Llama2;
         if (text.Contains("<|im_start|>", StringComparison.Ordinal)) return ChatTemplate.Chatml;
         throw new BadInputException($"{path}: its chat_template is neither LLaMA-2's ([INST] <<SYS>>) nor ChatML (<|im_start|>), the templates lorapar "
-            + "renders; set rl.prompt.chat_template to \"llama2\", \"chatml\" or \"none\"");
+            + "renders; name one in the manifest's chat_template: \"llama2\", \"chatml\" or \"none\"");
     }
 
     /// <summary>The <c>chat_template</c> of a tokenizer_config.json: the string, or the "default" entry of a named list; null when absent.</summary>

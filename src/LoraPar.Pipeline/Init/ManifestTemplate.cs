@@ -78,9 +78,9 @@ public static class ManifestTemplate
             .Append("max_train_examples = 0   # 0 = all rows\n");
         if (data.Dataset != Manifest.Sections.DatasetKind.PromptCompletion)
         {
-            var detected = model.ChatTemplate is { } t ? ChatTemplates.Names.First(n => n.Value == t).Key : "none";
+            var detected = model.ChatTemplate is { } t ? KebabCase.Name(t) : "none";
             text.Append("chat_template = ").Append(Quote(model.ChatTemplate is null ? "none" : "auto"))
-                .Append("   # auto follows the model (here: ").Append(detected).Append("); or none, llama-2, chatml\n");
+                .Append("   # auto follows the model (here: ").Append(detected).Append("); or none, llama2, chatml\n");
         }
         if (data.Mapping.Count > 0)
         {

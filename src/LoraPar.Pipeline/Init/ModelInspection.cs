@@ -36,13 +36,13 @@ public sealed partial record ModelInspection(string? Path, string? HubId, string
         ChatTemplate? template;
         try
         {
-            template = ChatTemplateDetection.OfCheckpoint(folder);
+            template = LoraPar.Model.Tokenizers.ChatTemplate.Auto.Resolve(folder);
         }
         catch (BadInputException)
         {
             template = null;
         }
-        var templateName = template is { } t ? ChatTemplates.Names.First(n => n.Value == t).Key : "not ChatML or LLaMA-2 (rendered as none)";
+        var templateName = template is { } t ? Manifest.KebabCase.Name(t) : "not ChatML or LLaMA-2 (rendered as none)";
         var description = $"{config.Family} checkpoint: {config.NumHiddenLayers} layers, d = {config.HiddenSize}, "
                           + $"{config.NumAttentionHeads} heads, vocabulary {vocabulary:N0} tokens, chat template {templateName}";
         return new(folder, null, description, template);

@@ -26,7 +26,7 @@ public sealed class OwnDataRecordTests : IDisposable
         Assert.Equal(["a1", "a2"], records.Select(r => r.Id));
         Assert.Equal([2, 1], records.Select(r => r.Label!.Value));
         Assert.Equal(("Be brief.", ""), (records[0].System, records[1].System));
-        var example = records[0].ToExample(ChatTemplate.ChatMl);
+        var example = records[0].ToExample(ChatTemplate.Chatml);
         Assert.Equal("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\n2+2?<|im_end|>\n<|im_start|>assistant\n", example.Prompt);
         Assert.Equal("It is 4.\n#### 4", example.Response);
         Assert.Equal("4", example.GoldAnswer);
@@ -50,7 +50,7 @@ public sealed class OwnDataRecordTests : IDisposable
     {
         var path = _temp.Write("pc.jsonl", "{\"prompt\":\"Translate: chat\\n\",\"completion\":\"cat\"}\n");
         var record = Assert.Single(DatasetLoader.LoadOwnData(path, OwnDataLayout.PromptCompletion, FieldMapping.Identity));
-        var example = record.ToExample(ChatTemplate.ChatMl);
+        var example = record.ToExample(ChatTemplate.Chatml);
         Assert.Equal(("Translate: chat\n", "cat"), (example.Prompt, example.Response));
     }
 

@@ -80,12 +80,10 @@ public sealed record DataSection
 
     /// <summary>
     /// How questions and messages of one's own data are rendered: <c>auto</c> (the checkpoint's chat template, none for the
-    /// built-in model), <c>none</c> (<c>Question: …\nAnswer:</c>), <c>llama-2</c> or <c>chatml</c>. Null for other datasets.
+    /// built-in model), <c>none</c> (<c>Question: …\nAnswer:</c>), <c>llama2</c> or <c>chatml</c> — the names
+    /// <c>rl.prompt.chat_template</c> takes. Null for other datasets.
     /// </summary>
-    public string? ChatTemplate { get; init; }
-
-    /// <summary>The <see cref="ChatTemplate"/> value that follows the model.</summary>
-    public const string AutoTemplate = "auto";
+    public LoraPar.Model.Tokenizers.ChatTemplate? ChatTemplate { get; init; }
 
     private static readonly (string Key, Func<DataSection, int> Value)[] SyntheticOnly =
         [("synthetic_train_size", s => s.SyntheticTrainSize), ("synthetic_eval_size", s => s.SyntheticEvalSize)];
@@ -129,7 +127,7 @@ public sealed record DataSection
         return section;
     }
 
-    private static string? ReadTemplate(SectionReader r, OwnDataLayout? layout)
+    private static LoraPar.Model.Tokenizers.ChatTemplate? ReadTemplate(SectionReader r, OwnDataLayout? layout)
     {
         var rendered = layout is OwnDataLayout.QuestionAnswer or OwnDataLayout.Messages;
         if (!rendered)
@@ -137,9 +135,6 @@ public sealed record DataSection
             if (r.Has("chat_template")) r.Error("chat_template", "chat_template renders one's own questions; use dataset = \"question-answer\" or \"messages\"");
             return null;
         }
-        var name = r.String("chat_template", AutoTemplate);
-        if (name != AutoTemplate && !ChatTemplates.Names.ContainsKey(name))
-            r.Error("chat_template", $"unknown chat template \"{name}\"; use {AutoTemplate}, {string.Join(", ", ChatTemplates.Names.Keys)}");
-        return name;
+        return r.Enum("chat_template", LoraPar.Model.Tokenizers.ChatTemplate.Auto);
     }
 }

@@ -112,7 +112,7 @@ public sealed class DataStage : IStage
             return (path, eval) => FileData.Load(eval ? FileData.EvalSource(data.Dataset, path) : FileData.TrainSource(data.Dataset, path));
         var config = OwnData.TemplateSource(context.Manifest) is { } file && File.Exists(file) ? context.InputPath(OwnData.TokenizerConfigInput) : null;
         var template = OwnData.TemplateOf(data, config);
-        context.Log($"data: {KebabCase.Name(data.Dataset)} rendered with chat template {ChatTemplates.Names.First(n => n.Value == template).Key}");
+        context.Log($"data: {KebabCase.Name(data.Dataset)} rendered with chat template {KebabCase.Name(template)}");
         return (path, _) => OwnData.Load(path, data, template);
     }
 

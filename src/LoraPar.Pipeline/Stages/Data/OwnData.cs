@@ -16,7 +16,7 @@ public static class OwnData
 
     /// <summary>The checkpoint file that decides an automatic chat template, or null when none is read.</summary>
     public static string? TemplateSource(PipelineManifest manifest) =>
-        manifest.Data.ChatTemplate == DataSection.AutoTemplate && manifest.Model is { Source: ModelSource.Checkpoint, Path: { } path }
+        manifest.Data.ChatTemplate == ChatTemplate.Auto && manifest.Model is { Source: ModelSource.Checkpoint, Path: { } path }
             ? Path.Combine(path.Resolved, TokenizerLoader.TokenizerConfigFile)
             : null;
 
@@ -27,8 +27,8 @@ public static class OwnData
     public static ChatTemplate TemplateOf(DataSection data, string? tokenizerConfig) => data.ChatTemplate switch
     {
         null => ChatTemplate.None,
-        DataSection.AutoTemplate => tokenizerConfig is null ? ChatTemplate.None : ChatTemplateDetection.OfTokenizerConfig(tokenizerConfig),
-        var name => ChatTemplates.Parse(name),
+        ChatTemplate.Auto => tokenizerConfig is null ? ChatTemplate.None : ChatTemplates.OfTokenizerConfig(tokenizerConfig),
+        { } named => named,
     };
 
     /// <summary>Every row of one own-data file; a malformed row is a <see cref="LoraPar.Core.BadInputException"/> naming file and row.</summary>
