@@ -48,7 +48,7 @@ public sealed class ChatTemplateTests : IDisposable
     {
         File.WriteAllText(Path.Combine(_dir, TokenizerLoader.TokenizerConfigFile), "{\"chat_template\": \"[INST] {{ m }} [/INST]\"}");
         var e = Assert.Throws<BadInputException>(() => ChatTemplate.Auto.Resolve(_dir));
-        Assert.Contains("set rl.prompt.chat_template to \"llama2\", \"chatml\" or \"none\"", e.Message);
+        Assert.Contains("name one in the manifest's chat_template: \"llama2\", \"chatml\" or \"none\"", e.Message);
         Assert.Equal(ChatTemplate.None, ChatTemplate.Auto.Resolve(null));
     }
 }

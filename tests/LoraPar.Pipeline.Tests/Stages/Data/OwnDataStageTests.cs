@@ -38,7 +38,7 @@ public sealed class OwnDataStageTests
     {
         using var h = new StageHarness("[model]\nsource = \"checkpoint\"\npath = \"ckpt\"\n[data]\ndataset = \"question-answer\"\ntrain = \"in/qa.jsonl\"\n", new DataStage());
         h.Ws.Write("in/qa.jsonl", "{\"question\":\"Hi?\",\"answer\":\"Hello.\"}\n");
-        h.Ws.Write("ckpt/tokenizer_config.json", "{\"chat_template\":\"{% for m in messages %}[INST] {{ m.content }} [/INST]{% endfor %}\"}");
+        h.Ws.Write("ckpt/tokenizer_config.json", "{\"chat_template\":\"{% for m in messages %}[INST] <<SYS>>{{ m.content }} [/INST]{% endfor %}\"}");
         h.Run();
         Assert.Equal("[INST] Hi? [/INST]", Assert.Single(DatasetRows.Read(Path.Combine(h.Artifact("data"), DataStage.TrainFile))).Prompt);
         Assert.Equal(["data"], h.Ran());
@@ -60,7 +60,7 @@ public sealed class OwnDataStageTests
     [Theory]
     [InlineData("[data]\ndataset = \"prompt-completion\"\ntrain = \"t.jsonl\"\n[data.columns]\nquestion = \"q\"\n", "m.toml:6:1 data.columns.question: dataset = \"prompt-completion\" has no field 'question'; its fields are prompt, completion, id, label")]
     [InlineData("[data]\ndataset = \"gsm8k\"\ntrain = \"t.jsonl\"\n[data.columns]\nquestion = \"q\"\n", "m.toml:6:1 data.columns.question: [data.columns] maps one's own data")]
-    [InlineData("[data]\ndataset = \"question-answer\"\ntrain = \"t.jsonl\"\nchat_template = \"vicuna\"\n", "m.toml:5:1 data.chat_template: unknown chat template \"vicuna\"; use auto, none, llama-2, chatml")]
+    [InlineData("[data]\ndataset = \"question-answer\"\ntrain = \"t.jsonl\"\nchat_template = \"vicuna\"\n", "m.toml:5:17 data.chat_template: unknown value 'vicuna'; expected one of auto, none, llama2, chatml")]
     [InlineData("[data]\ndataset = \"prompt-completion\"\ntrain = \"t.jsonl\"\nchat_template = \"chatml\"\n", "m.toml:5:1 data.chat_template: chat_template renders one's own questions")]
     public void Column_and_template_mistakes_are_load_errors(string manifest, string expected)
     {
