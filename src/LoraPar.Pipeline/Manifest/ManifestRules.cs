@@ -31,9 +31,14 @@ public static class ManifestRules
         OwnDataRules.Check(m, root);
     }
 
-    /// <summary>On file data, stage 2's chat template must be one lorapar renders: auto reads the checkpoint's (<see cref="RlPrompt"/>).</summary>
+    /// <summary>
+    /// <c>[rl.prompt]</c> applies to file data, where the chat template must be one lorapar renders (auto reads the checkpoint's,
+    /// <see cref="RlPrompt"/>); the synthetic task keeps its own prompt, so setting it there is refused.
+    /// </summary>
     private static void CheckChatTemplate(PipelineManifest m, SectionReader root)
     {
+        if (m.Data.Dataset == DatasetKind.Synthetic && m.Rl.Prompt != new Training.Grpo.PromptFormat())
+            root.Section("rl").Error("prompt", "the synthetic task asks in its own prompt (\"Question: q\\nShow your reasoning.\\n\"); [rl.prompt] applies to file data only");
         if (!RunsRl(m.Method) || m.Data.Dataset == DatasetKind.Synthetic) return;
         try
         {

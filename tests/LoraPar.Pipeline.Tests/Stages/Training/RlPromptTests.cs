@@ -49,6 +49,8 @@ public sealed class RlPromptTests : IDisposable
         var m = _ws.Load("m.toml").Manifest;
         Assert.Equal("Question: 2+3?\nShow your reasoning.\n", RlPrompt.For(m, RlPrompt.TemplateFolder(m))("2+3?"));
         Assert.Equal(RewardRules.Lorapar, m.Rl.RulesFor(synthetic: true));
+        _ws.Write("m.toml", "[data]\ndataset = \"synthetic\"\n[rl.prompt]\nchat_template = \"llama2\"\n");
+        Assert.Contains("rl.prompt: the synthetic task asks in its own prompt", Assert.Throws<BadInputException>(() => _ws.Load("m.toml")).Message);
     }
 
     [Theory]

@@ -11,10 +11,13 @@ public sealed class RewardFixtureTests
 
     private static readonly JsonSerializerOptions Snake = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
+    private static List<Case> Load() =>
+        JsonSerializer.Deserialize<List<Case>>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Grpo", "Rewards", "Fixtures", "authors-rewards.json")), Snake)!;
+
     [Fact]
     public void Every_function_equals_the_authors_on_every_fixture_completion()
     {
-        var cases = JsonSerializer.Deserialize<List<Case>>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Grpo", "Rewards", "Fixtures", "authors-rewards.json")), Snake)!;
+        var cases = Load();
         Assert.Equal(437, cases.Count);
         var wrong = new List<string>();
         foreach (var c in cases)
@@ -35,7 +38,7 @@ public sealed class RewardFixtureTests
     [Fact]
     public void The_fixture_tells_the_two_readings_apart()
     {
-        var cases = JsonSerializer.Deserialize<List<Case>>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Grpo", "Rewards", "Fixtures", "authors-rewards.json")), Snake)!;
+        var cases = Load();
         Assert.Contains(cases, c => XmlTagCountReward.Score(c.Completion, RewardRules.Lorapar) != c.XmlTagCount);
         Assert.Contains(cases, c => CorrectnessReward.Score(c.Completion, c.Gold, RewardRules.Lorapar) != c.Correctness);
     }
