@@ -36,10 +36,10 @@ public sealed record EstimatorAgreement(IReadOnlyList<EstimatorPair> Pooled, IRe
         var estimators = Enum.GetValues<ImportanceEstimator>();
         var pooled = new List<EstimatorPair>();
         var perTensor = new List<TensorAgreement>();
-        var scores = estimators.ToDictionary(e => e, e => Float64Scores(moments, e, seed));
         foreach (var system in ReasoningSystemNames.All)
         {
-            var flat = estimators.ToDictionary(e => e, e => SpearmanCorrelation.AverageRanks(moments.Names.SelectMany(n => scores[e][system][n]).ToArray()));
+            var scores = estimators.ToDictionary(e => e, e => Float64Scores(moments, system, e, seed));   // one system at a time: memory
+            var flat = estimators.ToDictionary(e => e, e => SpearmanCorrelation.AverageRanks(moments.Names.SelectMany(n => scores[e][n]).ToArray()));
             for (var i = 0; i < estimators.Length; i++)
                 for (var j = i + 1; j < estimators.Length; j++)
                     pooled.Add(new EstimatorPair(system.KeyPrefix(), estimators[i], estimators[j],
@@ -47,7 +47,7 @@ public sealed record EstimatorAgreement(IReadOnlyList<EstimatorPair> Pooled, IRe
             foreach (var name in moments.Names)
                 foreach (var e in estimators.Skip(1))
                     perTensor.Add(new TensorAgreement(system.KeyPrefix(), name, e,
-                        SpearmanCorrelation.Of(scores[ImportanceEstimator.SecondOrder][system][name], scores[e][system][name])));
+                        SpearmanCorrelation.Of(scores[ImportanceEstimator.SecondOrder][name], scores[e][name])));
         }
         return new EstimatorAgreement(pooled, perTensor);
     }
@@ -60,21 +60,17 @@ public sealed record EstimatorAgreement(IReadOnlyList<EstimatorPair> Pooled, IRe
     public void Write(string path) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json).Replace("\"NaN\"", "null", StringComparison.Ordinal) + "\n");
 
-    /// <summary>Each estimator's float64 scores as arrays, per system and tensor (flattened row-major).</summary>
-    private static Dictionary<ReasoningSystem, Dictionary<string, double[]>> Float64Scores(ImportanceMoments moments, ImportanceEstimator estimator, long seed)
+    /// <summary>One estimator's float64 scores of <paramref name="system"/> as arrays, per tensor (flattened row-major).</summary>
+    private static Dictionary<string, double[]> Float64Scores(ImportanceMoments moments, ReasoningSystem system, ImportanceEstimator estimator, long seed)
     {
-        var result = new Dictionary<ReasoningSystem, Dictionary<string, double[]>>();
-        foreach (var system in ReasoningSystemNames.All)
+        var result = new Dictionary<string, double[]>();
+        foreach (var (name, index) in moments.Names.Select((n, i) => (n, i)))
         {
-            result[system] = new();
-            foreach (var (name, index) in moments.Names.Select((n, i) => (n, i)))
-            {
-                using var scope = NewDisposeScope();
-                var (sum, square) = moments.Sums[system][name];
-                var score = ImportanceEstimate.Of(estimator, sum, square, moments.Counts[system], moments.Parameters[name],
-                    ImportanceMoments.RandomSeed(seed, index, system));
-                result[system][name] = score.reshape(-1).data<double>().ToArray();
-            }
+            using var scope = NewDisposeScope();
+            var (sum, square) = moments.Sums[system][name];
+            var score = ImportanceEstimate.Of(estimator, sum, square, moments.Counts[system], moments.Parameters[name],
+                ImportanceMoments.RandomSeed(seed, index, system));
+            result[name] = score.reshape(-1).data<double>().ToArray();
         }
         return result;
     }
