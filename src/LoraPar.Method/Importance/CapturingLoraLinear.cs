@@ -23,7 +23,8 @@ public sealed record LoraCapture(Tensor Input, Tensor Rank, Tensor Output);
 /// Nothing is ever accumulated into the adapter: the factors enter as detached views (<see cref="A"/>, <see cref="B"/>;
 /// marked requires-grad in the separate form so that the branch is in the graph even where x is not), and the merged
 /// weight is a copy. The wrapper holds no module in a field (TorchSharp disposes a module's module-typed fields with it),
-/// so disposing it frees only its own views and copies; captured tensors belong to the caller's dispose scope.
+/// so disposing it frees only its own views and copies. The captured tensors belong to the wrapper (the decoder layer's
+/// dispose scope would free them when the layer returns) until <see cref="Clear"/>, the next forward or disposal.
 /// </summary>
 public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
 {
@@ -71,14 +72,19 @@ public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x) => mergedWeight is null ? SeparateForward(x) : MergedForward(x, mergedWeight);
 
-    /// <summary>Forgets the last capture (its tensors stay owned by the scope they were made in).</summary>
-    public void Clear() => Last = null;
+    /// <summary>Frees the last capture.</summary>
+    public void Clear()
+    {
+        if (Last is { } last)
+            foreach (var t in new[] { last.Input, last.Rank, last.Output }) t.Dispose();
+        Last = null;
+    }
 
     protected override void Dispose(bool disposing)
     {
         if (disposing)
         {
-            Last = null;
+            Clear();
             A.Dispose();
             B.Dispose();
             mergedWeight?.Dispose();
@@ -93,8 +99,9 @@ public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
         var input = x.to_type(A.dtype);                                          // (B, T, in)
         var rank = functional.linear(input, A);                                  // (B, T, in) → (B, T, r)
         var output = functional.linear(rank, B).mul(Scaling);                    // (B, T, r) → (B, T, out)
-        Last = new LoraCapture(input, rank, output);
-        return result.add(output.to_type(result.dtype));
+        var sum = result.add(output.to_type(result.dtype));
+        Capture(input, rank, output);
+        return sum;
     }
 
     private Tensor MergedForward(Tensor x, Tensor weight)
@@ -106,8 +113,15 @@ public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
         var input = x.detach().to_type(A.dtype);                                 // (B, T, in)
         Tensor rank;
         using (no_grad()) rank = functional.linear(input, A);                    // (B, T, in) → (B, T, r)
-        Last = new LoraCapture(input, rank, output);
+        Capture(input, rank, output);
         return output;
+    }
+
+    /// <summary>Keeps this forward's tensors past the enclosing dispose scope, freeing the previous capture.</summary>
+    private void Capture(Tensor input, Tensor rank, Tensor output)
+    {
+        Clear();
+        Last = new LoraCapture(input.DetachFromDisposeScope(), rank.DetachFromDisposeScope(), output.DetachFromDisposeScope());
     }
 
     /// <summary>W + ΔW in W's dtype and memory layout (the base weight may be stored transposed), outside any dispose scope.</summary>

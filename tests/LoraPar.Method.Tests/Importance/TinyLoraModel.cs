@@ -25,10 +25,10 @@ internal sealed class TinyLoraModel : IDisposable
 
     public CharTokenizer Tokenizer { get; }
 
-    public static TinyLoraModel Create(LoraInit init = LoraInit.GaussianBoth, long seed = 3, LoraTargets? targets = null)
+    public static TinyLoraModel Create(LoraInit init = LoraInit.GaussianBoth, long seed = 3, LoraTargets? targets = null, TorchSharp.torch.ScalarType? dtype = null)
     {
         var tokenizer = CharTokenizer.CreateAscii();
-        var model = TinyModelFactory.Create(TinyModelFactory.Config(tokenizer.VocabSize, hidden: 32, layers: 2, heads: 4, kvHeads: 2), seed);
+        var model = TinyModelFactory.Create(TinyModelFactory.Config(tokenizer.VocabSize, hidden: 32, layers: 2, heads: 4, kvHeads: 2), seed, dtype: dtype);
         var config = new LoraConfig { R = 4, Alpha = 8, Dropout = 0.05, Init = init, Sigma = 0.1, Targets = targets ?? LoraTargets.Qkvgud };
         var adapters = LoraInjector.Inject(model, config, seed + 1);
         model.train();
