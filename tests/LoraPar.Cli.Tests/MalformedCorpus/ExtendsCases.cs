@@ -12,7 +12,9 @@ public static class ExtendsCases
         if (m.Text.Keys.FirstOrDefault(k => k is { Section: "", Key: "extends" }) is { } extends)
         {
             var relative = extends.Value.Trim('"');
-            var missing = relative.Replace("base", Typos.Of("base", rng), StringComparison.Ordinal);
+            var missing = relative.Contains("base", StringComparison.Ordinal)
+                ? relative.Replace("base", Typos.Of("base", rng), StringComparison.Ordinal)
+                : relative.Replace(".toml", "-missing.toml", StringComparison.Ordinal);   // e.g. extends = "quickstart.toml"
             yield return m.Case($"extends {missing}, which is missing", CorpusCategory.Extends,
                 m.Text.WithValue(extends, $"\"{missing}\""), "extends:", "not found");
             var basePath = Normalize(Path.Combine(Path.GetDirectoryName(m.Path)!, relative));
