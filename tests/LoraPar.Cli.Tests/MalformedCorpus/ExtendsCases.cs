@@ -12,8 +12,9 @@ public static class ExtendsCases
         if (m.Text.Keys.FirstOrDefault(k => k is { Section: "", Key: "extends" }) is { } extends)
         {
             var relative = extends.Value.Trim('"');
-            var word = relative.Contains("base", StringComparison.Ordinal) ? "base" : Path.GetFileNameWithoutExtension(relative);   // e.g. authors/ extends gsm8k.toml
-            var missing = relative.Replace(word, Typos.Of(word, rng), StringComparison.Ordinal);
+            var missing = relative.Contains("base", StringComparison.Ordinal)
+                ? relative.Replace("base", Typos.Of("base", rng), StringComparison.Ordinal)
+                : relative.Replace(".toml", "-missing.toml", StringComparison.Ordinal);   // e.g. extends = "quickstart.toml"
             yield return m.Case($"extends {missing}, which is missing", CorpusCategory.Extends,
                 m.Text.WithValue(extends, $"\"{missing}\""), "extends:", "not found");
             var basePath = Normalize(Path.Combine(Path.GetDirectoryName(m.Path)!, relative));

@@ -50,10 +50,12 @@ public static class GarbageCases
         return new CorpusCase(name, CorpusCategory.Garbage, path, new Dictionary<string, byte[]> { [path] = bytes }, []);
     }
 
+    /// <summary>Random bytes whose first is not TOML whitespace or '#': one such byte alone is an empty, valid manifest.</summary>
     private static byte[] RandomBytes(int size, Random rng)
     {
         var bytes = new byte[size];
         rng.NextBytes(bytes);
+        while (bytes[0] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)'#') bytes[0] = (byte)rng.Next(256);
         return bytes;
     }
 

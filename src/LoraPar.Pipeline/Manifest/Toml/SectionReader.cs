@@ -214,7 +214,7 @@ public sealed partial class SectionReader
     }
 
     /// <summary>Whether the table sets <paramref name="key"/> explicitly.</summary>
-    public bool Has(string key) => _table?.Find(key) is not null;
+    public bool Has(string key) => Lookup(key) is not null;   // a key asked about is a known key: a typo of it gets "did you mean"
 
     private TomlEntry? Lookup(string key)
     {
