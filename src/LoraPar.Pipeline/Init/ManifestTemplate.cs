@@ -29,7 +29,7 @@ public static class ManifestTemplate
         var folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         var defaults = ManifestJson.ToJson(new PipelineManifest());
         var text = new StringBuilder();
-        text.Append("# Written by `lorapar init`. Check it with `lorapar run --dry-run ").Append(Path.GetFileName(manifestPath)).Append("`; every key\n")
+        text.Append("# Written by `lorapar init`. Check it with `lorapar run --dry-run ").Append(manifestPath).Append("`; every key\n")
             .Append("# and its range is in docs/manifest-reference.md. Settings not written here take their defaults.\n#\n")
             .Append("# model: ").Append(model.Description).Append('\n');
         if (data is not null) Describe(text, data);

@@ -14,7 +14,7 @@ public sealed class OwnDataStageTests
         var h = new StageHarness("[data]\ndataset = \"messages\"\ntrain = \"in/chat.jsonl\"\neval = \"in/held.csv\"\n"
             + $"chat_template = \"{template}\"\n[data.columns]\nmessages = \"chat\"\nlabel = \"sys\"\n", new DataStage());
         h.Ws.Write("in/chat.jsonl", Conversations);
-        h.Ws.Write("in/held.csv", "chat,sys\n\"[{\"\"role\"\":\"\"user\"\",\"\"content\"\":\"\"5+5?\"\"},{\"\"role\"\":\"\"assistant\"\",\"\"content\"\":\"\"10\"\"}]\",1\n");
+        h.Ws.Write("in/held.csv", "chat,sys\n\"[{\"\"role\"\":\"\"user\"\",\"\"content\"\":\"\"5+5?\"\"},{\"\"role\"\":\"\"assistant\"\",\"\"content\"\":\"\"#### 10\"\"}]\",1\n");
         return h;
     }
 
@@ -30,7 +30,7 @@ public sealed class OwnDataStageTests
         Assert.Equal(("7", null), (train[0].Response, train[0].Gold));
         Assert.Equal("37", train[1].Gold);
         var eval = Assert.Single(DatasetRows.Read(Path.Combine(h.Artifact("data"), DataStage.EvalFile)));
-        Assert.Equal(("5+5?", "10", "held#2"), (eval.Question, eval.Answer, eval.Id));
+        Assert.Equal(("5+5?", "#### 10", "10", "held#2"), (eval.Question, eval.Answer, eval.Gold, eval.Id));
     }
 
     [Fact]
@@ -55,6 +55,14 @@ public sealed class OwnDataStageTests
         h.Ws.Write("in/chat.jsonl", Conversations + "{\"chat\":[{\"role\":\"user\",\"content\":\"x\"}],\"sys\":2}\n");
         var error = Assert.Throws<BadInputException>(() => h.Manifest).Message;
         Assert.Contains($"m.toml:4:1 data.train: {h.Ws.PathOf("in/chat.jsonl")}:3: field 'messages' (column 'chat') holds the roles [user]", error);
+    }
+
+    [Fact]
+    public void A_held_out_file_graded_as_gsm8k_needs_gold_answers_at_load()
+    {
+        using var h = Messages("none");
+        h.Ws.Write("in/held.csv", "chat,sys\n\"[{\"\"role\"\":\"\"user\"\",\"\"content\"\":\"\"5+5?\"\"},{\"\"role\"\":\"\"assistant\"\",\"\"content\"\":\"\"ten\"\"}]\",2\n");
+        Assert.Contains("m.toml:5:1 data.eval: in/held.csv: row held#2 has no gold answer", Assert.Throws<BadInputException>(() => h.Manifest).Message);
     }
 
     [Theory]
