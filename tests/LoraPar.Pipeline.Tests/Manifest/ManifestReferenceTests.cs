@@ -26,7 +26,7 @@ public sealed class ManifestReferenceTests
     {
         var text = ManifestReference.Generate(CiRun.RepositoryRoot());
         Assert.Contains("## [data.columns]", text);
-        Assert.Contains("| `chat_template` | string | — | — |", text);
+        Assert.Contains("| `chat_template` | one of `auto`, `none`, `llama2`, `chatml` | — | — |", text);
         Assert.Contains("| `theta` | float | `0.9` | ", text);
         Assert.Matches(@"\| `r` \| integer \| `8` \| [^|]*positive integer[^|]* \| ", text);
         Assert.Contains("| `dataset` | one of `gsm8k`, `dolly`, `platypus`, `code-alpaca`, `code-feedback`, `synthetic`, `question-answer`, `prompt-completion`, `messages` | `\"synthetic\"` |", text);
