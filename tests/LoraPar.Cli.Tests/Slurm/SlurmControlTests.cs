@@ -117,12 +117,15 @@ public sealed class SlurmControlTests(SlurmCluster cluster) : SlurmTestFolder(cl
         await WaitFor(() => StagingFolders(Artifacts).Length > 0, "pretraining to run");
         SlurmCli.Require("scancel", ["--signal=USR1", "--batch", pretrain.JobId]);  // what --signal=B:USR1@N sends near the limit
         await WaitFor(() => Scheduler([pretrain.JobId])[pretrain.JobId] is { State: "PENDING", Restarts: 1 }, "the job to be requeued");
+        // The node may still be tearing down the first run's allocation (state "completing"); starting the requeued job
+        // before that has ended lets Slurm fail its launch under load, which is not what this test is about.
+        await WaitFor(() => !SlurmCli.Require("sinfo", ["-h", "-o", "%T"]).Contains("completing", StringComparison.OrdinalIgnoreCase), "the node to finish the first run");
         SlurmCli.Require("scontrol", ["update", $"JobId={pretrain.JobId}", "StartTime=now"]);  // skip the scheduler's requeue hold-off
         await WaitFor(() => !Scheduler([pretrain.JobId])[pretrain.JobId].IsActive, "the requeued job to end");
         var job = Scheduler([pretrain.JobId])[pretrain.JobId];
-        Assert.Equal("COMPLETED", job.State);
-        Assert.Equal(1, job.Restarts);
         var log = File.ReadAllText(pretrain.Log);
+        Assert.True(job.State == "COMPLETED", $"the requeued job ended {job.State}; its log:\n{log}");
+        Assert.Equal(1, job.Restarts);
         Assert.Contains("requeueing job", log);
         Assert.Contains("interrupted: stage 'pretrain' stopped before step", log);
         Assert.True(new ArtifactStore(Artifacts).Check(StageKinds.Pretrain, pretrain.Key).IsComplete);
