@@ -21,14 +21,17 @@ public static class ControlComparison
 
     private const string SelectionPath = "partition.selection";
 
-    /// <summary>One answer set's comparison of LoRA-PAR with one control.</summary>
-    public sealed record Row(string Set, string Point, MaskStrategy Control, double Ours, double Theirs, PairedChange Change)
+    /// <summary>One answer set's comparison of LoRA-PAR with one control over <paramref name="Compared"/> questions both graded.</summary>
+    public sealed record Row(string Set, string Point, MaskStrategy Control, double Ours, double Theirs, PairedChange Change, int Compared)
     {
         /// <summary>The verdict in words.</summary>
-        public string Verdict => Change.PValue < Level
-            ? Ours > Theirs ? "LoRA-PAR beats it" : "LoRA-PAR is worse"
-            : Ours > Theirs ? "higher, but not distinguishable from noise" : "LoRA-PAR does not beat it";
+        public string Verdict => VerdictOf(Change.PValue, Ours > Theirs);
     }
+
+    /// <summary>The verdict in words for a paired p-value and whether LoRA-PAR came out higher (pure).</summary>
+    public static string VerdictOf(double p, bool higher) => p < Level
+        ? higher ? "LoRA-PAR beats it" : "LoRA-PAR is worse"
+        : higher ? "higher, but not distinguishable from noise" : "LoRA-PAR does not beat it";
 
     /// <summary>The comparisons, or an empty list when the sweep is not over the selection alone or lacks results.</summary>
     public static IReadOnlyList<Row> Rows(PipelinePlan plan, ArtifactStore store, IReadOnlyList<RunResults> runs)
@@ -53,7 +56,7 @@ public static class ControlComparison
             {
                 var (a, b) = (AnswerChanges.Graded(set, (point, ours)), AnswerChanges.Graded(set, (point, theirs)));
                 if (a is null || b is null || a.Count == 0 || b.Count == 0) continue;
-                rows.Add(new Row(set, KebabCase.Name(point), control, Percent(a), Percent(b), PairedChange.Of(b, a)));
+                rows.Add(new Row(set, KebabCase.Name(point), control, Percent(a), Percent(b), PairedChange.Of(b, a), a.Keys.Count(b.ContainsKey)));
             }
         return rows;
     }

@@ -5,7 +5,6 @@ using LoraPar.Method.Partition;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Stages;
-using LoraPar.Pipeline.Stages.Eval;
 
 namespace LoraPar.Pipeline.Reporting;
 
@@ -23,14 +22,14 @@ public static class ReplicateVerdict
 
     private const string SelectionPath = "partition.selection";
 
-    /// <summary>One seed's comparison of LoRA-PAR with a control on one answer set, with the number of questions compared.</summary>
-    public sealed record SeedRow(long Seed, ControlComparison.Row Row, int Questions);
+    /// <summary>One seed's comparison of LoRA-PAR with a control on one answer set.</summary>
+    public sealed record SeedRow(long Seed, ControlComparison.Row Row);
 
     /// <summary>One answer set and control over every seed: the per-seed rows and the pooled test.</summary>
     public sealed record Pooled(string Group, string Set, MaskStrategy Control, IReadOnlyList<SeedRow> Seeds, StratifiedMcNemar Test)
     {
         /// <summary>Questions compared, summed over the seeds.</summary>
-        public int Questions => Seeds.Sum(s => s.Questions);
+        public int Questions => Seeds.Sum(s => s.Row.Compared);
 
         /// <summary>LoRA-PAR's accuracy minus the control's over all compared questions, as a fraction.</summary>
         public double Difference => Questions == 0 ? 0 : (double)(Test.Gained - Test.Lost) / Questions;
@@ -39,9 +38,7 @@ public static class ReplicateVerdict
         public double Discordant => Questions == 0 ? 0 : (double)(Test.Gained + Test.Lost) / Questions;
 
         /// <summary>The verdict in words, at <see cref="ControlComparison.Level"/>.</summary>
-        public string Verdict => Test.PValue < ControlComparison.Level
-            ? Test.Gained > Test.Lost ? "LoRA-PAR beats it" : "LoRA-PAR is worse"
-            : Test.Gained > Test.Lost ? "higher, but not distinguishable from noise" : "LoRA-PAR does not beat it";
+        public string Verdict => ControlComparison.VerdictOf(Test.PValue, Test.Gained > Test.Lost);
     }
 
     /// <summary>Whether <paramref name="runs"/> sweep at least two seeds.</summary>
@@ -62,8 +59,7 @@ public static class ReplicateVerdict
             {
                 var folders = seed.Select(r => (r.Variant.Manifest.Partition.Selection, Folder: evalFolder(r)))
                     .Where(f => f.Folder is not null).GroupBy(f => f.Selection).ToDictionary(f => f.Key, f => f.First().Folder!);
-                return ControlComparison.Rows(folders, point)
-                    .Select(row => new SeedRow(seed.Key, row, Compared(row, folders, point)));
+                return ControlComparison.Rows(folders, point).Select(row => new SeedRow(seed.Key, row));
             }).ToList();
             foreach (var cell in perSeed.GroupBy(s => (s.Row.Set, s.Row.Control)))
                 pooled.Add(new Pooled(group.Key, cell.Key.Set, cell.Key.Control, cell.ToList(), StratifiedMcNemar.Of(cell.Select(s => s.Row.Change).ToList())));
@@ -137,13 +133,6 @@ public static class ReplicateVerdict
         : string.Create(CultureInfo.InvariantCulture, $"{Show(test.OddsRatio)} ({Show(test.OddsLower)} – {Show(test.OddsUpper)})");
 
     private static string Show(double value) => double.IsPositiveInfinity(value) ? "∞" : value.ToString("0.00", CultureInfo.InvariantCulture);
-
-    private static int Compared(ControlComparison.Row row, IReadOnlyDictionary<MaskStrategy, string> folders, EvalPoint point)
-    {
-        var ours = AnswerChanges.Graded(row.Set, (point, folders[MaskStrategy.Importance]))!;
-        var theirs = AnswerChanges.Graded(row.Set, (point, folders[row.Control]))!;
-        return ours.Keys.Count(theirs.ContainsKey);
-    }
 
     private static bool IsAccuracy(string metric, string point) =>
         metric.EndsWith($"_accuracy_{point}", StringComparison.Ordinal) && !metric.StartsWith("rl_", StringComparison.Ordinal);
