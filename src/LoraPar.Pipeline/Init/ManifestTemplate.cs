@@ -1,8 +1,8 @@
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Pipeline.Manifest;
+using LoraPar.Pipeline.Manifest.Toml;
 
 namespace LoraPar.Pipeline.Init;
 
@@ -92,7 +92,5 @@ public static class ManifestTemplate
 
     private static string Relative(string folder, string path) => Path.GetRelativePath(folder, Path.GetFullPath(path)).Replace('\\', '/');
 
-    private static readonly JsonSerializerOptions Relaxed = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
-    private static string Quote(string text) => JsonSerializer.Serialize(text, Relaxed);
+    private static string Quote(string text) => TomlString.Quote(text);
 }

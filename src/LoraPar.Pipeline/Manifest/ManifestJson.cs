@@ -91,7 +91,7 @@ public static class ManifestJson
     {
         JsonArray array => "[" + string.Join(", ", array.Select(TomlValue)) + "]",
         JsonObject table => "{ " + string.Join(", ", table.Select(kv => $"{kv.Key} = {TomlValue(kv.Value)}")) + " }",
-        JsonValue v when v.TryGetValue<string>(out var s) => JsonSerializer.Serialize(s),
+        JsonValue v when v.TryGetValue<string>(out var s) => Toml.TomlString.Quote(s),
         JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false",
         JsonValue v when v.TryGetValue<double>(out var d) => FormatDouble(d),
         _ => node?.ToJsonString() ?? "\"\"",
