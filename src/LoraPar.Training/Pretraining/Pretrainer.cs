@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using LoraPar.Core;
 using LoraPar.Model.Llama;
-using LoraPar.Model.Objectives;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Training.Checkpointing;
-using LoraPar.Training.Guards;
 using LoraPar.Training.Monitoring;
 using LoraPar.Training.Schedules;
 using TorchSharp;
