@@ -52,7 +52,7 @@ public sealed class ModelBenchSuite : IBenchSuite
             log($"train round {round + 1}: step {step * 1e3:F0} ms, libtorch matmul {matmul / 1e9:F1} GFLOP/s, hardware FMA peak {fma / 1e9:F1} GFLOP/s");
         }
         var tokens = (double)plan.Batch * plan.Sequence;
-        var achieved = tokens * work.TrainFlopsPerToken(plan.Sequence) / step;
+        var achieved = tokens * TrainingFlops.PerToken(work.Config, plan.Sequence) / step;
         var hardware = device.type == DeviceType.CPU ? fma : matmul;   // on a GPU the matmul rate stands in for the peak
         return
         [

@@ -13,12 +13,8 @@ internal sealed class ModelWorkloads(LlamaForCausalLM model, int seed)
     private readonly Generation.Generator _generator = new(model, new IdTokenizer(model.Config.VocabSize));
     private optim.Optimizer? _optimizer;
 
-    /// <summary>FLOPs of one training token: 6 × non-embedding parameters + 12 · layers · d · sequence (attention scores and values).</summary>
-    public double TrainFlopsPerToken(int sequence)
-    {
-        var c = model.Config;
-        return 6.0 * c.ParameterCount(includeInputEmbedding: false) + 12.0 * c.NumHiddenLayers * c.HiddenSize * sequence;
-    }
+    /// <summary>The benchmark model's config.</summary>
+    public LlamaConfig Config => model.Config;
 
     /// <summary>Seconds of one AdamW step of next-token cross-entropy on a (batch, sequence) batch of random tokens.</summary>
     public double TrainStep(int batch, int sequence)

@@ -14,6 +14,7 @@ public static class BenchCatalog
     public static IReadOnlyList<IBenchSuite> All() =>
     [
         new ModelBenchSuite(),
+        new PretrainBenchSuite(),
         new LoraBenchSuite(),
         new ImportanceBenchSuite(),
         new TrainingBenchSuite(),

@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using LoraPar.Core;
 using LoraPar.Model.Llama;
-using LoraPar.Model.Objectives;
 using LoraPar.Model.Tokenizers;
 using LoraPar.Training.Checkpointing;
-using LoraPar.Training.Guards;
 using LoraPar.Training.Monitoring;
 using LoraPar.Training.Schedules;
 using TorchSharp;
@@ -51,8 +49,8 @@ public static class Pretrainer
         var model = TinyModelFactory.Create(options.ModelConfig(tokenizer.VocabSize), options.Seed, device);
         try
         {
-            using var optimizer = Optimizer(model, options);
-            var losses = new Run(model, optimizer, options, monitor, checkpoints).Train(stream, device, cancel);
+            using var step = new PretrainStep(model, options);
+            var losses = new Run(model, step, options, monitor, checkpoints).Train(stream, cancel);
             var report = new PretrainReport(options.Steps, losses, (long)options.Steps * options.BatchSize * options.SequenceLength, stream.Length, clock.Elapsed);
             return new PretrainedModel(model, tokenizer, report);
         }
@@ -64,16 +62,16 @@ public static class Pretrainer
     }
 
     /// <summary>One pretraining run: the optimizer steps still to do, their losses, and the checkpoints on the way.</summary>
-    private sealed class Run(LlamaForCausalLM model, AdamW optimizer, PretrainOptions options, ITrainingMonitor monitor, PretrainCheckpointing? checkpoints)
+    private sealed class Run(LlamaForCausalLM model, PretrainStep trainer, PretrainOptions options, ITrainingMonitor monitor, PretrainCheckpointing? checkpoints)
     {
+        private readonly AdamW optimizer = trainer.Optimizer;
         private readonly List<double> losses = new(options.Steps);
         private int saved;
         private string? lastCheckpoint;
 
-        public List<double> Train(TokenStream stream, Device device, CancellationToken cancel)
+        public List<double> Train(TokenStream stream, CancellationToken cancel)
         {
             Resume();
-            var parameters = model.parameters().ToList();
             var schedule = new WarmupCosineSchedule(options.LearningRate, options.Steps, options.WarmupRatio, options.MinLearningRate);
             var window = new LogWindow();
             var clock = (checkpoints?.Cadence ?? CheckpointCadence.Minutes(0)).Start();
@@ -83,7 +81,7 @@ public static class Pretrainer
                 if (cancel.IsCancellationRequested) Checkpoint(step);
                 Core.StepCanceledException.ThrowIfCancelled(cancel, step + 1, options.Steps);
                 var lr = schedule.LearningRateAt(step);
-                var (loss, norm) = Step(stream, step, lr, parameters, device);
+                var (loss, norm) = trainer.Run(stream, step, lr, lastCheckpoint);
                 losses.Add(loss);
                 window.Add(loss, (long)options.BatchSize * options.SequenceLength);
                 var done = step + 1;
@@ -95,23 +93,6 @@ public static class Pretrainer
             }
             model.eval();
             return losses;
-        }
-
-        private (double Loss, double Norm) Step(TokenStream stream, int step, double lr, List<Parameter> parameters, Device device)
-        {
-            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
-            using var scope = NewDisposeScope();
-            var ids = tensor(stream.Windows(options.BatchSize, options.SequenceLength, options.Seed, step, options.Alignment),
-                [options.BatchSize, options.SequenceLength], ScalarType.Int64).to(device);               // (B, T)
-            optimizer.zero_grad();
-            var loss = AnswerOnlyLoss.Mean(model.call(ids), ids);                                          // every next token counts
-            var value = (double)loss.item<float>();
-            NonFiniteGuard.CheckLoss(value, StageName, step + 1, options.Steps, lastCheckpoint);
-            loss.backward();
-            var norm = options.MaxGradNorm > 0 ? nn.utils.clip_grad_norm_(parameters, options.MaxGradNorm) : double.NaN;
-            if (options.MaxGradNorm > 0) NonFiniteGuard.CheckGradientNorm(norm, StageName, step + 1, options.Steps, lastCheckpoint);
-            optimizer.step();
-            return (value, norm);
         }
 
         /// <summary>Continues from the newest checkpoint, if any; otherwise deletes stale ones.</summary>
@@ -134,16 +115,5 @@ public static class Pretrainer
             (saved, lastCheckpoint) = (done, path);
             monitor.OnCheckpoint(new CheckpointLog(StageName, done, path));
         }
-    }
-
-    /// <summary>AdamW with weight decay on matrices (projections, embeddings) and none on vectors (norms, biases), as nanoGPT.</summary>
-    private static AdamW Optimizer(LlamaForCausalLM model, PretrainOptions options)
-    {
-        var all = model.parameters().ToList();
-        var matrices = all.Where(p => p.dim() >= 2).ToList();
-        var vectors = all.Where(p => p.dim() < 2).ToList();
-        AdamW.ParamGroup Group(IEnumerable<Parameter> ps, double decay) =>
-            new(ps, options.LearningRate, options.Beta1, options.Beta2, 1e-8, decay, false, false);
-        return optim.AdamW([Group(matrices, options.WeightDecay), Group(vectors, 0.0)], options.LearningRate, options.Beta1, options.Beta2, 1e-8, 0.0, false, false);
     }
 }
