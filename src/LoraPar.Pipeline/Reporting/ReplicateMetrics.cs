@@ -8,7 +8,7 @@ namespace LoraPar.Pipeline.Reporting;
 /// The pooled numbers of the sweep report's Replicates section (<see cref="ReplicateVerdict"/>) as metrics, so a baseline file can
 /// pin them and <c>lorapar compare --check</c> hold a re-run to them. Every run of an arm (the runs that share every swept value
 /// but the seed) gets, per answer set at the last eval point, <c>replicate_{set}_accuracy_mean</c>, <c>_ci_lower</c> and
-/// <c>_ci_upper</c> (the mean over seeds and its 95% t interval, in the accuracy's own unit) and <c>replicate_seeds</c>; LoRA-PAR's
+/// <c>_ci_upper</c> (the mean over seeds and its 95% t interval, in the accuracy's own unit) and <c>replicate_seeds</c> (the seeds with results); LoRA-PAR's
 /// runs get, per answer set and control, <c>pooled_{set}_only_ours_vs_{control}</c> and <c>pooled_{set}_only_control_vs_{control}</c>
 /// (questions only one of the two got right, summed over seeds), <c>pooled_{set}_p_vs_{control}</c> (exact stratified McNemar) and
 /// <c>pooled_{set}_verdict_vs_{control}</c>: 1 LoRA-PAR beats it, −1 LoRA-PAR is worse, 0 neither at p &lt; <see cref="ControlComparison.Level"/>.
@@ -40,7 +40,7 @@ public static class ReplicateMetrics
     private static IEnumerable<(string, double)> Spread(IReadOnlyList<RunResults> arm)
     {
         var point = KebabCase.Name(ReplicateVerdict.LastPoint(arm[0]));
-        var metrics = arm.SelectMany(r => r.Metrics.Keys).Where(m => ReplicateVerdict.IsAccuracy(m, point)).Distinct(StringComparer.Ordinal);
+        var metrics = arm.SelectMany(r => r.Metrics.Keys).Where(m => ReplicateVerdict.IsAccuracy(m, point)).Distinct(StringComparer.Ordinal).ToList();
         foreach (var metric in metrics)
         {
             var values = arm.Where(r => r.Metrics.ContainsKey(metric)).GroupBy(ReplicateVerdict.Seed).Select(g => g.First().Metrics[metric]).ToList();
@@ -51,7 +51,7 @@ public static class ReplicateMetrics
             yield return (stem + "_ci_lower", spread.Lower);
             yield return (stem + "_ci_upper", spread.Upper);
         }
-        yield return ("replicate_seeds", arm.Select(ReplicateVerdict.Seed).Distinct().Count());
+        yield return ("replicate_seeds", arm.Where(r => metrics.Any(r.Metrics.ContainsKey)).Select(ReplicateVerdict.Seed).Distinct().Count());
     }
 
     private static IEnumerable<(string, double)> Of(ReplicateVerdict.Pooled pooled)

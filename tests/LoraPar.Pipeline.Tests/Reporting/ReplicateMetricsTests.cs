@@ -1,47 +1,31 @@
-using LoraPar.Evaluation.Runs;
 using LoraPar.Method.Partition;
-using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Reporting;
-using LoraPar.Pipeline.Stages.Eval;
-using LoraPar.Pipeline.Sweeps;
 
 namespace LoraPar.Pipeline.Tests.Reporting;
 
 /// <summary>The Replicates section's pooled numbers as metrics, which a baseline file pins for <c>lorapar compare --check</c>.</summary>
 public sealed class ReplicateMetricsTests
 {
-    private static RunResults Run(long seed, MaskStrategy selection, double s2Accuracy)
-    {
-        var manifest = new PipelineManifest { Seed = seed, Partition = new PartitionOptions { Selection = selection } };
-        var name = $"seed={seed},selection={KebabCase.Name(selection)}";
-        return new RunResults(new RunVariant(name, manifest, [new("seed", $"{seed}"), new("partition.selection", KebabCase.Name(selection))]),
-            new Dictionary<string, double> { ["synthetic_s2_accuracy_stage2"] = s2Accuracy });
-    }
+    private static RunResults Run(long seed, MaskStrategy selection, double s2Accuracy) => ReplicateVerdictTests.Run(seed, selection, s2Accuracy);
 
-    /// <summary>Writes <c>synthetic_s2_stage2.jsonl</c> for 10 questions, the first <paramref name="right"/> of them right.</summary>
-    private static string Results(Workspace ws, string name, int right)
-    {
-        var folder = ws.PathOf(name);
-        using var log = ResultLog<AnswerRecord>.Open(Path.Combine(folder, "synthetic_s2_stage2.jsonl"));
-        for (var i = 0; i < 10; i++) log.Append(new AnswerRecord($"q{i}", "1", "", i < right, i < right));
-        return folder;
-    }
+    private static string Results(Workspace ws, string name, int right) => ReplicateVerdictTests.Results(ws, name, i => i < right);
 
     [Fact]
     public void Every_run_of_an_arm_carries_its_spread_and_lora_pars_runs_the_pooled_test()
     {
         using var ws = new Workspace();
-        // LoRA-PAR right on the first 10, 9, 8 questions of seeds 1–3; the random mask on the first 2: only LoRA-PAR 8 + 7 + 6 = 21, only random 0.
+        // Of 20 questions LoRA-PAR gets the first 20, 18, 16 right on seeds 1–3, the random mask the first 4: only LoRA-PAR 16 + 14 + 12 = 42, only random 0.
         var folders = new Dictionary<string, string>
         {
-            ["seed=1,selection=importance"] = Results(ws, "i1", 10), ["seed=1,selection=random"] = Results(ws, "r1", 2),
-            ["seed=2,selection=importance"] = Results(ws, "i2", 9), ["seed=2,selection=random"] = Results(ws, "r2", 2),
-            ["seed=3,selection=importance"] = Results(ws, "i3", 8), ["seed=3,selection=random"] = Results(ws, "r3", 2),
+            ["seed=1,selection=importance"] = Results(ws, "i1", 20), ["seed=1,selection=random"] = Results(ws, "r1", 4),
+            ["seed=2,selection=importance"] = Results(ws, "i2", 18), ["seed=2,selection=random"] = Results(ws, "r2", 4),
+            ["seed=3,selection=importance"] = Results(ws, "i3", 16), ["seed=3,selection=random"] = Results(ws, "r3", 4),
         };
+        var pending = new RunResults(Run(4, MaskStrategy.Importance, 0).Variant, new Dictionary<string, double>());   // a seed not run yet
         var runs = new[] { Run(1, MaskStrategy.Importance, 100), Run(1, MaskStrategy.Random, 20), Run(2, MaskStrategy.Importance, 90),
-            Run(2, MaskStrategy.Random, 20), Run(3, MaskStrategy.Importance, 80), Run(3, MaskStrategy.Random, 20) };
+            Run(2, MaskStrategy.Random, 20), Run(3, MaskStrategy.Importance, 80), Run(3, MaskStrategy.Random, 20), pending };
 
-        var added = ReplicateMetrics.Add(runs, r => folders[r.Variant.Name]);
+        var added = ReplicateMetrics.Add(runs, r => folders.GetValueOrDefault(r.Variant.Name));
 
         var ours = added.Where(r => r.Variant.Manifest.Partition.Selection == MaskStrategy.Importance).ToList();
         Assert.All(ours, r =>
@@ -49,8 +33,8 @@ public sealed class ReplicateMetricsTests
             Assert.Equal(90, r.Metrics["replicate_synthetic_s2_accuracy_mean"], 9);
             Assert.Equal(90 - 4.302652729911275 * 10 / Math.Sqrt(3), r.Metrics["replicate_synthetic_s2_accuracy_ci_lower"], 6);   // s = 10, t₀.₉₇₅(2)
             Assert.Equal(3, r.Metrics["replicate_seeds"]);
-            Assert.Equal((21, 0), (r.Metrics["pooled_synthetic_s2_only_ours_vs_random"], r.Metrics["pooled_synthetic_s2_only_control_vs_random"]));
-            Assert.Equal(2.0 / (1 << 21), r.Metrics["pooled_synthetic_s2_p_vs_random"], 15);                                     // 2 · ½²¹
+            Assert.Equal((42, 0), (r.Metrics["pooled_synthetic_s2_only_ours_vs_random"], r.Metrics["pooled_synthetic_s2_only_control_vs_random"]));
+            Assert.Equal(2 * Math.Pow(0.5, 42), r.Metrics["pooled_synthetic_s2_p_vs_random"], 15);                                  // 2 · ½⁴²
             Assert.Equal(1, r.Metrics["pooled_synthetic_s2_verdict_vs_random"]);
         });
         var control = added.Where(r => r.Variant.Manifest.Partition.Selection == MaskStrategy.Random).ToList();

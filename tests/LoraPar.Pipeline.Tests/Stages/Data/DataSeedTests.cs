@@ -14,21 +14,15 @@ public sealed class DataSeedTests
     private const string Tiny = "[model]\nsource = \"pretrain\"\n[model.tiny]\nlayers = 1\nhidden_size = 16\nheads = 2\nintermediate_size = 32\n"
                                 + "context_length = 64\npretrain_steps = 2\n";
 
-    private static PipelinePlan Plan(Workspace ws, string file, string toml)
-    {
-        ws.Write(file, toml);
-        return PipelinePlan.Build(ws.Load(file).Manifest, PipelineStages.CreateDefault(), new ArtifactStore(ws.PathOf("artifacts")).Hashes);
-    }
-
     private static string Key(PipelinePlan plan, string kind, string run = "default") => plan.Find(run, kind)!.Key;
 
     [Fact]
     public void Data_and_pretrain_keys_follow_the_data_seed_and_later_stages_the_top_level_seed()
     {
         using var ws = new Workspace();
-        var seven = Plan(ws, "a.toml", "seed = 7\n" + Tiny);
-        var shared = Plan(ws, "b.toml", "seed = 8\n" + Tiny.Replace("[model]", "[data]\nseed = 7\n[model]"));
-        var eight = Plan(ws, "c.toml", "seed = 8\n" + Tiny);
+        var seven = ws.Plan("a.toml", "seed = 7\n" + Tiny);
+        var shared = ws.Plan("b.toml", "seed = 8\n" + Tiny.Replace("[model]", "[data]\nseed = 7\n[model]"));
+        var eight = ws.Plan("c.toml", "seed = 8\n" + Tiny);
 
         Assert.Equal(Key(seven, StageKinds.Data), Key(shared, StageKinds.Data));
         Assert.Equal(Key(seven, StageKinds.Pretrain), Key(shared, StageKinds.Pretrain));
@@ -41,8 +35,8 @@ public sealed class DataSeedTests
     public void A_data_seed_equal_to_the_top_level_seed_changes_no_stage_key_but_the_reports()
     {
         using var ws = new Workspace();
-        var plain = Plan(ws, "a.toml", "seed = 7\n" + Tiny);
-        var same = Plan(ws, "b.toml", "seed = 7\n" + Tiny.Replace("[model]", "[data]\nseed = 7\n[model]"));
+        var plain = ws.Plan("a.toml", "seed = 7\n" + Tiny);
+        var same = ws.Plan("b.toml", "seed = 7\n" + Tiny.Replace("[model]", "[data]\nseed = 7\n[model]"));
         static IEnumerable<string> Keys(PipelinePlan p) => p.Nodes.Where(n => n.Kind != StageKinds.Report).Select(n => n.Key);
         Assert.Equal(Keys(plain), Keys(same));                     // the report stage prints every setting, data.seed too
     }
@@ -51,11 +45,11 @@ public sealed class DataSeedTests
     public void A_seed_sweep_with_a_data_seed_plans_one_dataset_and_one_pretraining_and_a_scoring_per_seed()
     {
         using var ws = new Workspace();
-        var plan = Plan(ws, "s.toml", Tiny.Replace("[model]", "[data]\nseed = 7\n[model]") + "[sweep]\nseed = [7, 8, 9]\n");
+        var plan = ws.Plan("s.toml", Tiny.Replace("[model]", "[data]\nseed = 7\n[model]") + "[sweep]\nseed = [7, 8, 9]\n");
         Assert.Single(plan.Nodes, n => n.Kind == StageKinds.Data);
         Assert.Single(plan.Nodes, n => n.Kind == StageKinds.Pretrain);
         Assert.Equal(3, plan.Nodes.Count(n => n.Kind == StageKinds.Scores));
-        var unshared = Plan(ws, "u.toml", Tiny + "[sweep]\nseed = [7, 8, 9]\n");
+        var unshared = ws.Plan("u.toml", Tiny + "[sweep]\nseed = [7, 8, 9]\n");
         Assert.Equal(3, unshared.Nodes.Count(n => n.Kind == StageKinds.Pretrain));
     }
 
