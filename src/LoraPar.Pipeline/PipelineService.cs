@@ -253,7 +253,8 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
     {
         manifest = Load(manifestPath).Manifest;
         var store = new ArtifactStore(manifest.Artifacts);
-        var results = Reporting.RunResultsReader.Read(Plan(manifest, store), store);
+        var plan = Plan(manifest, store);
+        var results = Reporting.ReplicateMetrics.Add(Reporting.RunResultsReader.Read(plan, store), r => Reporting.ControlComparison.EvalFolder(plan, store, r));
         store.Hashes.Save();
         return results;
     }

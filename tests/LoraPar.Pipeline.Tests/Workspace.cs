@@ -22,6 +22,13 @@ public sealed class Workspace : IDisposable
     public LoadedManifest Load(string relative, PathCheckMode paths = PathCheckMode.Errors, Func<string, string?>? env = null) =>
         ManifestLoader.Load(PathOf(relative), new ManifestLoadOptions(Root, paths, env ?? (_ => null)));
 
+    /// <summary>Writes <paramref name="toml"/> as <paramref name="relative"/> and plans it with the default stages against an empty artifacts folder.</summary>
+    public global::LoraPar.Pipeline.Stages.PipelinePlan Plan(string relative, string toml)
+    {
+        Write(relative, toml);
+        return global::LoraPar.Pipeline.Stages.PipelinePlan.Build(Load(relative).Manifest, PipelineStages.CreateDefault(), new global::LoraPar.Pipeline.Stages.ArtifactStore(PathOf("artifacts")).Hashes);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Root, recursive: true); }

@@ -17,8 +17,14 @@ public sealed record PipelineManifest
     /// <summary>Experiment name (default: the file name); names the run records under artifacts/runs/. Cosmetic for keys.</summary>
     public string Name { get; init; } = "experiment";
 
-    /// <summary>Seed for every random choice.</summary>
+    /// <summary>Seed for every random choice (for the data and the pretrained base only when <c>data.seed</c> is unset).</summary>
     public long Seed { get; init; } = 42;
+
+    /// <summary>
+    /// The manifest as the data and pretrain stages see it: the top-level seed replaced by <c>data.seed</c> when that is set (and
+    /// <c>data.seed</c> cleared), so their keys and outputs equal those of a manifest whose top-level seed is that value.
+    /// </summary>
+    public PipelineManifest DataSeeded() => Data.Seed is { } seed ? this with { Seed = seed, Data = Data with { Seed = null } } : this;
 
     /// <summary>Compute device.</summary>
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;

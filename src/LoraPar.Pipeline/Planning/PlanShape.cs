@@ -56,7 +56,7 @@ public sealed record PlanShape(LlamaConfig Config, int WeightBytes, int AdapterB
     public static PlanShape Of(PipelineManifest m, bool cuda, string? configFile = null)
     {
         var config = configFile is not null ? LlamaConfig.Load(configFile)
-            : m.Model.Source == ModelSource.Pretrain ? PretrainStage.OptionsOf(m.Model.Tiny, m.Seed).ModelConfig(TinyVocabulary)
+            : m.Model.Source == ModelSource.Pretrain ? PretrainStage.OptionsOf(m.Model.Tiny, m.DataSeeded().Seed).ModelConfig(TinyVocabulary)
             : LlamaConfig.Load(CheckpointConfig(m));
         var half = m.Model.Dtype is WeightType.Bfloat16 or WeightType.Float16 || m.Model.Dtype == WeightType.Auto && cuda;
         var weight = half ? torch.ScalarType.BFloat16 : torch.ScalarType.Float32;

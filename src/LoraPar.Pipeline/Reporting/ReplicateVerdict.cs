@@ -20,7 +20,8 @@ public static class ReplicateVerdict
     /// <summary>The sweep path of the seed axis.</summary>
     public const string SeedPath = "seed";
 
-    private const string SelectionPath = "partition.selection";
+    /// <summary>The sweep path of the selection axis (LoRA-PAR against its controls).</summary>
+    internal const string SelectionPath = "partition.selection";
 
     /// <summary>One seed's comparison of LoRA-PAR with a control on one answer set.</summary>
     public sealed record SeedRow(long Seed, ControlComparison.Row Row);
@@ -134,16 +135,16 @@ public static class ReplicateVerdict
 
     private static string Show(double value) => double.IsPositiveInfinity(value) ? "∞" : value.ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static bool IsAccuracy(string metric, string point) =>
+    internal static bool IsAccuracy(string metric, string point) =>
         metric.EndsWith($"_accuracy_{point}", StringComparison.Ordinal) && !metric.StartsWith("rl_", StringComparison.Ordinal);
 
-    private static EvalPoint LastPoint(RunResults run) =>
+    internal static EvalPoint LastPoint(RunResults run) =>
         run.Variant.Manifest.Eval.Points.Where(p => p != EvalPoint.Base).DefaultIfEmpty(EvalPoint.Base).Max();
 
-    private static long Seed(RunResults run) => run.Variant.Manifest.Seed;
+    internal static long Seed(RunResults run) => run.Variant.Manifest.Seed;
 
     /// <summary>The run's swept values other than the seed (and <paramref name="also"/>), e.g. "selection=random"; "all" when none.</summary>
-    private static string Arm(RunResults run, string? also)
+    internal static string Arm(RunResults run, string? also)
     {
         var parts = run.Variant.Point.Where(p => p.Key != SeedPath && p.Key != also).Select(p => $"{p.Key.Split('.')[^1]}={p.Value}").ToList();
         return parts.Count == 0 ? "all" : string.Join(", ", parts);

@@ -42,4 +42,10 @@ public sealed record StageDeclaration(IReadOnlyList<string> Upstream, IReadOnlyL
 {
     /// <summary>The input files (empty when none).</summary>
     public IReadOnlyList<StageInputFile> Inputs { get; init; } = Inputs ?? [];
+
+    /// <summary>
+    /// The manifest <see cref="Reads"/> are taken from, when not the run's own: the data and pretrain stages read theirs through
+    /// <see cref="PipelineManifest.DataSeeded"/>, so a run with <c>data.seed</c> shares their artifacts with any run of that seed.
+    /// </summary>
+    public PipelineManifest? From { get; init; }
 }

@@ -95,7 +95,7 @@ public sealed class PipelinePlan
     {
         try
         {
-            return ManifestJson.Select(variant.Manifest, declaration.Reads);
+            return ManifestJson.Select(declaration.From ?? variant.Manifest, declaration.Reads);
         }
         catch (ArgumentException e)
         {

@@ -99,7 +99,7 @@ public static class ValueMutations
 
     private static CorpusCase Huge(CorpusManifest m, KeyLine k, Random rng)
     {
-        var pool = k is { Section: "", Key: "seed" } ? BeyondInt64 : HugeInts;
+        var pool = k is { Section: "" or "data", Key: "seed" } ? BeyondInt64 : HugeInts;   // the seeds are 64-bit
         var value = pool[rng.Next(pool.Length)];
         // Beyond int64 the TOML parser itself refuses the literal, at the value, before any key is read.
         var expect = pool == BeyondInt64 ? "invalid TOML" : k.FullKey + ":";

@@ -9,7 +9,8 @@ namespace LoraPar.Pipeline.Tests.Reporting;
 
 public sealed class ReplicateVerdictTests
 {
-    private static RunResults Run(long seed, MaskStrategy selection, double s2Accuracy)
+    /// <summary>A seed's run of one arm reporting its System-2 accuracy at stage 2 (and an RL metric the section must skip).</summary>
+    internal static RunResults Run(long seed, MaskStrategy selection, double s2Accuracy)
     {
         var manifest = new PipelineManifest { Seed = seed, Partition = new PartitionOptions { Selection = selection } };
         var name = $"seed={seed},selection={KebabCase.Name(selection)}";
@@ -18,7 +19,7 @@ public sealed class ReplicateVerdictTests
     }
 
     /// <summary>Writes <c>synthetic_s2_stage2.jsonl</c> for 20 questions, right where <paramref name="right"/> says so.</summary>
-    private static string Results(Workspace ws, string name, Func<int, bool> right)
+    internal static string Results(Workspace ws, string name, Func<int, bool> right)
     {
         var folder = ws.PathOf(name);
         using var log = ResultLog<AnswerRecord>.Open(Path.Combine(folder, "synthetic_s2_stage2.jsonl"));

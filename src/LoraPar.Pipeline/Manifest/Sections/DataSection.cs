@@ -72,6 +72,14 @@ public sealed record DataSection
     /// <summary>Synthetic evaluation items per system.</summary>
     public int SyntheticEvalSize { get; init; } = 100;
 
+    /// <summary>
+    /// The seed of the data and everything built from it before the adapters: the synthetic task, a file dataset's capped subsets,
+    /// and for <c>model.source = "pretrain"</c> the pretraining corpus and the tiny base's initialisation. Null (the default): the
+    /// top-level seed. Set it to share one dataset and one pretrained base across a <c>[sweep] seed</c>, so the swept seed varies only
+    /// what comes after (labels' tie-breaks, the LoRA init, importance sampling, masks, SFT and GRPO sampling, evaluation sampling).
+    /// </summary>
+    public long? Seed { get; init; }
+
     /// <summary>Number ranges of the synthetic task (<c>[data.synthetic_ranges]</c>).</summary>
     public SyntheticRanges SyntheticRanges { get; init; } = new();
 
@@ -99,6 +107,7 @@ public sealed record DataSection
         var section = new DataSection
         {
             Dataset = dataset,
+            Seed = r.Has("seed") ? r.Long("seed", 0, NumberRange.NonNegative) : null,
             Train = r.Path("train", PathKind.File, mustExist: true),
             Eval = r.Path("eval", PathKind.File, mustExist: true),
             MaxTrainExamples = r.Int("max_train_examples", d.MaxTrainExamples, NumberRange.NonNegative),

@@ -57,19 +57,18 @@ public sealed class DataStage : IStage
     public StageDeclaration? Declare(PipelineManifest manifest)
     {
         var data = manifest.Data;
-        if (data.Dataset == DatasetKind.Synthetic) return new([], ["data", "seed"]);
+        if (data.Dataset == DatasetKind.Synthetic) return new([], ["data", "seed"]) { From = manifest.DataSeeded() };
         var inputs = new List<StageInputFile>();
         if (data.Train is { } train) inputs.Add(new StageInputFile("train", train.Resolved));
         if (data.Eval is { } eval) inputs.Add(new StageInputFile("eval", eval.Resolved));
         if (OwnData.TemplateSource(manifest) is { } template && File.Exists(template)) inputs.Add(new StageInputFile(OwnData.TokenizerConfigInput, template));
-        return new([], ["data", "seed"], inputs);
+        return new([], ["data", "seed"], inputs) { From = manifest.DataSeeded() };
     }
 
     /// <inheritdoc />
     public void Execute(StageContext context)
     {
-        var manifest = context.Manifest;
-        var summary = manifest.Data.Dataset == DatasetKind.Synthetic ? WriteSynthetic(context) : WriteFiles(context);
+        var summary = context.Manifest.Data.Dataset == DatasetKind.Synthetic ? WriteSynthetic(context) : WriteFiles(context);
         AtomicFile.WriteAllText(context.OutputPath(SummaryFile), JsonSerializer.Serialize(summary, SummaryJson) + "\n");
         context.Log($"data: {summary.Dataset}, {summary.Train.Rows} train and {summary.Eval.Rows} eval rows");
     }
@@ -77,7 +76,7 @@ public sealed class DataStage : IStage
     private static DataSummary WriteSynthetic(StageContext context)
     {
         using var progress = context.Progress.Start("data: synthetic task", 2, "splits");
-        var (train, eval) = SyntheticData.Generate(context.Manifest);
+        var (train, eval) = SyntheticData.Generate(context.Manifest.DataSeeded());
         context.Cancellation.ThrowIfCancellationRequested();
         DatasetRows.Write(context.OutputPath(TrainFile), train);
         progress.Advance();
@@ -90,7 +89,7 @@ public sealed class DataStage : IStage
 
     private static DataSummary WriteFiles(StageContext context)
     {
-        var (data, seed) = (context.Manifest.Data, context.Manifest.Seed);
+        var (data, seed) = (context.Manifest.Data, context.Manifest.DataSeeded().Seed);
         if (data.Train is null) throw new BadInputException($"data.dataset = \"{KebabCase.Name(data.Dataset)}\" needs data.train (a file)");
         using var progress = context.Progress.Start($"data: {KebabCase.Name(data.Dataset)}", 2, "files");
         var load = Loader(context);

@@ -29,12 +29,15 @@ public sealed class PretrainStage : IStage
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => manifest.Model.Source == ModelSource.Pretrain
         ? new StageDeclaration([], ["model.tiny", "data.synthetic_train_size", "data.synthetic_eval_size", "data.synthetic_ranges", "seed"])
+        {
+            From = manifest.DataSeeded(),
+        }
         : null;
 
     /// <inheritdoc />
     public void Execute(StageContext context)
     {
-        var manifest = context.Manifest;
+        var manifest = context.Manifest.DataSeeded();
         var task = DualSystemTaskGenerator.Generate(SyntheticData.ConfigOf(manifest));
         var solved = manifest.Model.Tiny.PretrainSolvedFraction;
         var corpus = PretrainCorpus.Build(task, new PretrainCorpusConfig

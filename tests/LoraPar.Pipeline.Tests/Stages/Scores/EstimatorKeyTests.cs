@@ -5,20 +5,14 @@ namespace LoraPar.Pipeline.Tests.Stages.Scores;
 /// <summary>importance.estimator is read by the masks stage only: an estimator sweep shares one scoring.</summary>
 public sealed class EstimatorKeyTests
 {
-    private static PipelinePlan Plan(Workspace ws, string file, string toml)
-    {
-        ws.Write(file, toml);
-        return PipelinePlan.Build(ws.Load(file).Manifest, PipelineStages.CreateDefault(), new ArtifactStore(ws.PathOf("artifacts")).Hashes);
-    }
-
     [Fact]
     public void The_estimator_moves_the_masks_key_but_not_the_scores_key()
     {
         using var ws = new Workspace();
-        var unset = Plan(ws, "a.toml", "");
-        var paper = Plan(ws, "b.toml", "[importance]\nestimator = \"second-order\"\n");
-        var fisher = Plan(ws, "c.toml", "[importance]\nestimator = \"fisher\"\n");
-        var robust = Plan(ws, "d.toml", "[importance]\nrobustness_resamples = 50\n");
+        var unset = ws.Plan("a.toml", "");
+        var paper = ws.Plan("b.toml", "[importance]\nestimator = \"second-order\"\n");
+        var fisher = ws.Plan("c.toml", "[importance]\nestimator = \"fisher\"\n");
+        var robust = ws.Plan("d.toml", "[importance]\nrobustness_resamples = 50\n");
         string Key(PipelinePlan p, string kind) => p.Find("default", kind)!.Key;
 
         Assert.Equal(Key(unset, StageKinds.Scores), Key(paper, StageKinds.Scores));
@@ -32,7 +26,7 @@ public sealed class EstimatorKeyTests
     public void An_estimator_sweep_plans_one_scoring_and_one_masks_stage_per_estimator()
     {
         using var ws = new Workspace();
-        var plan = Plan(ws, "s.toml", "[sweep]\nestimator = [\"second-order\", \"first-order\", \"fisher\", \"gradient\", \"magnitude\", \"random\"]\n");
+        var plan = ws.Plan("s.toml", "[sweep]\nestimator = [\"second-order\", \"first-order\", \"fisher\", \"gradient\", \"magnitude\", \"random\"]\n");
         Assert.Equal(6, plan.Variants.Count);
         Assert.Single(plan.Nodes, n => n.Kind == StageKinds.Scores);
         Assert.Equal(6, plan.Nodes.Count(n => n.Kind == StageKinds.Masks));
