@@ -1,9 +1,8 @@
+using LoraPar.Evaluation.Tests.Fakes;
 using LoraPar.Evaluation.Own;
 using LoraPar.Model.Generation;
-using LoraPar.Model.Llama;
 using LoraPar.Model.Runtime;
 using LoraPar.Model.Tokenizers;
-using TorchSharp;
 
 namespace LoraPar.Evaluation.Tests.Own;
 
@@ -21,7 +20,7 @@ public sealed class OptionChoiceTinyModelTests
     {
         TorchRuntime.EnsureInitialized();
         var tokenizer = CharTokenizer.CreateAscii();
-        using var model = RiggedModel(tokenizer, 'y');
+        using var model = RiggedTinyModel.Create(tokenizer, 'y');
         var scorer = new SequenceScorer(model, tokenizer, batchSize: 4);
         string[] options = ["no", "yy", "yyyyyyn"];
 
@@ -33,20 +32,5 @@ public sealed class OptionChoiceTinyModelTests
         Assert.Equal(-320.0, ll[2], 0.01);
         Assert.Equal(1, OptionChoice.BySum(ll));                           // acc: −160 is the highest sum
         Assert.Equal(2, OptionChoice.ByLength(ll, options));               // acc_norm: −240, −80, −45.7 per character
-    }
-
-    private static LlamaForCausalLM RiggedModel(TextTokenizer tokenizer, char letter)
-    {
-        var model = TinyModelFactory.Create(TinyModelFactory.Config(tokenizer.VocabSize, hidden: 32), seed: 1);
-        using var _ = torch.no_grad();
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            if (name.EndsWith("o_proj.weight") || name.EndsWith("down_proj.weight") || name.StartsWith("lm_head")) parameter.zero_();
-            if (name.StartsWith("model.embed_tokens")) parameter.fill_(1.0);
-        }
-        var id = tokenizer.Encode(letter.ToString(), addBos: false).Single();
-        model.named_parameters().Single(p => p.name.StartsWith("lm_head")).parameter[id].fill_(5.0);
-        model.eval();
-        return model;
     }
 }

@@ -30,9 +30,9 @@ public sealed class OwnEvalSectionTests : IDisposable
         { "bad regex", Own + "answer_regex = \"([0-9\"\n" + Columns, "m.toml:5:1 eval.own.answer_regex: the regex does not compile" },
         { "regex without gold", Own + "metric = \"regex\"\npattern = \"yes\"\n" + Columns, "m.toml:6:1 eval.own.pattern: the regex metric needs a pattern in which {gold}" },
         { "choice without options", Own + "metric = \"choice\"\n" + Columns, "eval.own.options: metric = \"choice\" scores given options; name the column" },
-        { "options column missing", Own + "metric = \"choice\"\noptions = \"opts\"\n" + Columns, "eval.own.path: " },
+        { "options column missing", Own + "metric = \"choice\"\noptions = \"opts\"\n" + Columns, "held.jsonl:1: missing field 'options' (column 'opts')" },
         { "options for exact", Own + "options = \"choices\"\n" + Columns, "m.toml:5:1 eval.own.options: options are scored by metric = \"choice\"" },
-        { "column missing", Own, "eval.own.path: " },
+        { "column missing", Own, "held.jsonl:1: missing field 'question'; the row has fields a, choices, id, q" },
         { "gold no number", "[eval]\nbenchmarks = [\"own\"]\n[eval.own]\npath = \"numbers.csv\"\nmetric = \"numeric\"\n",
             "eval.own.metric: numbers.csv: row numbers#3's gold answer 'seven' is no number" },
         { "missing file", "[eval]\nbenchmarks = [\"own\"]\n[eval.own]\npath = \"nowhere.jsonl\"\n", "m.toml:4:8 eval.own.path: file not found: " },
@@ -58,8 +58,8 @@ public sealed class OwnEvalSectionTests : IDisposable
             + "[[rl.own_rewards]]\nkind = \"choice\"\noptions = [\"yes\", \"no\"]\nweight = 2.0\n[[rl.own_rewards]]\nkind = \"format\"\npattern = \"^(yes|no)$\"\n");
         var manifest = _ws.Load("m.toml").Manifest;
 
-        var own = manifest.Eval.Own!;
-        Assert.Equal((AnswerMetric.Choice, "choices", "q"), (own.Metric, own.Options, own.Columns.Question));
+        var own = manifest.Eval.Own;
+        Assert.Equal((AnswerMetric.Choice, "choices", "q"), (own.Metric, own.Options, own.Columns!.Question));
         Assert.Equal(Evaluation.Datasets.OwnDataLayout.QuestionAnswer, own.LayoutFor(manifest.Data));
         Assert.Equal([OwnRewardKind.Choice, OwnRewardKind.Format], manifest.Rl.OwnRewards!.Select(r => r.Kind));
         Assert.Equal(["yes", "no"], manifest.Rl.OwnRewards![0].Options);

@@ -61,8 +61,8 @@ public sealed record EvalSection
     /// <summary><c>[eval.humaneval]</c>.</summary>
     public HumanevalSection Humaneval { get; init; } = new();
 
-    /// <summary><c>[eval.own]</c>: one's own held-out file and its metric (null when absent).</summary>
-    public OwnEvalSection? Own { get; init; }
+    /// <summary><c>[eval.own]</c>: one's own held-out file and its metric.</summary>
+    public OwnEvalSection Own { get; init; } = new();
 
     internal static EvalSection Read(SectionReader r, DataSection data)
     {
@@ -78,7 +78,7 @@ public sealed record EvalSection
             Temperature = r.Double("temperature", d.Temperature, NumberRange.NonNegative),
             Mmlu = MmluEvalSection.Read(r.Section("mmlu"), benchmarks.Contains(Benchmark.Mmlu)),
             Humaneval = HumanevalSection.Read(r.Section("humaneval"), benchmarks.Contains(Benchmark.Humaneval)),
-            Own = r.Has("own") || benchmarks.Contains(Benchmark.Own) ? OwnEvalSection.Read(r.Section("own"), benchmarks.Contains(Benchmark.Own), data) : null,
+            Own = OwnEvalSection.Read(r.Section("own"), benchmarks.Contains(Benchmark.Own), data),
         };
         r.Finish();
         return section;

@@ -32,8 +32,8 @@ public sealed record OwnEvalSection
     /// <summary>Generated tokens per answer (0 = eval.max_new_tokens); choice generates nothing.</summary>
     public int MaxNewTokens { get; init; }
 
-    /// <summary>Column names of the file (<c>[eval.own.columns]</c>, as <c>[data.columns]</c>).</summary>
-    public DataColumns Columns { get; init; } = new();
+    /// <summary>Column names of the file (<c>[eval.own.columns]</c>, as <c>[data.columns]</c>; null when absent: every field under its own name).</summary>
+    public DataColumns? Columns { get; init; }
 
     /// <summary>The row layout for a manifest whose data is <paramref name="data"/>.</summary>
     public OwnDataLayout LayoutFor(DataSection data) => Dataset ?? OwnDataKinds.LayoutOf(data.Dataset) ?? OwnDataLayout.QuestionAnswer;
@@ -41,7 +41,7 @@ public sealed record OwnEvalSection
     /// <summary>The field mapping of the file: <see cref="Columns"/>, and the options column.</summary>
     public FieldMapping Mapping()
     {
-        var columns = new Dictionary<string, string>(Columns.Mapping().Columns);
+        var columns = new Dictionary<string, string>((Columns ?? new DataColumns()).Mapping().Columns);
         if (Options.Length > 0 && Options != HeldOutExample.OptionsField) columns[HeldOutExample.OptionsField] = Options;
         return new FieldMapping(columns);
     }
@@ -61,9 +61,9 @@ public sealed record OwnEvalSection
             Options = r.String("options", d.Options),
             MaxNewTokens = r.Int("max_new_tokens", d.MaxNewTokens, NumberRange.NonNegative),
         };
-        section = section with { Columns = DataColumns.Read(r.Section("columns"), layout, KebabCase.Name(layout)) };
+        if (r.Has("columns")) section = section with { Columns = DataColumns.Read(r.Section("columns"), layout, KebabCase.Name(layout)) };
         if (needed && section.Path is null) r.Error("path", "eval.benchmarks includes \"own\"; point eval.own.path at the held-out file");
-        if (!needed) r.Error("path", "[eval.own] is graded only when eval.benchmarks includes \"own\"; add it, or drop the section");
+        if (!needed && section.Path is not null) r.Error("path", "[eval.own] is graded only when eval.benchmarks includes \"own\"; add it, or drop the path");
         if (AnswerGrader.Problem(section.Metric, section.AnswerRegex, section.Pattern) is { } problem) r.Error(problem.Key, problem.Message);
         if (section.Metric == AnswerMetric.Choice && section.Options.Trim().Length == 0)
             r.Error("options", "metric = \"choice\" scores given options; name the column that holds them, e.g. options = \"choices\"");

@@ -28,7 +28,7 @@ public static class EvalSuite
 
     /// <summary>The <c>[eval]</c> values every eval stage reads, except which points are evaluated.</summary>
     public static IReadOnlyList<string> SettingsReads { get; } =
-        ["eval.benchmarks", "eval.max_new_tokens", "eval.batch_size", "eval.limit", "eval.temperature", "eval.mmlu", "eval.humaneval", "eval.own"];
+        ["eval.benchmarks", "eval.max_new_tokens", "eval.batch_size", "eval.limit", "eval.temperature", "eval.mmlu", "eval.humaneval"];
 
     /// <summary>
     /// The declaration both eval stages share — the data stage when a benchmark reads it, the base model's upstream, the base
@@ -39,8 +39,8 @@ public static class EvalSuite
         [.. StageInputs.BaseReads, .. reads, .. SettingsReads, .. manifest.Eval.Benchmarks.Contains(Benchmark.Own) ? OwnEvalReads : []],
         [.. StageInputs.BaseInputs(manifest), .. Inputs(manifest.Eval)]);
 
-    /// <summary>What renders one's own held-out prompts besides <c>[eval.own]</c>: the data's layout and chat template.</summary>
-    private static IReadOnlyList<string> OwnEvalReads { get; } = ["data.dataset", "data.chat_template"];
+    /// <summary>What the <c>own</c> benchmark reads: <c>[eval.own]</c>, and the data's layout and chat template, which render its prompts.</summary>
+    private static IReadOnlyList<string> OwnEvalReads { get; } = ["eval.own", "data.dataset", "data.chat_template"];
 
     /// <summary>Whether a benchmark reads the data stage's eval rows.</summary>
     public static bool UsesDataStage(EvalSection eval) => eval.Benchmarks.Any(b => b is Benchmark.Gsm8k or Benchmark.Synthetic);
@@ -56,7 +56,7 @@ public static class EvalSuite
         }
         if (eval.Benchmarks.Contains(Benchmark.Humaneval) && eval.Humaneval.Path is { } problems)
             inputs.Add(new StageInputFile(HumanevalInput, problems.Resolved));
-        if (eval.Benchmarks.Contains(Benchmark.Own) && eval.Own?.Path is { } own) inputs.Add(new StageInputFile(OwnInput, own.Resolved));
+        if (eval.Benchmarks.Contains(Benchmark.Own) && eval.Own.Path is { } own) inputs.Add(new StageInputFile(OwnInput, own.Resolved));
         return inputs;
     }
 
@@ -73,7 +73,7 @@ public static class EvalSuite
         }
         if (eval.Benchmarks.Contains(Benchmark.Humaneval))
             benchmarks.Add(HumanEvalBenchmark.Load(eval.Humaneval, context.InputPath(HumanevalInput), eval.MaxNewTokens, eval.BatchSize, seed));
-        if (eval.Benchmarks.Contains(Benchmark.Own) && eval.Own is { } own) benchmarks.Add(OwnSet(context, own));
+        if (eval.Benchmarks.Contains(Benchmark.Own)) benchmarks.Add(OwnSet(context, eval.Own));
         return benchmarks;
     }
 

@@ -20,7 +20,7 @@ public sealed class OwnRewardsTests
         Assert.Equal([2.0, 0.0, 2.0, 0.0], scores.PerFunction["numeric"]);
         Assert.Equal([0.5, 0.5, 0.0, 0.0], scores.PerFunction["format"]);
         Assert.Equal([2.5, 0.5, 2.0, 0.0], scores.Total);
-        Assert.Equal([true, false, true, false], scores.Correct);
+        Assert.Equal([true, false, true, false], scores.Correct!);
     }
 
     [Fact]
