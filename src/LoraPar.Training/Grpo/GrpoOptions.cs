@@ -98,8 +98,9 @@ public sealed record GrpoOptions : ISettings
     public RewardWeights Rewards { get; init; } = new();
 
     /// <summary>
-    /// Rewards of one's own (<c>[[rl.own_rewards]]</c>: kind, weight, answer_regex, pattern, options), which replace the paper's
-    /// GSM8K set and its <c>[rl.rewards]</c> weights on own-data datasets; unset, the paper's set (or reference overlap) applies.
+    /// Rewards of one's own (<c>[[rl.own_rewards]]</c>: kind, weight, answer_regex, pattern, options), summed against each row's
+    /// reference answer; set, they replace the paper's GSM8K set and its <c>[rl.rewards]</c> weights on any dataset; unset, the
+    /// paper's set (or reference overlap on instruction and code data) applies.
     /// </summary>
     public IReadOnlyList<OwnReward>? OwnRewards { get; init; }
 
