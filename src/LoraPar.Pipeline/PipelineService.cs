@@ -141,6 +141,8 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         console.Out.WriteLine($"# resolved manifest {loaded.File}");
         console.Out.WriteLine(ManifestJson.ToToml(loaded.Manifest));
         foreach (var line in Stages.Labels.TeacherEndpoints.Describe(loaded.Manifest, Environment.GetEnvironmentVariable)) console.Out.WriteLine(line);
+        if (loaded.Manifest.Rl.OwnRewards is { } rewards && OwnDataRules.RewardRows(loaded.Manifest) is { Count: > 0 } rows)
+            foreach (var line in Stages.Training.RewardPreview.Describe(rewards, rows)) console.Out.WriteLine(line);
         var store = new ArtifactStore(loaded.Manifest.Artifacts);
         var plan = Plan(loaded.Manifest, store);
         PlanPrinter.Print(plan, store, console.Out);

@@ -32,15 +32,27 @@ public static class DatasetLoader
     /// One's own data in <paramref name="layout"/> from a JSONL, JSON, CSV or Parquet file, columns renamed by
     /// <paramref name="mapping"/>. Ids must be unique; every error names the file and row.
     /// </summary>
-    public static IReadOnlyList<OwnDataRecord> LoadOwnData(string path, OwnDataLayout layout, FieldMapping mapping)
+    public static IReadOnlyList<OwnDataRecord> LoadOwnData(string path, OwnDataLayout layout, FieldMapping mapping) =>
+        LoadOwn(path, layout, mapping, [], (row, record) => record);
+
+    /// <summary>
+    /// A held-out file of one's own in <paramref name="layout"/>, as <see cref="LoadOwnData"/> reads it; with
+    /// <paramref name="withOptions"/> every row also carries its <c>options</c> (<see cref="Own.HeldOutExample"/>).
+    /// </summary>
+    public static IReadOnlyList<Own.HeldOutExample> LoadHeldOut(string path, OwnDataLayout layout, FieldMapping mapping, bool withOptions) =>
+        LoadOwn(path, layout, mapping, [Own.HeldOutExample.OptionsField],
+            (row, record) => withOptions ? Own.HeldOutExample.WithOptions(row, record) : new Own.HeldOutExample(record, null));
+
+    private static IReadOnlyList<T> LoadOwn<T>(string path, OwnDataLayout layout, FieldMapping mapping, IReadOnlyList<string> extraFields,
+        Func<MappedRow, OwnDataRecord, T> read)
     {
-        var records = new List<OwnDataRecord>();
+        var records = new List<T>();
         var seen = new Dictionary<string, RowPosition>(StringComparer.Ordinal);
-        foreach (var row in Rows(path, new TableLayout(), mapping, OwnDataRecord.FieldsOf(layout)))
+        foreach (var row in Rows(path, new TableLayout(), mapping, [.. OwnDataRecord.FieldsOf(layout), .. extraFields]))
         {
             var record = OwnDataRecord.FromRow(row, layout, IdOf(row));
             if (!seen.TryAdd(record.Id, row.Position)) throw row.Wrong("id", $"the id '{record.Id}' again (first at {seen[record.Id]})");
-            records.Add(record);
+            records.Add(read(row, record));
         }
         return records;
     }

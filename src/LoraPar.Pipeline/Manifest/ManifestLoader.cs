@@ -60,6 +60,7 @@ public static partial class ManifestLoader
         var d = new PipelineManifest();
         var name = r.String("name", defaultName);
         if (RunNameProblem(name) is { } problem) r.Error("name", problem);
+        DataSection data;
         var manifest = new PipelineManifest
         {
             Name = name,
@@ -72,14 +73,14 @@ public static partial class ManifestLoader
             LogLevel = r.Enum("log_level", d.LogLevel),
             Progress = r.Enum("progress", d.Progress),
             Model = ModelSection.Read(r.Section("model")),
-            Data = DataSection.Read(r.Section("data")),
+            Data = data = DataSection.Read(r.Section("data")),
             Splitter = SplitterSection.Read(r.Section("splitter")),
             Lora = SettingsBinder.Bind<LoraConfig>(r.Section("lora")),
             Importance = SettingsBinder.Bind<ImportanceScorerOptions>(r.Section("importance")),
             Partition = SettingsBinder.Bind<PartitionOptions>(r.Section("partition")),
             Sft = SettingsBinder.Bind<SftOptions>(r.Section("sft")),
             Rl = SettingsBinder.Bind<GrpoOptions>(r.Section("rl")),
-            Eval = EvalSection.Read(r.Section("eval")),
+            Eval = EvalSection.Read(r.Section("eval"), data),
             Report = ReportSection.Read(r.Section("report")),
             Executor = SettingsBinder.Bind<Executors.ExecutorSettings>(r.Section("executor")),
             Sweep = SweepSection.Read(r.Section("sweep")),

@@ -64,7 +64,7 @@ public static class ManifestRules
     /// <summary>A recipe with a GRPO stage needs a reward with a non-zero weight on its data (<see cref="RlReward"/>).</summary>
     private static void CheckRecipeData(PipelineManifest m, SectionReader root)
     {
-        if (!RunsRl(m.Method) || RlReward.Problem(m.Data.Dataset, m.Rl.Rewards) is not { } problem) return;
+        if (!RunsRl(m.Method) || m.Rl.OwnRewards is not null || RlReward.Problem(m.Data.Dataset, m.Rl.Rewards) is not { } problem) return;
         root.Section("rl").Section("rewards").Error("correctness", $"data.dataset = \"{KebabCase.Name(m.Data.Dataset)}\": {problem}");
     }
 

@@ -52,11 +52,11 @@ public static class ControlComparison
         if (!folders.TryGetValue(MaskStrategy.Importance, out var ours)) return [];
         var rows = new List<Row>();
         foreach (var (control, theirs) in folders.Where(f => f.Key != MaskStrategy.Importance).OrderBy(f => f.Key))
-            foreach (var set in EvalSuite.AnswerSetNames)
+            foreach (var set in EvalSuite.AnswerSets)
             {
                 var (a, b) = (AnswerChanges.Graded(set, (point, ours)), AnswerChanges.Graded(set, (point, theirs)));
                 if (a is null || b is null || a.Count == 0 || b.Count == 0) continue;
-                rows.Add(new Row(set, KebabCase.Name(point), control, Percent(a), Percent(b), PairedChange.Of(b, a), a.Keys.Count(b.ContainsKey)));
+                rows.Add(new Row(set.Name, KebabCase.Name(point), control, Percent(a), Percent(b), PairedChange.Of(b, a), a.Keys.Count(b.ContainsKey)));
             }
         return rows;
     }

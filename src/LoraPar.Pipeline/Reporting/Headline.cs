@@ -20,6 +20,7 @@ public static class Headline
         ("GSM8K", "gsm8k_accuracy", true),
         ("MMLU", "mmlu_accuracy", false),
         ("HumanEval pass@1", "humaneval_pass1", false),
+        ("Own held-out", "own_accuracy", true),
     ];
 
     private static readonly string[] Points = ["base", "stage1", "stage2"];

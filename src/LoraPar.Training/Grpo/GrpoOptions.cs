@@ -97,6 +97,13 @@ public sealed record GrpoOptions : ISettings
     /// <summary>Weights of the summed reward functions (<c>[rl.rewards]</c>; used when the caller passes no reward of its own).</summary>
     public RewardWeights Rewards { get; init; } = new();
 
+    /// <summary>
+    /// Rewards of one's own (<c>[[rl.own_rewards]]</c>: kind, weight, answer_regex, pattern, options), summed against each row's
+    /// reference answer; set, they replace the paper's GSM8K set and its <c>[rl.rewards]</c> weights on any dataset; unset, the
+    /// paper's set (or reference overlap on instruction and code data) applies.
+    /// </summary>
+    public IReadOnlyList<OwnReward>? OwnRewards { get; init; }
+
     /// <summary>Which reading of the reward functions (auto: the authors' on file data, lorapar's on the synthetic task).</summary>
     public RewardRules RewardRules { get; init; } = RewardRules.Auto;
 

@@ -23,16 +23,23 @@ public sealed class OwnDataExampleTests : CliTestFolder
         var manifest = Write("mine.toml", $"extends = {JsonSerializer.Serialize(example)}\nartifacts = \"artifacts\"\n"
             + $"[model]\npath = {JsonSerializer.Serialize(model)}\n");
 
+        var dry = Cli("run", manifest, "--dry-run");
+        Assert.True(dry.Code == 0, dry.Err + dry.Out);
+        Assert.Contains("rl.own_rewards on the first 3 training answers", dry.Out);
+        Assert.Contains("chats-0: numeric 2/2  format 0.5/0.5", dry.Out);              // a gold answer earns every reward in full
+        Assert.DoesNotContain("warning: ", dry.Out);
+
         var run = Cli("run", manifest);
         Assert.True(run.Code == 0, run.Err + run.Out);
         Assert.Contains("own-data: lora-par, importance selection", run.Out);
-        Assert.Matches(@"GSM8K +\d+\.\d% +\d+\.\d% +\d+\.\d%", run.Out);          // the held-out file graded at every point
+        Assert.Matches(@"Own held-out +\d+\.\d% +\d+\.\d% +\d+\.\d%", run.Out);   // the held-out file graded at every point
 
         var show = Cli("show", manifest, "--json");
         Assert.True(show.Code == 0, show.Err);
         using var results = JsonDocument.Parse(show.Out);
         var text = results.RootElement.GetRawText();
-        Assert.Contains("gsm8k_accuracy_stage2", text);
+        Assert.Contains("own_accuracy_stage2", text);
+        Assert.Contains("own_change_p_stage2", text);                                // McNemar between points on the own answer set
         Assert.Contains("sft_examples", text);
 
         var export = Cli("export", manifest, "--to", Path.Combine(Dir, "out"));

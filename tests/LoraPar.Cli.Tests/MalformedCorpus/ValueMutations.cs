@@ -10,7 +10,9 @@ public static class ValueMutations
 {
     private static readonly HashSet<string> FreeStrings =
         ["name", "title", "model", "endpoint", "api_key_env", "target_model", "extends", "artifacts", "train", "eval", "path", "dev",
-         "baseline", "labels", "checkpoint"];
+         "baseline", "labels", "checkpoint",
+         // column names of one's own files and the regexes of [eval.own] / [[rl.own_rewards]]: any text is a valid value
+         "question", "answer", "system", "prompt", "completion", "messages", "id", "label", "options", "answer_regex", "pattern"];
 
     private static readonly HashSet<string> EnumArrays = ["benchmarks", "points", "selection", "init", "modules", "method"];
 

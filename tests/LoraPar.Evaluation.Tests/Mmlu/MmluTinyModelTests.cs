@@ -1,10 +1,9 @@
+using LoraPar.Evaluation.Tests.Fakes;
 using LoraPar.Evaluation.Datasets;
 using LoraPar.Evaluation.Mmlu;
 using LoraPar.Model.Generation;
-using LoraPar.Model.Llama;
 using LoraPar.Model.Runtime;
 using LoraPar.Model.Tokenizers;
-using TorchSharp;
 
 namespace LoraPar.Evaluation.Tests.Mmlu;
 
@@ -22,7 +21,7 @@ public sealed class MmluTinyModelTests : IDisposable
     {
         TorchRuntime.EnsureInitialized();
         var tokenizer = CharTokenizer.CreateAscii();
-        using var model = RiggedModel(tokenizer, letter);
+        using var model = RiggedTinyModel.Create(tokenizer, letter);
         var scorer = new SequenceScorer(model, tokenizer, batchSize: 4);
         MmluQuestion[] test =
         [
@@ -35,24 +34,5 @@ public sealed class MmluTinyModelTests : IDisposable
         var lines = File.ReadAllLines(Path.Combine(_dir, $"mmlu-{letter}.jsonl"));
         Assert.All(lines, l => Assert.Contains($"\"predicted\":{index}", l.Replace(" ", "")));
         Assert.Equal(test.Count(q => q.AnswerIndex == index), report.Micro.Successes);
-    }
-
-    /// <summary>
-    /// Attention and MLP outputs are zeroed, so the final hidden state is the normalised embedding of the current token; every
-    /// embedding is the ones vector, and only the head row of <paramref name="letter"/> is non-zero, so that letter always wins.
-    /// </summary>
-    private static LlamaForCausalLM RiggedModel(TextTokenizer tokenizer, char letter)
-    {
-        var model = TinyModelFactory.Create(TinyModelFactory.Config(tokenizer.VocabSize, hidden: 32), seed: 1);
-        using var _ = torch.no_grad();
-        foreach (var (name, parameter) in model.named_parameters())
-        {
-            if (name.EndsWith("o_proj.weight") || name.EndsWith("down_proj.weight") || name.StartsWith("lm_head")) parameter.zero_();
-            if (name.StartsWith("model.embed_tokens")) parameter.fill_(1.0);
-        }
-        var id = tokenizer.Encode(letter.ToString(), addBos: false).Single();
-        model.named_parameters().Single(p => p.name.StartsWith("lm_head")).parameter[id].fill_(5.0);
-        model.eval();
-        return model;
     }
 }

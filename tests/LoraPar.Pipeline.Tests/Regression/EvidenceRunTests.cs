@@ -46,10 +46,14 @@ public sealed class EvidenceRunTests : IDisposable
             Assert.Contains(robustness.Thetas, t => t.Theta == 0.9 && t.Bootstrap["s1"].Low <= t.Bootstrap["s1"].Mean);
             Assert.True(metrics.ContainsKey("robustness_bootstrap_jaccard_s1"));
         }
-        var report = File.ReadAllText(Path.Combine(Directory.GetDirectories(Path.Combine(_root, "artifacts", "report"))[0], "report.md"));
-        Assert.Contains("## Importance estimators", report);
-        Assert.Contains("## Mask robustness", report);
-        Assert.Contains("](robustness_theta.png)", report);
+        var reports = Directory.GetDirectories(Path.Combine(_root, "artifacts", "report"))
+            .Where(d => !Path.GetFileName(d).StartsWith('.')).Select(d => File.ReadAllText(Path.Combine(d, "report.md"))).ToList();  // not .locks
+        Assert.All(reports, report =>
+        {
+            Assert.Contains("## Importance estimators", report);
+            Assert.Contains("## Mask robustness", report);
+            Assert.Contains("](robustness_theta.png)", report);
+        });
     }
 
     private string Manifest()

@@ -75,4 +75,26 @@ public sealed class ControlComparisonTests
         }, EvalPoint.Stage2));
         Assert.Equal("", ControlComparison.Render([]));
     }
+
+    [Fact]
+    public void The_own_held_out_set_is_compared_with_the_controls_by_its_verdicts()
+    {
+        using var ws = new Workspace();
+        string Own(string name, params bool[] right)
+        {
+            var folder = ws.PathOf(name);
+            using var log = ResultLog<OwnAnswerRecord>.Open(Path.Combine(folder, "own_stage2.jsonl"));
+            for (var i = 0; i < right.Length; i++) log.Append(new OwnAnswerRecord($"q{i}", $"Q{i}?", "yes", right[i] ? "yes" : "no", right[i]));
+            return folder;
+        }
+
+        var row = Assert.Single(ControlComparison.Rows(new Dictionary<MaskStrategy, string>
+        {
+            [MaskStrategy.Importance] = Own("ours", Pattern(10, i => i < 9)),                       // 90%
+            [MaskStrategy.Random] = Own("random", Pattern(10, i => i < 2)),                         // 20%: 7 only ours, 0 only theirs
+        }, EvalPoint.Stage2));
+
+        Assert.Equal(("own", 90.0, 20.0, 7, 0, 10), (row.Set, row.Ours, row.Theirs, row.Change.Gained, row.Change.Lost, row.Compared));
+        Assert.Equal(2.0 / 128, row.Change.PValue, 12);                                              // 2·(1/2)^7
+    }
 }

@@ -52,7 +52,8 @@ public sealed record DataColumns
             Messages = Column(r, "messages", d.Messages), Id = Column(r, "id", d.Id), Label = Column(r, "label", d.Label),
         };
         var fields = layout is { } l ? OwnDataRecord.FieldsOf(l) : [];
-        foreach (var (field, _) in All.Where(f => r.Has(f.Field) && !fields.Contains(f.Field)))
+        // a field mapped to its own name renames nothing (the printed resolved manifest lists every field so): only a renaming is refused
+        foreach (var (field, _) in All.Where(f => r.Has(f.Field) && f.Column(columns) != f.Field && !fields.Contains(f.Field)))
             r.Error(field, fields.Count == 0
                 ? $"[data.columns] maps one's own data; dataset = \"{dataset}\" has fixed columns (use question-answer, prompt-completion or messages)"
                 : $"dataset = \"{dataset}\" has no field '{field}'; its fields are {string.Join(", ", fields)}");

@@ -16,6 +16,9 @@ public enum Benchmark
 
     /// <summary>The synthetic task's System-1 and System-2 accuracy.</summary>
     Synthetic,
+
+    /// <summary>One's own held-out file, graded by its chosen metric (<c>[eval.own]</c>).</summary>
+    Own,
 }
 
 /// <summary>A model state to evaluate.</summary>
@@ -58,7 +61,10 @@ public sealed record EvalSection
     /// <summary><c>[eval.humaneval]</c>.</summary>
     public HumanevalSection Humaneval { get; init; } = new();
 
-    internal static EvalSection Read(SectionReader r)
+    /// <summary><c>[eval.own]</c>: one's own held-out file and its metric.</summary>
+    public OwnEvalSection Own { get; init; } = new();
+
+    internal static EvalSection Read(SectionReader r, DataSection data)
     {
         var d = new EvalSection();
         var benchmarks = r.EnumList("benchmarks", d.Benchmarks, ListRules.NonEmpty | ListRules.Distinct);
@@ -72,6 +78,7 @@ public sealed record EvalSection
             Temperature = r.Double("temperature", d.Temperature, NumberRange.NonNegative),
             Mmlu = MmluEvalSection.Read(r.Section("mmlu"), benchmarks.Contains(Benchmark.Mmlu)),
             Humaneval = HumanevalSection.Read(r.Section("humaneval"), benchmarks.Contains(Benchmark.Humaneval)),
+            Own = OwnEvalSection.Read(r.Section("own"), benchmarks.Contains(Benchmark.Own), data),
         };
         r.Finish();
         return section;

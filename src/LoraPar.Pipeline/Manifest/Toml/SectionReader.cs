@@ -197,6 +197,13 @@ public sealed partial class SectionReader
         _binding.Diagnostics.Error(location, FullKey(key), message);
     }
 
+    /// <summary>Records a warning at a key's value: printed by every load, never failing it (e.g. a reward that gives a gold answer nothing).</summary>
+    public void Warning(string key, string message)
+    {
+        var location = _table?.Find(key)?.KeyLocation ?? _table?.Location ?? _binding.RootLocation;
+        _binding.Diagnostics.Warning(location, FullKey(key), message);
+    }
+
     /// <summary>Records an error at a place inside a file that the key names (e.g. a placeholder in a prompt template).</summary>
     public void ErrorIn(SourceLocation location, string key, string message) => _binding.Diagnostics.Error(location, FullKey(key), message);
 

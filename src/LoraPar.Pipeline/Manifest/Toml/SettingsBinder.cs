@@ -70,8 +70,30 @@ public static class SettingsBinder
         if (type == typeof(TimeSpan)) return ReadSeconds(r, key, (TimeSpan)current!);
         if (type.IsEnum) return EnumReader(type).Invoke(r, [key, current]);
         if (SettingValue.FactoryOf(type) is { } factory) return ReadValue(r, key, factory, current);
+        if (ListElement(type) is { } element) return ReadList(r, key, element, current);
         if (type.IsClass) return BindNested(r.Section(key), type);
         throw new InvalidOperationException($"settings of type {type.Name} ({key}) cannot be read from a manifest");
+    }
+
+    /// <summary>The element type of an <c>IReadOnlyList&lt;T&gt;</c> property, or null.</summary>
+    private static Type? ListElement(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? type.GetGenericArguments()[0] : null;
+
+    /// <summary>A list of strings (<c>key = ["a", "b"]</c>), or of records (<c>[[key]]</c>, each bound, checked and finished on its own).</summary>
+    private static object? ReadList(SectionReader r, string key, Type element, object? current)
+    {
+        if (element == typeof(string)) return r.StringList(key, (IReadOnlyList<string>?)current ?? []);
+        if (!element.IsClass) throw new InvalidOperationException($"settings lists of {element.Name} ({key}) cannot be read from a manifest");
+        if (!r.Has(key)) return current;
+        var items = (System.Collections.IList)Activator.CreateInstance(typeof(List<>).MakeGenericType(element))!;
+        foreach (var table in r.TableList(key))
+        {
+            var item = BindRecord(element, table);
+            if (item is ISettings settings) Report(table, settings.Problems());
+            table.Finish();
+            items.Add(item);
+        }
+        return items;
     }
 
     private static object BindNested(SectionReader nested, Type type)

@@ -8,7 +8,11 @@ using LoraPar.Pipeline.Stages.Data;
 namespace LoraPar.Pipeline.Stages.Eval;
 
 /// <summary>One graded answer, as written to <c>{set}_{point}.jsonl</c>.</summary>
-public sealed record AnswerRecord(string Id, string Gold, string Output, bool Strict, bool Flexible) : IEvalRecord;
+public sealed record AnswerRecord(string Id, string Gold, string Output, bool Strict, bool Flexible) : IGradedRecord
+{
+    /// <summary>The verdict paired comparisons count: the strict grade, as the accuracy is.</summary>
+    bool IGradedRecord.Verdict => Strict;
+}
 
 /// <summary>
 /// Answers to GSM8K-format questions (the gold is a number), graded as the GSM8K evaluator grades them: strict takes

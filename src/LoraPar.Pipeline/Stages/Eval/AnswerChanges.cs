@@ -1,5 +1,4 @@
 using LoraPar.Evaluation.Metrics;
-using LoraPar.Evaluation.Runs;
 using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 
@@ -16,7 +15,7 @@ public static class AnswerChanges
     /// The changes between consecutive points of <paramref name="points"/> (in order, each with the folder holding its
     /// <c>{set}_{point}.jsonl</c>) for every set of <paramref name="sets"/> whose two files exist.
     /// </summary>
-    public static Dictionary<string, double> Metrics(IReadOnlyList<string> sets, IReadOnlyList<(EvalPoint Point, string Folder)> points)
+    public static Dictionary<string, double> Metrics(IReadOnlyList<AnswerSet> sets, IReadOnlyList<(EvalPoint Point, string Folder)> points)
     {
         var metrics = new Dictionary<string, double>();
         foreach (var set in sets)
@@ -25,7 +24,7 @@ public static class AnswerChanges
             for (var i = 1; i < points.Count; i++)
             {
                 var after = Graded(set, points[i]);                     // each point's file is read once
-                if (before is not null && after is not null) Add(metrics, set, points[i].Point, PairedChange.Of(before, after));
+                if (before is not null && after is not null) Add(metrics, set.Name, points[i].Point, PairedChange.Of(before, after));
                 before = after;
             }
         }
@@ -40,10 +39,10 @@ public static class AnswerChanges
         metrics[$"{set}_change_p_{point}"] = change.PValue;
     }
 
-    /// <summary>Strict correctness by question id, or null when the point has no results file for the set.</summary>
-    public static Dictionary<string, bool>? Graded(string set, (EvalPoint Point, string Folder) at)
+    /// <summary>The verdict by question id (strict for GSM8K-format sets), or null when the point has no results file for the set.</summary>
+    public static Dictionary<string, bool>? Graded(AnswerSet set, (EvalPoint Point, string Folder) at)
     {
-        var path = Path.Combine(at.Folder, EvalRun.FileName(set, KebabCase.Name(at.Point)));
-        return File.Exists(path) ? ResultLog<AnswerRecord>.ReadAll(path).ToDictionary(kv => kv.Key, kv => kv.Value.Strict) : null;
+        var path = Path.Combine(at.Folder, EvalRun.FileName(set.Name, KebabCase.Name(at.Point)));
+        return File.Exists(path) ? set.ReadVerdicts(path) : null;
     }
 }

@@ -54,7 +54,7 @@ public sealed class EvalStage : IStage
             var trained = EvalSuite.Run(context, base_, points, point => LoadTrained(context, adapters, point));
             foreach (var (name, value) in trained) metrics[name] = value;
         }
-        foreach (var (name, value) in AnswerChanges.Metrics(EvalSuite.AnswerSetNames, PointFolders(context, points))) metrics[name] = value;
+        foreach (var (name, value) in AnswerChanges.Metrics(EvalSuite.AnswerSets, PointFolders(context, points))) metrics[name] = value;
         MetricsFile.Write(context.OutputPath(MetricsFile.FileName), metrics);
     }
 

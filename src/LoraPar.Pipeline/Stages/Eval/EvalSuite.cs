@@ -23,6 +23,9 @@ public static class EvalSuite
     /// <summary>The input name of <c>eval.humaneval.path</c>.</summary>
     public const string HumanevalInput = "humaneval";
 
+    /// <summary>The input name of <c>eval.own.path</c>.</summary>
+    public const string OwnInput = "own_eval";
+
     /// <summary>The <c>[eval]</c> values every eval stage reads, except which points are evaluated.</summary>
     public static IReadOnlyList<string> SettingsReads { get; } =
         ["eval.benchmarks", "eval.max_new_tokens", "eval.batch_size", "eval.limit", "eval.temperature", "eval.mmlu", "eval.humaneval"];
@@ -33,8 +36,11 @@ public static class EvalSuite
     /// </summary>
     public static StageDeclaration Declaration(PipelineManifest manifest, IEnumerable<string> upstream, IEnumerable<string> reads) => new(
         [.. UsesDataStage(manifest.Eval) ? [StageKinds.Data] : Array.Empty<string>(), .. upstream, .. StageInputs.BaseUpstream(manifest)],
-        [.. StageInputs.BaseReads, .. reads, .. SettingsReads],
+        [.. StageInputs.BaseReads, .. reads, .. SettingsReads, .. manifest.Eval.Benchmarks.Contains(Benchmark.Own) ? OwnEvalReads : []],
         [.. StageInputs.BaseInputs(manifest), .. Inputs(manifest.Eval)]);
+
+    /// <summary>What the <c>own</c> benchmark reads: <c>[eval.own]</c>, and the data's layout and chat template, which render its prompts.</summary>
+    private static IReadOnlyList<string> OwnEvalReads { get; } = ["eval.own", "data.dataset", "data.chat_template"];
 
     /// <summary>Whether a benchmark reads the data stage's eval rows.</summary>
     public static bool UsesDataStage(EvalSection eval) => eval.Benchmarks.Any(b => b is Benchmark.Gsm8k or Benchmark.Synthetic);
@@ -50,6 +56,7 @@ public static class EvalSuite
         }
         if (eval.Benchmarks.Contains(Benchmark.Humaneval) && eval.Humaneval.Path is { } problems)
             inputs.Add(new StageInputFile(HumanevalInput, problems.Resolved));
+        if (eval.Benchmarks.Contains(Benchmark.Own) && eval.Own.Path is { } own) inputs.Add(new StageInputFile(OwnInput, own.Resolved));
         return inputs;
     }
 
@@ -58,7 +65,7 @@ public static class EvalSuite
     {
         var (eval, seed) = (context.Manifest.Eval, context.Manifest.Seed);
         var benchmarks = new List<IEvalBenchmark>();
-        if (UsesDataStage(eval)) benchmarks.AddRange(AnswerSets(context));
+        if (UsesDataStage(eval)) benchmarks.AddRange(AccuracySets(context));
         if (eval.Benchmarks.Contains(Benchmark.Mmlu))
         {
             var dev = eval.Mmlu.Shots > 0 ? context.InputPath(MmluDevInput) : null;
@@ -66,7 +73,20 @@ public static class EvalSuite
         }
         if (eval.Benchmarks.Contains(Benchmark.Humaneval))
             benchmarks.Add(HumanEvalBenchmark.Load(eval.Humaneval, context.InputPath(HumanevalInput), eval.MaxNewTokens, eval.BatchSize, seed));
+        if (eval.Benchmarks.Contains(Benchmark.Own)) benchmarks.Add(OwnSet(context, eval.Own));
         return benchmarks;
+    }
+
+    private static OwnEvalBenchmark OwnSet(StageContext context, OwnEvalSection own)
+    {
+        var (manifest, eval) = (context.Manifest, context.Manifest.Eval);
+        var template = OwnData.TemplateOf(manifest.Data, OwnData.TemplateSource(manifest));
+        var options = new GenerationOptions
+        {
+            MaxNewTokens = own.MaxNewTokens > 0 ? own.MaxNewTokens : eval.MaxNewTokens, Temperature = eval.Temperature,
+            StopStrings = AnswerAccuracy.StopStrings,
+        };
+        return new OwnEvalBenchmark(OwnEvalBenchmark.Load(context.InputPath(OwnInput), own, manifest.Data), template, own, options, eval.BatchSize);
     }
 
     /// <summary>
@@ -93,8 +113,15 @@ public static class EvalSuite
         return metrics;
     }
 
-    /// <summary>The names of the answer sets <see cref="AnswerAccuracy"/> grades: the synthetic task per system, or GSM8K-format data.</summary>
-    public static IReadOnlyList<string> AnswerSetNames { get; } = [SyntheticSystem1, SyntheticSystem2, Gsm8kSet];
+    /// <summary>
+    /// The answer sets whose verdicts are compared between points and runs: those <see cref="AnswerAccuracy"/> grades (the
+    /// synthetic task per system, GSM8K-format data) and one's own held-out file (<see cref="OwnEvalBenchmark"/>).
+    /// </summary>
+    public static IReadOnlyList<AnswerSet> AnswerSets { get; } =
+    [
+        AnswerSet.Of<AnswerRecord>(SyntheticSystem1), AnswerSet.Of<AnswerRecord>(SyntheticSystem2), AnswerSet.Of<AnswerRecord>(Gsm8kSet),
+        AnswerSet.Of<OwnAnswerRecord>(OwnEvalBenchmark.SetName),
+    ];
 
     private const string SyntheticSystem1 = "synthetic_s1";
     private const string SyntheticSystem2 = "synthetic_s2";
@@ -103,7 +130,7 @@ public static class EvalSuite
     /// <summary>GSM8K asked in stage 2's format (<see cref="RlPrompt"/>) at the points stage 2 produced, beside the <c>####</c> format.</summary>
     public const string Gsm8kReasoningSet = "gsm8k_reasoning";
 
-    private static IReadOnlyList<IEvalBenchmark> AnswerSets(StageContext context)
+    private static IReadOnlyList<IEvalBenchmark> AccuracySets(StageContext context)
     {
         var (eval, data) = (context.Manifest.Eval, context.UpstreamDirectory(StageKinds.Data));
         var options = new GenerationOptions { MaxNewTokens = eval.MaxNewTokens, Temperature = eval.Temperature, StopStrings = AnswerAccuracy.StopStrings };

@@ -12,6 +12,8 @@ namespace LoraPar.Pipeline.Stages.Training;
 /// The paper gives no RL reward for its instruction and code data (Dolly-15K, Open-Platypus, CodeAlpaca, CodeFeedback), so
 /// lorapar rewards reference overlap there (<see cref="ReferenceRewards"/>) against the row's reference response
 /// (<see cref="DatasetRow.Answer"/>). No published code training set carries unit tests, so no code reward executes programs.
+/// A manifest's own rewards (<c>[[rl.own_rewards]]</c>, <see cref="OwnRewards"/>) replace both, on any dataset, and are
+/// scored against the row's reference answer, whose span their answer_regex reads as the eval does.
 /// </summary>
 public static class RlReward
 {
@@ -21,6 +23,7 @@ public static class RlReward
     /// <summary>The reward for <paramref name="dataset"/> with <paramref name="options"/>' <c>[rl.rewards]</c> weights and <c>rl.reward_rules</c>.</summary>
     public static IGrpoReward For(DatasetKind dataset, GrpoOptions options)
     {
+        if (options.OwnRewards is { } own) return new OwnRewards(own);
         var rules = options.RulesFor(synthetic: dataset == DatasetKind.Synthetic);
         return HasGoldNumbers(dataset) ? new WeightedRewards(options.Rewards, rules) : new ReferenceRewards(options.Rewards, rules);
     }
@@ -29,9 +32,9 @@ public static class RlReward
     public static string? Problem(DatasetKind dataset, RewardWeights weights) =>
         HasGoldNumbers(dataset) ? null : ReferenceRewards.Problem(weights);
 
-    /// <summary>What <paramref name="row"/>'s completions are rewarded against: its gold number, or its reference response.</summary>
-    public static string Target(DatasetKind dataset, DatasetRow row) =>
-        HasGoldNumbers(dataset)
+    /// <summary>What <paramref name="row"/>'s completions are rewarded against: its gold number, or its reference response (always under own rewards).</summary>
+    public static string Target(DatasetKind dataset, GrpoOptions options, DatasetRow row) =>
+        HasGoldNumbers(dataset) && options.OwnRewards is null
             ? row.Gold ?? throw new BadInputException($"row {row.Id} has no gold answer: GRPO's correctness reward needs one (GSM8K-style data)")
             : row.Answer;
 }

@@ -35,7 +35,7 @@ public sealed class RlStage : TrainingStageBase
     {
         var options = context.Manifest.Rl with { Seed = context.Manifest.Seed };
         var dataset = context.Manifest.Data.Dataset;
-        var prompts = rows.Select(r => new GrpoExample(r.Question, RlReward.Target(dataset, r))).ToList();
+        var prompts = rows.Select(r => new GrpoExample(r.Question, RlReward.Target(dataset, options, r))).ToList();
         var data = new GrpoData(prompts, RlPrompt.For(context.Manifest, RlPrompt.TemplateFolder(context.Manifest)));
         using var bar = context.Progress.Start("grpo (stage 2)", options.TotalSteps(prompts.Count));
         var monitor = new ProgressMonitor(bar, context.Log);

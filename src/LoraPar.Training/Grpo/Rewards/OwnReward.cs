@@ -1,0 +1,87 @@
+using LoraPar.Core.Settings;
+using LoraPar.Evaluation.Own;
+
+namespace LoraPar.Training.Grpo.Rewards;
+
+/// <summary>What one reward of <c>[[rl.own_rewards]]</c> checks.</summary>
+public enum OwnRewardKind
+{
+    /// <summary>Correctness by <see cref="AnswerMetric.Exact"/>: the answer span equals the gold's after SQuAD's normalisation.</summary>
+    Exact,
+
+    /// <summary>Correctness by <see cref="AnswerMetric.Numeric"/>: the answer span is the gold's number.</summary>
+    Numeric,
+
+    /// <summary>Correctness by <see cref="AnswerMetric.Regex"/>: the completion matches <c>pattern</c> with <c>{gold}</c> put in.</summary>
+    Regex,
+
+    /// <summary>Correctness by <see cref="AnswerMetric.Choice"/>: the answer span names the gold's option among <c>options</c>.</summary>
+    Choice,
+
+    /// <summary>Format: the completion matches <c>pattern</c> (no gold involved).</summary>
+    Format,
+}
+
+/// <summary>
+/// One reward of GRPO on one's own data (<c>[[rl.own_rewards]]</c>): a completion that passes the check earns
+/// <see cref="Weight"/>, one that fails earns 0. Correctness kinds grade with the eval's <see cref="AnswerGrader"/> against the
+/// row's reference answer (its span read by the same <see cref="AnswerRegex"/>); <c>format</c> only matches
+/// <see cref="Pattern"/> (a .NET regex searched anywhere in the completion; anchor it with <c>^</c>/<c>$</c> for a whole layout).
+/// </summary>
+public sealed record OwnReward : ISettings
+{
+    /// <summary>What the reward checks.</summary>
+    public OwnRewardKind Kind { get; init; } = OwnRewardKind.Exact;
+
+    /// <summary>What a completion that passes earns (0 fails nothing and is refused).</summary>
+    public double Weight { get; init; } = 1.0;
+
+    /// <summary>The answer span's regex (first match; its first group when it has one) for the correctness kinds; "" = none.</summary>
+    public string AnswerRegex { get; init; } = "";
+
+    /// <summary>The regex of <c>regex</c> (holding <c>{gold}</c>) and of <c>format</c>.</summary>
+    public string Pattern { get; init; } = "";
+
+    /// <summary>The options a <c>choice</c> answer picks from.</summary>
+    public IReadOnlyList<string> Options { get; init; } = [];
+
+    /// <summary>The metric a correctness kind grades by, or null for <see cref="OwnRewardKind.Format"/>.</summary>
+    public AnswerMetric? MetricOf() => Kind switch
+    {
+        OwnRewardKind.Exact => AnswerMetric.Exact,
+        OwnRewardKind.Numeric => AnswerMetric.Numeric,
+        OwnRewardKind.Regex => AnswerMetric.Regex,
+        OwnRewardKind.Choice => AnswerMetric.Choice,
+        _ => null,
+    };
+
+    /// <summary>The value of this reward for one completion against the row's reference answer.</summary>
+    public Func<string, string, double> Scorer()
+    {
+        if (MetricOf() is not { } metric) return (completion, _) => AnswerGrader.IsMatch(Pattern, completion) ? Weight : 0.0;
+        var grader = new AnswerGrader(metric, AnswerRegex, Pattern, Options);
+        return (completion, gold) => grader.Correct(completion, gold) ? Weight : 0.0;
+    }
+
+    /// <summary>The log name: the kind, e.g. <c>numeric</c>.</summary>
+    public string Name => Kind.ToString().ToLowerInvariant();
+
+    /// <inheritdoc />
+    public IReadOnlyList<SettingProblem> Problems()
+    {
+        var p = new List<SettingProblem>();
+        p.Require(double.IsFinite(Weight) && Weight > 0, "weight", $"{Weight}: what a passing completion earns must be a positive number");
+        if (MetricOf() is { } metric)
+        {
+            if (AnswerGrader.Problem(metric, AnswerRegex, Pattern) is { } problem) p.Add(new SettingProblem(problem.Key, problem.Message));
+            p.Require(metric == AnswerMetric.Choice ? Options.Count >= 2 : Options.Count == 0, "options",
+                metric == AnswerMetric.Choice ? "a choice reward needs at least two options" : "options belong to kind = \"choice\"");
+            return p;
+        }
+        p.Require(Pattern.Length > 0, "pattern", "a format reward needs the pattern a well-formed completion matches");
+        p.Require(AnswerRegex.Length == 0, "answer_regex", "a format reward has no answer span; put the layout in pattern");
+        p.Require(Options.Count == 0, "options", "options belong to kind = \"choice\"");
+        if (Pattern.Length > 0 && AnswerGrader.CompileError(Pattern) is { } bad) p.Add(new SettingProblem("pattern", $"the regex does not compile: {bad}"));
+        return p;
+    }
+}
