@@ -19,5 +19,6 @@ public static class BenchCatalog
         new TrainingBenchSuite(),
         new EvalBenchSuite(() => TinyGenerator.Create()),
         new PipelineBenchSuite(),
+        new ScaleBenchSuite(),
     ];
 }
