@@ -67,6 +67,14 @@ public sealed class CliAppTests
     }
 
     [Fact]
+    public void Bench_scale_refuses_a_width_that_is_not_a_multiple_of_8_before_writing_anything()
+    {
+        var (code, _, stderr) = Run("bench", "scale", "--hidden", "12");
+        Assert.Equal(2, code);
+        Assert.Contains("--hidden 12: the width must be a positive multiple of 8", stderr);
+    }
+
+    [Fact]
     public void Bench_with_an_unknown_suite_exits_2()
     {
         var (code, _, stderr) = Run("bench", "nosuch");

@@ -25,7 +25,10 @@ public sealed record BenchFigure(string Name, double Value, string Unit, Better 
 /// <summary>Options every benchmark suite receives.</summary>
 /// <param name="Quick">A short run (fewer repetitions, smaller shapes) for smoke checks; figures stay comparable in kind, not in precision.</param>
 /// <param name="Device">The device choice: auto, cpu or cuda.</param>
-public sealed record BenchOptions(bool Quick = false, string Device = "auto");
+/// <param name="Layers">A suite that builds a model of a published shape (<c>scale</c>): how many decoder layers to keep (null: all).</param>
+/// <param name="Hidden">A suite that builds a model of a published shape (<c>scale</c>): its width instead (null: the published one).</param>
+/// <param name="Tokenizer">A suite that needs a SentencePiece tokenizer.model (<c>scale</c>): its path (null: looked up in shared/).</param>
+public sealed record BenchOptions(bool Quick = false, string Device = "auto", int? Layers = null, int? Hidden = null, string? Tokenizer = null);
 
 /// <summary>A named suite of figures run by <c>lorapar bench &lt;name&gt;</c>.</summary>
 public interface IBenchSuite

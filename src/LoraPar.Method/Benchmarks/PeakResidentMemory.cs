@@ -25,6 +25,34 @@ public static class PeakResidentMemory
         }
     }
 
+    /// <summary>
+    /// Hands the C heap's free pages back to the system (glibc's <c>malloc_trim(0)</c>), so that memory a previous section
+    /// freed but the allocator kept neither counts as resident nor hides a later section's allocations; false where there
+    /// is no glibc.
+    /// </summary>
+    public static bool ReturnFreedHeap()
+    {
+        try
+        {
+            return malloc_trim(0) != 0;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int malloc_trim(nuint pad);
+
+    /// <summary>The resident set now, in MiB.</summary>
+    public static double CurrentMib()
+    {
+        using var process = Process.GetCurrentProcess();
+        process.Refresh();
+        return process.WorkingSet64 / (1024.0 * 1024.0);
+    }
+
     /// <summary>The peak resident set since the last <see cref="Reset"/> (or process start), in MiB.</summary>
     public static double PeakMib()
     {

@@ -20,5 +20,6 @@ public static class BenchCatalog
         new TrainingBenchSuite(),
         new EvalBenchSuite(() => TinyGenerator.Create()),
         new PipelineBenchSuite(),
+        new ScaleBenchSuite(),
     ];
 }

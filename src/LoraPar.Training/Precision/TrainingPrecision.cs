@@ -8,7 +8,8 @@ namespace LoraPar.Training.Precision;
 /// The dtype the frozen base model computes in. TorchSharp 0.107 has no <c>torch.autocast</c>, so mixed precision is
 /// done the way LoRA training on a GPU usually runs it: the frozen base weights are held in bf16 or fp16, the LoRA factors
 /// stay float32 (their master copy; <c>LoraLinear</c> computes the adapter path in float32 and adds it to the base
-/// output), and the loss is computed from float32 logits. On the CPU everything is float32.
+/// output), and the loss is computed from float32 logits. On the CPU, auto is float32; bf16 runs there too (the 7B-shaped
+/// rehearsal, <c>lorapar bench scale</c>, needs it: a float32 copy of 7B weights does not fit a laptop), fp16 does not.
 /// </summary>
 public enum TrainingPrecision
 {
@@ -18,7 +19,7 @@ public enum TrainingPrecision
     /// <summary>float32 everywhere.</summary>
     Float32,
 
-    /// <summary>bf16 base weights (CUDA only).</summary>
+    /// <summary>bf16 base weights (CUDA, or the CPU where memory forbids float32).</summary>
     BFloat16,
 
     /// <summary>fp16 base weights with dynamic loss scaling (CUDA only).</summary>
@@ -28,7 +29,7 @@ public enum TrainingPrecision
 /// <summary>Resolves a <see cref="TrainingPrecision"/> for a device.</summary>
 public static class TrainingPrecisionPolicy
 {
-    /// <summary>The dtype to load the base model in on <paramref name="device"/>; half precision on the CPU is bad input.</summary>
+    /// <summary>The dtype to load the base model in on <paramref name="device"/>; fp16 on the CPU is bad input.</summary>
     public static ScalarType BaseDType(TrainingPrecision precision, Device device)
     {
         var cuda = device.type == DeviceType.CUDA;
@@ -36,8 +37,8 @@ public static class TrainingPrecisionPolicy
         {
             TrainingPrecision.Auto => cuda ? ScalarType.BFloat16 : ScalarType.Float32,
             TrainingPrecision.Float32 => ScalarType.Float32,
-            TrainingPrecision.BFloat16 or TrainingPrecision.Float16 when !cuda => throw new BadInputException(
-                $"precision = \"{Name(precision)}\" needs a CUDA device; on the CPU training runs in float32 (use precision = \"auto\" or \"fp32\")."),
+            TrainingPrecision.Float16 when !cuda => throw new BadInputException(
+                $"precision = \"{Name(precision)}\" needs a CUDA device; on the CPU training runs in float32 or bf16 (use precision = \"auto\", \"fp32\" or \"bf16\")."),
             TrainingPrecision.BFloat16 => ScalarType.BFloat16,
             TrainingPrecision.Float16 => ScalarType.Float16,
             _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, null),
