@@ -45,7 +45,9 @@ public static partial class ManifestLoader
         var display = DisplayName(path, options.WorkingDirectory);
         var full = Path.GetFullPath(path, options.WorkingDirectory);
         var tree = ManifestSource.Load(full, display, diagnostics, directories);
-        diagnostics.ThrowIfAny();
+        // A tree that merged with errors (a bad unset or replace) is still a whole tree: binding it too reports its unknown
+        // keys, so a misspelt section that holds an unset is named as misspelt, not only as unsetting nothing.
+        if (tree is null) diagnostics.ThrowIfAny();
         var binding = new ManifestBinding(diagnostics, directories, new SourceLocation(display, 1, 1),
             options.Environment ?? System.Environment.GetEnvironmentVariable);
         var manifest = Bind(tree!, binding, Path.GetFileNameWithoutExtension(full), options.WorkingDirectory);

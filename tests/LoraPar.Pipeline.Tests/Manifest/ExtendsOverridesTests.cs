@@ -52,4 +52,14 @@ public sealed class ExtendsOverridesTests : IDisposable
         _ws.Write("child.toml", child);
         Assert.Contains(expected, Assert.Throws<BadInputException>(() => _ws.Load("child.toml")).Message);
     }
+
+    [Fact]
+    public void A_misspelt_section_holding_an_unset_is_also_named_as_misspelt()
+    {
+        _ws.Write("base.toml", Base);
+        _ws.Write("child.toml", "extends = \"base.toml\"\n[lroa]\nunset = [\"r\"]\n");
+        var message = Assert.Throws<BadInputException>(() => _ws.Load("child.toml")).Message;
+        Assert.Contains("child.toml:3:10 lroa.unset: 'r' is not set by the base manifest", message);
+        Assert.Matches(@"child\.toml:2:\d+ lroa: unknown.*lora", message);
+    }
 }
