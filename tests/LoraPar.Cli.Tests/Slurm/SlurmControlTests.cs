@@ -110,11 +110,13 @@ public sealed class SlurmControlTests(SlurmCluster cluster) : SlurmTestFolder(cl
     public async Task A_job_signalled_before_its_time_limit_stops_at_a_step_and_is_requeued_to_finish()
     {
         RequireSlurm();
-        var manifest = Write("long.toml", LongPretrain.Replace("pretrain_steps = 20000", "pretrain_steps = 800"));
+        // A checkpoint after every step, so the signal can wait for stepping to have begun: sent while the stage is still
+        // setting up (its staging folder exists before its first step), it stops the run "between stages" instead.
+        var manifest = Write("long.toml", "checkpoint_minutes = 0\n" + LongPretrain.Replace("pretrain_steps = 20000", "pretrain_steps = 800"));
         var (code, stdout, stderr) = await Lorapar("run", "--executor", "slurm", manifest);
         Assert.True(code == 0, stdout + stderr);
         var pretrain = Assert.Single(Submissions(Artifacts), s => s.Kind == StageKinds.Pretrain);
-        await WaitFor(() => StagingFolders(Artifacts).Length > 0, "pretraining to run");
+        await WaitFor(() => PretrainCheckpoints(Artifacts).Length > 0, "pretraining to write its first checkpoint");
         SlurmCli.Require("scancel", ["--signal=USR1", "--batch", pretrain.JobId]);  // what --signal=B:USR1@N sends near the limit
         await WaitFor(() => Scheduler([pretrain.JobId])[pretrain.JobId] is { State: "PENDING", Restarts: 1 }, "the job to be requeued");
         // The node may still be tearing down the first run's allocation (state "completing"); starting the requeued job
@@ -124,12 +126,18 @@ public sealed class SlurmControlTests(SlurmCluster cluster) : SlurmTestFolder(cl
         await WaitFor(() => !Scheduler([pretrain.JobId])[pretrain.JobId].IsActive, "the requeued job to end");
         var job = Scheduler([pretrain.JobId])[pretrain.JobId];
         var log = File.ReadAllText(pretrain.Log);
-        Assert.True(job.State == "COMPLETED", $"the requeued job ended {job.State}; its log:\n{log}");
+        Assert.True(job.State == "COMPLETED",
+            $"the requeued job ended {job.State}; scontrol:\n{SlurmCli.Require("scontrol", ["show", "job", pretrain.JobId])}\nits log:\n{log}");
         Assert.Equal(1, job.Restarts);
-        Assert.Contains("requeueing job", log);
-        Assert.Contains("interrupted: stage 'pretrain' stopped before step", log);
+        Assert.True(log.Contains("requeueing job") && log.Contains("interrupted: stage 'pretrain' stopped before step"), $"the job's log:\n{log}");
         Assert.True(new ArtifactStore(Artifacts).Check(StageKinds.Pretrain, pretrain.Key).IsComplete);
     }
+
+    /// <summary>The step checkpoints a running pretraining has written into its staging folder.</summary>
+    private static string[] PretrainCheckpoints(string artifacts) =>
+        Directory.Exists(Path.Combine(artifacts, StageKinds.Pretrain))
+            ? Directory.GetFiles(Path.Combine(artifacts, StageKinds.Pretrain), "trainer_state.json", SearchOption.AllDirectories)
+            : [];
 
     void IDisposable.Dispose()
     {
