@@ -47,10 +47,10 @@ public sealed record EstimatorAgreement(IReadOnlyList<EstimatorPair> Pooled, IRe
                         SpearmanCorrelation.OfTwiceRanks(ranks[estimators[i]], ranks[estimators[j]])));
             for (var index = 0; index < moments.Names.Count; index++)
             {
-                var second = Float64Score(moments, system, ImportanceEstimator.SecondOrder, index, seed);
+                var second = SpearmanCorrelation.TwiceAverageRanks(Float64Score(moments, system, ImportanceEstimator.SecondOrder, index, seed));
                 foreach (var e in estimators.Skip(1))
                     perTensor.Add(new TensorAgreement(system.KeyPrefix(), moments.Names[index], e,
-                        SpearmanCorrelation.Of(second, Float64Score(moments, system, e, index, seed))));
+                        SpearmanCorrelation.OfTwiceRanks(second, SpearmanCorrelation.TwiceAverageRanks(Float64Score(moments, system, e, index, seed)))));
             }
         }
         return new EstimatorAgreement(pooled, perTensor);
