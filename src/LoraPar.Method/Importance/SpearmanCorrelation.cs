@@ -14,23 +14,32 @@ public static class SpearmanCorrelation
     }
 
     /// <summary>1-based ranks in ascending order; a run of equal values gets the mean of the ranks it spans.</summary>
-    public static double[] AverageRanks(IReadOnlyList<double> values)
+    public static double[] AverageRanks(IReadOnlyList<double> values) =>
+        Array.ConvertAll(TwiceAverageRanks(values.ToArray()), twice => twice / 2.0);
+
+    /// <summary>
+    /// Twice the <see cref="AverageRanks"/> of <paramref name="keys"/>, which it sorts in place: integers, so exact, at 4
+    /// bytes an element and no copy of the sample — the form for the ~10⁷ pooled LoRA elements of a 7B model.
+    /// </summary>
+    public static int[] TwiceAverageRanks(double[] keys)
     {
-        var n = values.Count;
+        var n = keys.Length;
         var order = Enumerable.Range(0, n).ToArray();
-        var keys = values.ToArray();
         Array.Sort(keys, order);
-        var ranks = new double[n];
+        var twice = new int[n];
         for (var start = 0; start < n;)
         {
             var end = start + 1;
             while (end < n && keys[end] == keys[start]) end++;
-            var rank = (start + 1 + end) / 2.0;   // mean of ranks start+1 … end
-            for (var i = start; i < end; i++) ranks[order[i]] = rank;
+            var sum = checked(start + 1 + end);   // twice the mean of ranks start+1 … end
+            for (var i = start; i < end; i++) twice[order[i]] = sum;
             start = end;
         }
-        return ranks;
+        return twice;
     }
+
+    /// <summary>ρ from two samples' <see cref="TwiceAverageRanks"/>: <see cref="OfRanks"/> of the halved values, bit for bit.</summary>
+    public static double OfTwiceRanks(int[] rx, int[] ry) => OfRanks(new HalvedRanks(rx), new HalvedRanks(ry));
 
     /// <summary>The Pearson correlation of two rank vectors (ρ when they come from <see cref="AverageRanks"/>).</summary>
     public static double OfRanks(IReadOnlyList<double> rx, IReadOnlyList<double> ry)
@@ -50,5 +59,17 @@ public static class SpearmanCorrelation
             syy += dy * dy;
         }
         return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+    }
+
+    /// <summary>Average ranks read from twice their values without a copy: element i is twice[i] / 2, exactly.</summary>
+    private sealed class HalvedRanks(int[] twice) : IReadOnlyList<double>
+    {
+        public int Count => twice.Length;
+
+        public double this[int index] => twice[index] / 2.0;
+
+        public IEnumerator<double> GetEnumerator() => twice.Select(t => t / 2.0).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

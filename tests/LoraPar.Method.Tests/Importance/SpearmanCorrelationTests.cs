@@ -27,4 +27,26 @@ public sealed class SpearmanCorrelationTests
         Assert.True(double.IsNaN(SpearmanCorrelation.Of([1, 2, 3], [7, 7, 7])));
         Assert.Throws<ArgumentException>(() => SpearmanCorrelation.Of([1, 2], [1, 2, 3]));
     }
+
+    [Fact]
+    public void Twice_ranks_are_exact_integers_sorted_in_place()
+    {
+        double[] keys = [3, 1, 3, 3];
+        Assert.Equal([6, 2, 6, 6], SpearmanCorrelation.TwiceAverageRanks(keys));   // twice the ranks 3, 1, 3, 3 above
+        Assert.Equal([1.0, 3, 3, 3], keys);                                        // the sample itself is sorted, not copied
+    }
+
+    [Fact]
+    public void Rho_from_twice_ranks_is_bit_identical_to_rho_from_the_counted_average_ranks()
+    {
+        // Many ties (values rounded to tenths); the reference ranks are counted, not sorted: #less + (#equal + 1) / 2.
+        var random = new Random(7);
+        var x = Enumerable.Range(0, 2000).Select(_ => Math.Round(random.NextDouble(), 1)).ToArray();
+        var y = x.Select(v => Math.Round(v + random.NextDouble(), 1)).ToArray();
+        static double[] Counted(double[] v) => v.Select(a => v.Count(b => b < a) + (v.Count(b => b == a) + 1) / 2.0).ToArray();
+        var expected = SpearmanCorrelation.OfRanks(Counted(x), Counted(y));
+        var actual = SpearmanCorrelation.OfTwiceRanks(SpearmanCorrelation.TwiceAverageRanks([.. x]), SpearmanCorrelation.TwiceAverageRanks([.. y]));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(actual));
+        Assert.Equal(BitConverter.DoubleToInt64Bits(expected), BitConverter.DoubleToInt64Bits(SpearmanCorrelation.Of(x, y)));
+    }
 }
