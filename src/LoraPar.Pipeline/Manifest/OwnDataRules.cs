@@ -11,9 +11,8 @@ namespace LoraPar.Pipeline.Manifest;
 /// <summary>
 /// One's own data is read at load, so that <c>run --dry-run</c> reports a malformed row (<c>file:row</c>, the field, the
 /// column) and a chat template lorapar cannot render before any stage runs; so is the held-out file of <c>[eval.own]</c>
-/// (columns, options, a gold answer the metric can read), and the own rewards are tried on the first training answers
-/// (<see cref="RewardPreview"/>: a correctness reward that gives a gold answer 0 is warned about). Each problem is placed
-/// at the key that names it.
+/// (columns, options, a gold answer the metric can read), and the own rewards are checked on the training rows
+/// (<see cref="OwnRewardRules"/>). Each problem is placed at the key that names it.
 /// </summary>
 public static class OwnDataRules
 {
@@ -21,6 +20,7 @@ public static class OwnDataRules
     public static void Check(PipelineManifest m, SectionReader root)
     {
         CheckHeldOut(m, root.Section("eval").Section("own"));
+        OwnRewardRules.CheckDataKind(m, root.Section("rl"));
         if (OwnDataKinds.LayoutOf(m.Data.Dataset) is null) return;
         var data = root.Section("data");
         Model.Tokenizers.ChatTemplate template;
@@ -43,7 +43,7 @@ public static class OwnDataRules
                 if (key == "eval" && m.Eval.Benchmarks.Contains(Benchmark.Gsm8k) && rows.FirstOrDefault(r => r.Gold is null) is { } ungraded)
                     data.Error(key, $"{path.Raw}: row {ungraded.Id} has no gold answer, which eval.benchmarks = [\"gsm8k\"] grades "
                                     + "(an answer ending in a line '#### N'); give every held-out answer one");
-                if (key == "train") CheckRewards(m, root.Section("rl"), rows);
+                if (key == "train") OwnRewardRules.Check(m, root.Section("rl"), path, rows);
             }
             catch (BadInputException e)
             {
@@ -58,21 +58,7 @@ public static class OwnDataRules
         if (m.Rl.OwnRewards is not { } rewards || OwnDataKinds.LayoutOf(m.Data.Dataset) is null || m.Data.Train is not { } train || !File.Exists(train.Resolved))
             return [];
         var rows = OwnData.Load(train.Resolved, m.Data, OwnData.TemplateOf(m.Data, OwnData.TemplateSource(m)));
-        return RewardPreview.Of(rewards, rows);
-    }
-
-    private static void CheckRewards(PipelineManifest m, SectionReader rl, IReadOnlyList<DatasetRow> rows)
-    {
-        if (m.Rl.OwnRewards is not { } rewards || !ManifestRules.RunsRl(m.Method) || rewards.Any(r => r.Problems().Count > 0)) return;
-        var preview = RewardPreview.Of(rewards, rows);
-        var tables = rl.TableList("own_rewards");
-        for (var i = 0; i < rewards.Count; i++)
-        {
-            if (rewards[i].MetricOf() is null || preview.FirstOrDefault(r => r.Values[i] == 0) is not { } missed) continue;
-            var key = rewards[i].Kind == Training.Grpo.Rewards.OwnRewardKind.Regex ? "pattern" : "answer_regex";
-            tables[i].Warning(key, $"training answer {missed.Id} scored as its own completion gets 0 of {rewards[i].Weight}; "
-                                   + $"a gold answer should pass its correctness reward, so the {key} is likely wrong");
-        }
+        return RewardPreview.Of(rewards, rows, RewardOptions.Load(train.Resolved, m.Data, RewardOptions.Columns(rewards)));
     }
 
     private static void CheckHeldOut(PipelineManifest m, SectionReader own)

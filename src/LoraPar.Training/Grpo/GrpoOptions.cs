@@ -98,7 +98,7 @@ public sealed record GrpoOptions : ISettings
     public RewardWeights Rewards { get; init; } = new();
 
     /// <summary>
-    /// Rewards of one's own (<c>[[rl.own_rewards]]</c>: kind, weight, answer_regex, pattern, options), summed against each row's
+    /// Rewards of one's own (<c>[[rl.own_rewards]]</c>: kind, weight, answer_regex, pattern, options or options_column), summed against each row's
     /// reference answer; set, they replace the paper's GSM8K set and its <c>[rl.rewards]</c> weights on any dataset; unset, the
     /// paper's set (or reference overlap on instruction and code data) applies.
     /// </summary>

@@ -83,8 +83,8 @@ internal sealed class RolloutCollector(LlamaForCausalLM model, TextTokenizer tok
                 promptIds.AddRange(rows);
                 generated.AddRange(generator.GenerateIds(rows, Sampling(SamplingSeed(options.Seed, index, micro, options.GradientAccumulationSteps))));
             }
-        var golds = prompts.SelectMany(p => Enumerable.Repeat(p.Gold, options.NumGenerations)).ToList();
-        var scores = reward.Score(generated.Select(g => g.Text).ToList(), golds);
+        var examples = prompts.SelectMany(p => Enumerable.Repeat(p, options.NumGenerations)).ToList();
+        var scores = reward.Score(generated.Select(g => g.Text).ToList(), examples);
         var advantages = GroupAdvantages.Compute(scores.Total, options.NumGenerations, options.ScaleRewards);
         Synchronize();
         var generationSeconds = watch.Elapsed.TotalSeconds;

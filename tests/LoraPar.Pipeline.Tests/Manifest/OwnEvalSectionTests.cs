@@ -1,11 +1,15 @@
 using LoraPar.Core;
 using LoraPar.Evaluation.Own;
+using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Training.Grpo.Rewards;
 
 namespace LoraPar.Pipeline.Tests.Manifest;
 
-/// <summary>The <c>[eval.own]</c> and <c>[[rl.own_rewards]]</c> keys, loaded (and checked on the files) through the real manifest loader.</summary>
+/// <summary>
+/// The <c>[eval.own]</c> and <c>[[rl.own_rewards]]</c> keys (a choice reward's options inline or from a training column,
+/// <c>options_column</c>), loaded (and checked on the files) through the real manifest loader.
+/// </summary>
 public sealed class OwnEvalSectionTests : IDisposable
 {
     private const string Own = "[eval]\nbenchmarks = [\"own\"]\n[eval.own]\npath = \"held.jsonl\"\n";
@@ -17,9 +21,18 @@ public sealed class OwnEvalSectionTests : IDisposable
         _ws.Write("held.jsonl", "{\"id\": \"h1\", \"q\": \"Is ice cold?\", \"a\": \"yes\", \"choices\": [\"yes\", \"no\"]}\n"
                                 + "{\"id\": \"h2\", \"q\": \"Is fire cold?\", \"a\": \"no\", \"choices\": [\"yes\", \"no\"]}\n");
         _ws.Write("numbers.csv", "question,answer\nWhat is 2 plus 5?,7\nWhat is 3 plus 4?,seven\n");
+        _ws.Write("mc.jsonl", "{\"id\": \"m1\", \"q\": \"Capital of France?\", \"a\": \"Paris\", \"choices\": [\"Paris\", \"Rome\"]}\n"
+                              + "{\"id\": \"m2\", \"q\": \"Capital of Italy?\", \"a\": \"Rome\", \"choices\": [\"Paris\", \"Rome\"]}\n"
+                              + "{\"id\": \"m3\", \"q\": \"Colour of the sky?\", \"a\": \"blue\", \"choices\": [\"red\", \"blue\", \"green\"]}\n");
+        _ws.Write("bad.jsonl", "{\"q\": \"Capital of France?\", \"a\": \"Paris\", \"choices\": [\"Paris\", \"Rome\"]}\n"
+                               + "{\"q\": \"Capital of Italy?\", \"a\": \"Rome\", \"choices\": [\"Rome\"]}\n");
+        _ws.Write("nogold.jsonl", "{\"q\": \"Capital of Spain?\", \"a\": \"Madrid\", \"choices\": [\"Paris\", \"Rome\"]}\n");
     }
 
     public void Dispose() => _ws.Dispose();
+
+    private const string Data = "[data]\ndataset = \"question-answer\"\ntrain = \"mc.jsonl\"\n[data.columns]\nquestion = \"q\"\nanswer = \"a\"\n";
+    private const string Choice = "[[rl.own_rewards]]\nkind = \"choice\"\n";
 
     private const string Columns = "[eval.own.columns]\nquestion = \"q\"\nanswer = \"a\"\n";
 
@@ -39,6 +52,18 @@ public sealed class OwnEvalSectionTests : IDisposable
         { "metric misspelt", Own + "metric = \"exakt\"\n", "m.toml:5:10 eval.own.metric: unknown value 'exakt'" },
         { "reward regex", "[[rl.own_rewards]]\nkind = \"numeric\"\nanswer_regex = \"(\"\n", "m.toml:3:1 rl.own_rewards[0].answer_regex: the regex does not compile" },
         { "format without pattern", "[[rl.own_rewards]]\nkind = \"format\"\n", "rl.own_rewards[0].pattern: a format reward needs the pattern" },
+        { "column not in the first row", Data + Choice + "options_column = \"opts\"\n",
+            "m.toml:9:1 rl.own_rewards[0].options_column: mc.jsonl: no column 'opts' in the first row (its columns: a, choices, id, q)" },
+        { "inline and column", Data + Choice + "options = [\"a\", \"b\"]\noptions_column = \"choices\"\n",
+            "m.toml:10:1 rl.own_rewards[0].options_column: give the options inline (options) or name the column that holds them (options_column), not both" },
+        { "column for exact", Data + "[[rl.own_rewards]]\nkind = \"exact\"\noptions_column = \"choices\"\n",
+            "m.toml:9:1 rl.own_rewards[0].options_column: options_column belongs to kind = \"choice\"" },
+        { "one option in a row", Data.Replace("mc.jsonl", "bad.jsonl") + Choice + "options_column = \"choices\"\n",
+            "bad.jsonl:2: field 'options' (column 'choices') holds 1 option(s) or repeated ones" },
+        { "gold among none", Data.Replace("mc.jsonl", "nogold.jsonl") + Choice + "options_column = \"choices\"\n",
+            "m.toml:9:1 rl.own_rewards[0].options_column: nogold.jsonl: row nogold#1's reference answer 'Madrid' is none of its options [Paris, Rome]" },
+        { "built-in data", Choice + "options_column = \"choices\"\n",
+            "m.toml:3:1 rl.own_rewards[0].options_column: options_column names a column of one's own training data; data.dataset = \"synthetic\"" },
         { "reward unknown key", "[[rl.own_rewards]]\nkind = \"exact\"\nwieght = 1.0\n", "m.toml:3:1 rl.own_rewards[0].wieght: unknown key; did you mean 'weight'?" },
     };
 
@@ -79,5 +104,20 @@ public sealed class OwnEvalSectionTests : IDisposable
         Assert.Contains("training answer numbers#2 scored as its own completion gets 0 of 1; a gold answer should pass", warning.Message);
         var rows = LoraPar.Pipeline.Manifest.OwnDataRules.RewardRows(loaded.Manifest);
         Assert.Equal([[0.0, 1.0], [0.0, 1.0]], rows.Select(r => r.Values.ToArray()));
+    }
+
+    [Fact]
+    public void The_preview_grades_each_training_answer_among_its_own_rows_options()
+    {
+        _ws.Write("m.toml", Data + Choice + "options_column = \"choices\"\n" + Choice + "options = [\"Paris\", \"Rome\"]\n");
+        var loaded = _ws.Load("m.toml", PathCheckMode.Warnings);
+
+        Assert.Equal("choices", loaded.Manifest.Rl.OwnRewards![0].OptionsColumn);
+        var rows = OwnDataRules.RewardRows(loaded.Manifest);
+        // by column every gold is its row's option; inline, "blue" is none of ["Paris", "Rome"] and is warned about
+        Assert.Equal([[1.0, 1.0], [1.0, 1.0], [1.0, 0.0]], rows.Select(r => r.Values.ToArray()));
+        var warning = Assert.Single(loaded.Warnings);
+        Assert.Equal("rl.own_rewards[1].answer_regex", warning.Key);
+        Assert.Contains("training answer m3 scored as its own completion gets 0 of 1", warning.Message);
     }
 }

@@ -168,9 +168,9 @@ public sealed class GrpoTrainerTests(Xunit.Abstractions.ITestOutputHelper output
         public List<string> Golds { get; } = [];
         public int? NanAtCall { get; init; }
 
-        public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<string> golds)
+        public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<GrpoExample> examples)
         {
-            Golds.AddRange(golds);
+            Golds.AddRange(examples.Select(e => e.Gold));
             var nan = ++calls == NanAtCall;
             var values = completions.Select(c => nan ? double.NaN : c.Length % 2).ToArray();
             return new RewardScores(new Dictionary<string, double[]> { ["parity"] = values }, values, null);

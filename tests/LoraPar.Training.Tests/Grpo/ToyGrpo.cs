@@ -15,7 +15,7 @@ internal sealed class TargetCharacterReward(char target, int maxLength) : IGrpoR
 {
     public const string Name = "target";
 
-    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<string> golds)
+    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<GrpoExample> examples)
     {
         var values = completions.Select(c => c.Count(ch => ch == target) / (double)maxLength).ToArray();
         return new RewardScores(new Dictionary<string, double[]> { [Name] = values }, values, completions.Select(c => c.Contains(target)).ToArray());
@@ -74,7 +74,7 @@ internal sealed class GrpoRecorder : ITrainingMonitor
 /// <summary>A reward given by a function of the completion text alone.</summary>
 internal sealed class TextReward(Func<string, double> score) : IGrpoReward
 {
-    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<string> golds)
+    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<GrpoExample> examples)
     {
         var values = completions.Select(score).ToArray();
         return new RewardScores(new Dictionary<string, double[]> { ["text"] = values }, values, null);

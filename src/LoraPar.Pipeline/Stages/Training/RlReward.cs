@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Pipeline.Manifest;
 using LoraPar.Pipeline.Manifest.Sections;
 using LoraPar.Pipeline.Stages.Data;
 using LoraPar.Training.Grpo;
@@ -26,6 +27,13 @@ public static class RlReward
         if (options.OwnRewards is { } own) return new OwnRewards(own);
         var rules = options.RulesFor(synthetic: dataset == DatasetKind.Synthetic);
         return HasGoldNumbers(dataset) ? new WeightedRewards(options.Rewards, rules) : new ReferenceRewards(options.Rewards, rules);
+    }
+
+    /// <summary>The training rows' own options for the choice rewards that read them from a column (none without such a reward).</summary>
+    public static RewardOptions.ByRow RowOptions(PipelineManifest manifest)
+    {
+        var columns = RewardOptions.Columns(manifest.Rl.OwnRewards);
+        return manifest.Data.Train is { } train ? RewardOptions.Load(train.Resolved, manifest.Data, columns) : RewardOptions.None;
     }
 
     /// <summary>Why <paramref name="weights"/> give <paramref name="dataset"/> no reward signal (checked at load), or null.</summary>

@@ -21,7 +21,7 @@ public sealed class RlStage : TrainingStageBase
     public override string Kind => StageKinds.Rl;
 
     /// <inheritdoc />
-    public override int Version => 5;
+    public override int Version => 6;
 
     /// <inheritdoc />
     protected override TrainingStage MaskStage => TrainingStage.Stage2;
@@ -35,7 +35,8 @@ public sealed class RlStage : TrainingStageBase
     {
         var options = context.Manifest.Rl with { Seed = context.Manifest.Seed };
         var dataset = context.Manifest.Data.Dataset;
-        var prompts = rows.Select(r => new GrpoExample(r.Question, RlReward.Target(dataset, options, r))).ToList();
+        var rowOptions = RlReward.RowOptions(context.Manifest);
+        var prompts = rows.Select(r => new GrpoExample(r.Question, RlReward.Target(dataset, options, r), rowOptions.Of(r.Id))).ToList();
         var data = new GrpoData(prompts, RlPrompt.For(context.Manifest, RlPrompt.TemplateFolder(context.Manifest)));
         using var bar = context.Progress.Start("grpo (stage 2)", options.TotalSteps(prompts.Count));
         var monitor = new ProgressMonitor(bar, context.Log);

@@ -12,6 +12,6 @@ public sealed record RewardScores(IReadOnlyDictionary<string, double[]> PerFunct
 /// </summary>
 public interface IGrpoReward
 {
-    /// <summary>Scores <paramref name="completions"/>; <paramref name="golds"/>[i] is the gold answer of completion i.</summary>
-    RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<string> golds);
+    /// <summary>Scores <paramref name="completions"/>; <paramref name="examples"/>[i] is the prompt source of completion i (its gold answer, and its options).</summary>
+    RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<GrpoExample> examples);
 }

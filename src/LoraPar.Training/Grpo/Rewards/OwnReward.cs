@@ -15,7 +15,7 @@ public enum OwnRewardKind
     /// <summary>Correctness by <see cref="AnswerMetric.Regex"/>: the completion matches <c>pattern</c> with <c>{gold}</c> put in.</summary>
     Regex,
 
-    /// <summary>Correctness by <see cref="AnswerMetric.Choice"/>: the answer span names the gold's option among <c>options</c>.</summary>
+    /// <summary>Correctness by <see cref="AnswerMetric.Choice"/>: the answer span names the gold's option among <c>options</c> (or the row's <c>options_column</c>).</summary>
     Choice,
 
     /// <summary>Format: the completion matches <c>pattern</c> (no gold involved).</summary>
@@ -42,8 +42,14 @@ public sealed record OwnReward : ISettings
     /// <summary>The regex of <c>regex</c> (holding <c>{gold}</c>) and of <c>format</c>.</summary>
     public string Pattern { get; init; } = "";
 
-    /// <summary>The options a <c>choice</c> answer picks from.</summary>
+    /// <summary>The options a <c>choice</c> answer picks from, the same for every row.</summary>
     public IReadOnlyList<string> Options { get; init; } = [];
+
+    /// <summary>
+    /// The column of one's own training data that holds each row's options for <c>choice</c> (a list, or in CSV a JSON array),
+    /// instead of <c>options</c>; "" = none.
+    /// </summary>
+    public string OptionsColumn { get; init; } = "";
 
     /// <summary>The metric a correctness kind grades by, or null for <see cref="OwnRewardKind.Format"/>.</summary>
     public AnswerMetric? MetricOf() => Kind switch
@@ -55,13 +61,19 @@ public sealed record OwnReward : ISettings
         _ => null,
     };
 
-    /// <summary>The value of this reward for one completion against the row's reference answer.</summary>
-    public Func<string, string, double> Scorer()
+    /// <summary>The value of this reward for one completion against its prompt source (the row's reference answer, and its options).</summary>
+    public Func<string, GrpoExample, double> Scorer()
     {
         if (MetricOf() is not { } metric) return (completion, _) => AnswerGrader.IsMatch(Pattern, completion) ? Weight : 0.0;
+        if (OptionsColumn.Length > 0)
+            return (completion, example) => new AnswerGrader(metric, AnswerRegex, Pattern, RowOptions(example)).Correct(completion, example.Gold) ? Weight : 0.0;
         var grader = new AnswerGrader(metric, AnswerRegex, Pattern, Options);
-        return (completion, gold) => grader.Correct(completion, gold) ? Weight : 0.0;
+        return (completion, example) => grader.Correct(completion, example.Gold) ? Weight : 0.0;
     }
+
+    private IReadOnlyList<string> RowOptions(GrpoExample example) =>
+        example.Options?.GetValueOrDefault(OptionsColumn)
+        ?? throw new ArgumentException($"the example has no options from column '{OptionsColumn}', which this choice reward reads", nameof(example));
 
     /// <summary>The log name: the kind, e.g. <c>numeric</c>.</summary>
     public string Name => Kind.ToString().ToLowerInvariant();
@@ -74,14 +86,28 @@ public sealed record OwnReward : ISettings
         if (MetricOf() is { } metric)
         {
             if (AnswerGrader.Problem(metric, AnswerRegex, Pattern) is { } problem) p.Add(new SettingProblem(problem.Key, problem.Message));
-            p.Require(metric == AnswerMetric.Choice ? Options.Count >= 2 : Options.Count == 0, "options",
-                metric == AnswerMetric.Choice ? "a choice reward needs at least two options" : "options belong to kind = \"choice\"");
+            if (metric == AnswerMetric.Choice) ChoiceProblems(p);
+            else NoOptions(p);
             return p;
         }
         p.Require(Pattern.Length > 0, "pattern", "a format reward needs the pattern a well-formed completion matches");
         p.Require(AnswerRegex.Length == 0, "answer_regex", "a format reward has no answer span; put the layout in pattern");
-        p.Require(Options.Count == 0, "options", "options belong to kind = \"choice\"");
+        NoOptions(p);
         if (Pattern.Length > 0 && AnswerGrader.CompileError(Pattern) is { } bad) p.Add(new SettingProblem("pattern", $"the regex does not compile: {bad}"));
         return p;
+    }
+
+    private void ChoiceProblems(List<SettingProblem> p)
+    {
+        if (OptionsColumn.Length > 0)
+            p.Require(Options.Count == 0, "options_column", "give the options inline (options) or name the column that holds them (options_column), not both");
+        else
+            p.Require(Options.Count >= 2, "options", "a choice reward needs at least two options, or options_column naming the column that holds each row's");
+    }
+
+    private void NoOptions(List<SettingProblem> p)
+    {
+        p.Require(Options.Count == 0, "options", "options belong to kind = \"choice\"");
+        p.Require(OptionsColumn.Length == 0, "options_column", "options_column belongs to kind = \"choice\"");
     }
 }

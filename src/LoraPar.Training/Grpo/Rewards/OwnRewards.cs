@@ -10,7 +10,7 @@ namespace LoraPar.Training.Grpo.Rewards;
 /// </summary>
 public sealed class OwnRewards : IGrpoReward
 {
-    private readonly IReadOnlyList<(string Name, bool Correctness, Func<string, string, double> Score)> _units;
+    private readonly IReadOnlyList<(string Name, bool Correctness, Func<string, GrpoExample, double> Score)> _units;
 
     /// <summary>Creates the set; throws <see cref="BadInputException"/> when it is empty or a reward's settings cannot work.</summary>
     public OwnRewards(IReadOnlyList<OwnReward> rewards)
@@ -29,16 +29,16 @@ public sealed class OwnRewards : IGrpoReward
         rewards.Select((r, i) => rewards.Take(i).Count(o => o.Kind == r.Kind) is var before and > 0 ? $"{r.Name}_{before + 1}" : r.Name).ToList();
 
     /// <inheritdoc />
-    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<string> golds)
+    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<GrpoExample> examples)
     {
-        if (completions.Count != golds.Count)
-            throw new ArgumentException($"{completions.Count} completions but {golds.Count} reference answers; give one per completion.", nameof(golds));
+        if (completions.Count != examples.Count)
+            throw new ArgumentException($"{completions.Count} completions but {examples.Count} reference answers; give one per completion.", nameof(examples));
         var perFunction = new Dictionary<string, double[]>();
         var total = new double[completions.Count];
         bool[]? correct = null;
         foreach (var (name, correctness, score) in _units)
         {
-            var values = completions.Select((c, i) => score(c, golds[i])).ToArray();
+            var values = completions.Select((c, i) => score(c, examples[i])).ToArray();
             for (var i = 0; i < values.Length; i++) total[i] += values[i];
             perFunction[name] = values;
             if (correctness) correct ??= values.Select(v => v > 0).ToArray();

@@ -34,10 +34,11 @@ public sealed class ReferenceRewards : IGrpoReward
             : null;
 
     /// <inheritdoc />
-    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<string> golds)
+    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<GrpoExample> examples)
     {
+        var golds = examples.Select(e => e.Gold).ToList();
         if (completions.Count != golds.Count)
-            throw new ArgumentException($"{completions.Count} completions but {golds.Count} references; give one reference per completion.", nameof(golds));
+            throw new ArgumentException($"{completions.Count} completions but {golds.Count} references; give one reference per completion.", nameof(examples));
         var perFunction = new Dictionary<string, double[]>();
         var total = new double[completions.Count];
         bool[]? correct = null;

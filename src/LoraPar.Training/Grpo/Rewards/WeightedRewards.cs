@@ -16,9 +16,9 @@ public sealed class WeightedRewards(RewardWeights weights, RewardRules rules) : 
     public static string NameOf(RewardKind kind) => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
 
     /// <inheritdoc />
-    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<string> golds)
+    public RewardScores Score(IReadOnlyList<string> completions, IReadOnlyList<GrpoExample> examples)
     {
-        var batch = set.Score(completions, golds);
+        var batch = set.Score(completions, examples.Select(e => e.Gold).ToList());
         var judge = batch.PerFunction.TryGetValue(RewardKind.Correctness, out var xml) ? xml
             : batch.PerFunction.GetValueOrDefault(RewardKind.HashCorrectness);
         return new RewardScores(

@@ -18,7 +18,7 @@ public sealed class ReferenceRewardsTests
     public void The_sum_is_overlap_plus_the_authors_format_terms_without_the_number_terms()
     {
         const string ideal = "<reasoning>\nit happened\n</reasoning>\n<answer>\npolice killed the gunman\n</answer>\n";
-        var scores = new ReferenceRewards(new RewardWeights(), RewardRules.Lorapar).Score([ideal, "<answer>the gunman kill police</answer>"], [Reference, Reference]);
+        var scores = new ReferenceRewards(new RewardWeights(), RewardRules.Lorapar).Score([ideal, "<answer>the gunman kill police</answer>"], RewardExamples.Of(Reference, Reference));
         Assert.Equal(["reference_overlap", "soft_format", "strict_format", "xml_tag_count"], scores.PerFunction.Keys.Order());
         // ideal: 2.0 overlap + 0.5 strict + 0.5 soft + 4 × 0.125 tags = 3.5; the second: 2.0 × 0.5 overlap, no strict or soft
         // format (no reasoning block), plus the authors' tag count as it scores that text.
@@ -31,7 +31,7 @@ public sealed class ReferenceRewardsTests
     public void Weights_multiply_each_term_and_all_zero_is_refused()
     {
         var overlapOnly = new RewardWeights { Correctness = 0.5, StrictFormat = 0, SoftFormat = 0, XmlTagCount = 0 };
-        var scores = new ReferenceRewards(overlapOnly, RewardRules.Lorapar).Score(["<answer>police kill the gunman</answer>"], [Reference]);
+        var scores = new ReferenceRewards(overlapOnly, RewardRules.Lorapar).Score(["<answer>police kill the gunman</answer>"], RewardExamples.Of(Reference));
         Assert.Equal(0.5 * 2.0 * 0.75, scores.Total[0], 12);
         Assert.Equal(["reference_overlap"], scores.PerFunction.Keys);
         var none = overlapOnly with { Correctness = 0 };
