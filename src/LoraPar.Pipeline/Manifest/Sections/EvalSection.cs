@@ -49,8 +49,11 @@ public sealed record EvalSection
     /// <summary>Prompts per generation batch.</summary>
     public int BatchSize { get; init; } = 8;
 
-    /// <summary>GSM8K / synthetic rows per eval set, the first ones (0 = all); MMLU and HumanEval take <c>subset</c> instead.</summary>
+    /// <summary>GSM8K / synthetic / own rows per eval set, the first ones (0 = all); MMLU and HumanEval take <c>subset</c> instead.</summary>
     public int Limit { get; init; }
+
+    /// <summary>The first <see cref="Limit"/> of an eval set's <paramref name="rows"/> (all of them when the limit is 0).</summary>
+    public IReadOnlyList<T> Limited<T>(IReadOnlyList<T> rows) => Limit > 0 ? rows.Take(Limit).ToList() : rows;
 
     /// <summary>Sampling temperature of GSM8K / synthetic answers (0 = greedy).</summary>
     public double Temperature { get; init; }

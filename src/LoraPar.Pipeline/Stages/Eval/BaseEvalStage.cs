@@ -18,7 +18,7 @@ public sealed class BaseEvalStage : IStage
     public string Kind => StageKinds.EvalBase;
 
     /// <inheritdoc />
-    public int Version => 3;
+    public int Version => 4;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) =>

@@ -26,7 +26,7 @@ public sealed class EvalStage : IStage
     public string Kind => StageKinds.Eval;
 
     /// <inheritdoc />
-    public int Version => 6;
+    public int Version => 7;
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => EvalSuite.Declaration(manifest,

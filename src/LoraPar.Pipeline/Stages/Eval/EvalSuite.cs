@@ -86,7 +86,8 @@ public static class EvalSuite
             MaxNewTokens = own.MaxNewTokens > 0 ? own.MaxNewTokens : eval.MaxNewTokens, Temperature = eval.Temperature,
             StopStrings = AnswerAccuracy.StopStrings,
         };
-        return new OwnEvalBenchmark(OwnEvalBenchmark.Load(context.InputPath(OwnInput), own, manifest.Data), template, own, options, eval.BatchSize);
+        var rows = eval.Limited(OwnEvalBenchmark.Load(context.InputPath(OwnInput), own, manifest.Data));
+        return new OwnEvalBenchmark(rows, template, own, options, eval.BatchSize);
     }
 
     /// <summary>
@@ -137,7 +138,7 @@ public static class EvalSuite
         AnswerAccuracy Set(string name, string file, Func<DatasetRow, string> prompt)
         {
             var rows = DatasetRows.Read(Path.Combine(data, file));
-            return new AnswerAccuracy(name, eval.Limit > 0 ? rows.Take(eval.Limit).ToList() : rows, prompt, options, eval.BatchSize);
+            return new AnswerAccuracy(name, eval.Limited(rows), prompt, options, eval.BatchSize);
         }
         if (context.Manifest.Data.Dataset == DatasetKind.Synthetic)
             return

@@ -23,7 +23,7 @@ public sealed record OwnAnswerRecord(string Id, string Prompt, string Gold, stri
 /// <c>[eval.own]</c>: one's own held-out questions, prompts rendered with the data's chat template, graded by the section's
 /// <see cref="AnswerMetric"/> through <see cref="AnswerGrader"/> (generated answers, greedy unless eval.temperature says
 /// otherwise) or, for choice, by option log-likelihood (<see cref="OptionChoice"/>). Metrics (percent):
-/// <c>own_accuracy_{point}</c>, and for choice <c>own_accuracy_norm_{point}</c>.
+/// <c>own_accuracy_{point}</c>, and for choice <c>own_accuracy_norm_{point}</c>. <c>eval.limit</c> keeps the first rows (<see cref="EvalSuite"/>).
 /// </summary>
 public sealed class OwnEvalBenchmark(IReadOnlyList<HeldOutExample> rows, ChatTemplate template, OwnEvalSection settings, GenerationOptions options,
     int batchSize) : IEvalBenchmark

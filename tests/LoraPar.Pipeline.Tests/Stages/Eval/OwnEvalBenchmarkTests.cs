@@ -61,13 +61,35 @@ public sealed class OwnEvalBenchmarkTests : IDisposable
         Assert.False(records["c"].Correct);
     }
 
-    private EvalRun Run(out string outputFolder)
+    [Theory]
+    [InlineData(2, new[] { "a", "b" }, 50.0)]
+    [InlineData(0, new[] { "a", "b", "c" }, 100.0 / 3)]
+    public void Eval_limit_keeps_the_first_rows_of_the_held_out_file(int limit, string[] graded, double accuracy)
+    {
+        var held = Path.Combine(_folder, "held.jsonl");
+        File.WriteAllText(held, "{\"id\": \"a\", \"question\": \"1+1?\", \"answer\": \"2\"}\n{\"id\": \"b\", \"question\": \"2+2?\", \"answer\": \"4\"}\n"
+                                + "{\"id\": \"c\", \"question\": \"3+3?\", \"answer\": \"6\"}\n");
+        var manifest = new PipelineManifest
+        {
+            Eval = new EvalSection { Benchmarks = [Benchmark.Own], Limit = limit, Own = new OwnEvalSection { Metric = AnswerMetric.Numeric } },
+        };
+        var run = Run(out var out_, manifest, new Dictionary<string, string> { [EvalSuite.OwnInput] = held });
+
+        var benchmark = Assert.Single(EvalSuite.Benchmarks(run.Context));
+        var metrics = benchmark.Evaluate(new EvalTarget(new Scripted(_ => "2"), null!, "base"), run);
+
+        Assert.Equal(graded.Length, benchmark.Units);
+        Assert.Equal(graded, ResultLog<OwnAnswerRecord>.ReadAll(Path.Combine(out_, "own_base.jsonl")).Keys.Order());
+        Assert.Equal(accuracy, metrics["own_accuracy_base"], 9);                // only "a" (gold 2) is answered right
+    }
+
+    private EvalRun Run(out string outputFolder, PipelineManifest? manifest = null, IReadOnlyDictionary<string, string>? inputs = null)
     {
         var partial = Path.Combine(_folder, "partial", Guid.NewGuid().ToString("N"));
         outputFolder = Path.Combine(_folder, "out", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(outputFolder);
-        var context = new StageContext(new PipelineManifest(), "key", outputFolder, new Dictionary<string, string>(),
-            new Dictionary<string, string>(), NullProgressReporter.Instance, _ => { }, CancellationToken.None, () => partial);
+        var context = new StageContext(manifest ?? new PipelineManifest(), "key", outputFolder, new Dictionary<string, string>(),
+            inputs ?? new Dictionary<string, string>(), NullProgressReporter.Instance, _ => { }, CancellationToken.None, () => partial);
         return new EvalRun(context, NullProgressReporter.Instance.Start("eval", 1));
     }
 
