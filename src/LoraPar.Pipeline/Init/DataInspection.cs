@@ -32,12 +32,12 @@ public sealed record DataInspection(string Path, TableFormat Format, int Rows, I
         ["label"] = ["label", "system_label", "system"],
     };
 
-    /// <summary>Inspects <paramref name="path"/>.</summary>
-    public static DataInspection Of(string path)
+    /// <summary>Inspects <paramref name="path"/>, given as <paramref name="option"/> (named in errors).</summary>
+    public static DataInspection Of(string path, string option = "--data")
     {
         var format = TableFormats.Detect(path);
         var rows = TableReader.Read(path, new TableLayout(format));
-        if (rows.Count == 0) throw new BadInputException($"--data {path}: the file holds no rows");
+        if (rows.Count == 0) throw new BadInputException($"{option} {path}: the file holds no rows");
         var first = rows[0];
         var columns = first.Cells.Keys.ToList();
         var dataset = LayoutOf(first);

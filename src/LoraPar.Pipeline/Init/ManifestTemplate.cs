@@ -9,7 +9,8 @@ namespace LoraPar.Pipeline.Init;
 /// <summary>
 /// The manifest <c>lorapar init</c> writes: what was found about the model and the data as comments, the detected model
 /// and data settings, and the method's sections at their defaults (printed from the settings records, so they cannot drift),
-/// each introduced by a comment. Paths are written relative to the manifest's folder.
+/// each introduced by a comment; with a held-out file, its <c>[eval.own]</c> and a reward of its metric (<see cref="EvalTemplate"/>).
+/// Paths are written relative to the manifest's folder.
 /// </summary>
 public static class ManifestTemplate
 {
@@ -23,8 +24,11 @@ public static class ManifestTemplate
         ("rl", "Stage 2: GRPO on D2 (System-2 examples) under the stage-2 mask; [rl.rewards] weights each reward."),
     ];
 
-    /// <summary>The manifest text for <paramref name="model"/> and <paramref name="data"/> (either may be absent), written to <paramref name="manifestPath"/>.</summary>
-    public static string Render(string manifestPath, ModelInspection model, DataInspection? data)
+    /// <summary>
+    /// The manifest text for <paramref name="model"/>, <paramref name="data"/> and <paramref name="heldOut"/> (the last two may
+    /// be absent), written to <paramref name="manifestPath"/>.
+    /// </summary>
+    public static string Render(string manifestPath, ModelInspection model, DataInspection? data, HeldOutInspection? heldOut = null)
     {
         var folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
         var defaults = ManifestJson.ToJson(new PipelineManifest());
@@ -32,7 +36,8 @@ public static class ManifestTemplate
         text.Append("# Written by `lorapar init`. Check it with `lorapar run --dry-run ").Append(manifestPath).Append("`; every key\n")
             .Append("# and its range is in docs/manifest-reference.md. Settings not written here take their defaults.\n#\n")
             .Append("# model: ").Append(model.Description).Append('\n');
-        if (data is not null) Describe(text, data);
+        if (data is not null) Describe(text, data, "data", "[data.columns]");
+        if (heldOut is not null) Describe(text, heldOut.File, "eval", "[eval.own.columns]");
         text.Append('\n').Append("name = ").Append(Quote(Path.GetFileNameWithoutExtension(manifestPath))).Append('\n')
             .Append("# lora-par: SFT on D1 with the stage-1 mask, then GRPO on D2 with the stage-2 mask (also: sft, sft-then-rl, rl-then-sft, lora-par-sft)\n")
             .Append("method = \"lora-par\"\nseed = 0\n\n");
@@ -43,18 +48,23 @@ public static class ManifestTemplate
         foreach (var (section, comment) in MethodSections)
             text.Append("# ").Append(comment).Append('\n').Append('[').Append(section).Append("]\n")
                 .Append(ManifestJson.TableToToml((JsonObject)defaults[section]!, section)).Append('\n');
+        if (heldOut is not null)
+        {
+            EvalTemplate.Rewards(text, heldOut);
+            EvalTemplate.Eval(text, heldOut, folder);
+        }
         return text.ToString();
     }
 
-    private static void Describe(StringBuilder text, DataInspection data)
+    private static void Describe(StringBuilder text, DataInspection data, string what, string columns)
     {
-        text.Append("# data:  ").Append(data.Path).Append(" (").Append(data.Format.ToString().ToLowerInvariant()).Append(", ")
+        text.Append("# ").Append(what).Append(":  ").Append(data.Path).Append(" (").Append(data.Format.ToString().ToLowerInvariant()).Append(", ")
             .Append(data.Rows).Append(" rows; columns ").Append(string.Join(", ", data.Columns)).Append(")\n")
             .Append("# layout: ").Append(KebabCase.Name(data.Dataset)).Append("; first row:\n");
         foreach (var (column, value) in data.Sample)
             text.Append("#   ").Append(column).Append(" = ").Append(Quote(value)).Append('\n');
         if (data.Missing.Count > 0)
-            text.Append("# No column was found for ").Append(string.Join(", ", data.Missing)).Append(": name it in [data.columns] before running.\n");
+            text.Append("# No column was found for ").Append(string.Join(", ", data.Missing)).Append(": name it in ").Append(columns).Append(" before running.\n");
     }
 
     private static void ModelSection(StringBuilder text, ModelInspection model, string folder)
@@ -90,7 +100,9 @@ public static class ManifestTemplate
         text.Append('\n');
     }
 
-    private static string Relative(string folder, string path) => Path.GetRelativePath(folder, Path.GetFullPath(path)).Replace('\\', '/');
+    /// <summary><paramref name="path"/> relative to <paramref name="folder"/>, with '/' separators.</summary>
+    internal static string Relative(string folder, string path) => Path.GetRelativePath(folder, Path.GetFullPath(path)).Replace('\\', '/');
 
-    private static string Quote(string text) => TomlString.Quote(text);
+    /// <summary><paramref name="text"/> as a TOML string.</summary>
+    internal static string Quote(string text) => TomlString.Quote(text);
 }
