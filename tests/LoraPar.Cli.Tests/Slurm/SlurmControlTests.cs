@@ -78,7 +78,11 @@ public sealed class SlurmControlTests(SlurmCluster cluster) : SlurmTestFolder(cl
         var jobs = Submissions(Artifacts);
         Assert.Equal(jobs.Count, submitted);
         Assert.True(queued > 0, "the later submission should find the earlier one's jobs");
-        var names = SlurmCli.Require("squeue", ["-h", "-o", "%j"]).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // Every job ever submitted from this folder, finished ones too (a quick stage may be done before this line runs;
+        // finished jobs stay listed for MinJobAge): each stage's name exactly once.
+        var names = SlurmCli.Require("squeue", ["-h", "--states=all", "-o", "%j|%Z"]).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split('|')).Where(f => f.Length == 2 && f[1].TrimEnd('/') == Dir.TrimEnd('/')).Select(f => f[0]).ToList();
+        Assert.Equal(jobs.Count, names.Count);
         foreach (var job in jobs) Assert.Single(names, n => n == job.JobName);
     }
 
