@@ -1,0 +1,29 @@
+using LoraPar.Model.Runtime;
+
+namespace LoraPar.Pipeline.Reporting;
+
+/// <summary>
+/// The CPU a baseline file was pinned on (<c>[meta] cpu_isa</c>, spelled as <see cref="CpuIdentity.IsaName"/>: "AVX-512",
+/// "AVX2"). Long CPU runs such as the quickstart's 1,000 pretraining steps amplify last-bit differences, and libtorch's and
+/// lorapar's CPU kernels differ by vector width, so pins taken on one ISA are not expected to hold on another; <c>compare</c>
+/// says so before its table instead of leaving a user to wonder why cells fall outside their tolerance.
+/// </summary>
+public static class BaselineCpu
+{
+    /// <summary>The <c>[meta]</c> key naming the pinned CPU's widest vector ISA.</summary>
+    public const string MetaKey = "cpu_isa";
+
+    /// <summary>
+    /// One line saying that <paramref name="baseline"/> was pinned on another ISA than <paramref name="cpu"/>'s, or null when it
+    /// was pinned on the same one or does not say.
+    /// </summary>
+    public static string? Notice(BaselineFile baseline, CpuIdentity cpu)
+    {
+        if (!baseline.Meta.TryGetValue(MetaKey, out var pinned) || pinned.Length == 0) return null;
+        var here = CpuIdentity.IsaName(cpu.Isa);
+        return string.Equals(pinned, here, StringComparison.OrdinalIgnoreCase) ? null
+            : $"note: {Path.GetFileName(baseline.Path)} was pinned on a CPU with {pinned}, this one's widest is {here}: the kernels "
+              + "differ by vector width and long runs amplify last-bit differences, so cells may fall outside their tolerance "
+              + "(README, \"MKL's code path and reproducibility\")";
+    }
+}

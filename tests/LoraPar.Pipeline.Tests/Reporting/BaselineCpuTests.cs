@@ -1,0 +1,46 @@
+using LoraPar.Model.Runtime;
+using LoraPar.Pipeline.Reporting;
+
+namespace LoraPar.Pipeline.Tests.Reporting;
+
+public sealed class BaselineCpuTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("lorapar-baseline-cpu-").FullName;
+
+    private static CpuIdentity Cpu(VectorIsa isa) => new(CpuVendor.Amd, "AMD EPYC", isa, isa == VectorIsa.Avx512);
+
+    private BaselineFile Baseline(string meta)
+    {
+        var path = Path.Combine(_dir, "pins.toml");
+        File.WriteAllText(path, $"[meta]\ncolumn = \"pinned\"\n{meta}\n");
+        return BaselineFile.Load(path);
+    }
+
+    [Fact]
+    public void A_baseline_pinned_on_another_ISA_gets_a_note_naming_both()
+    {
+        var note = BaselineCpu.Notice(Baseline("cpu_isa = \"AVX-512\""), Cpu(VectorIsa.Avx2));
+        Assert.NotNull(note);
+        Assert.Contains("pins.toml was pinned on a CPU with AVX-512, this one's widest is AVX2", note);
+    }
+
+    [Theory]
+    [InlineData("cpu_isa = \"AVX-512\"", VectorIsa.Avx512)]
+    [InlineData("cpu_isa = \"avx2\"", VectorIsa.Avx2)]
+    [InlineData("", VectorIsa.Avx2)]
+    public void The_same_ISA_or_no_statement_gets_no_note(string meta, VectorIsa isa) =>
+        Assert.Null(BaselineCpu.Notice(Baseline(meta), Cpu(isa)));
+
+    [Theory]
+    [InlineData("quickstart.toml")]
+    [InlineData("robustness.toml")]
+    [InlineData("robustness-estimators.toml")]
+    public void The_CPU_pinned_baselines_name_an_ISA_as_lorapar_spells_it(string file)
+    {
+        var baseline = BaselineFile.Load(Path.Combine(Regression.CiRun.RepositoryRoot(), "baselines", file));
+        var names = Enum.GetValues<VectorIsa>().Select(CpuIdentity.IsaName);
+        Assert.Contains(baseline.Meta[BaselineCpu.MetaKey], names);
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
