@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using LoraPar.Core.Settings;
 using LoraPar.Evaluation.Own;
 
@@ -66,7 +67,12 @@ public sealed record OwnReward : ISettings
     {
         if (MetricOf() is not { } metric) return (completion, _) => AnswerGrader.IsMatch(Pattern, completion) ? Weight : 0.0;
         if (OptionsColumn.Length > 0)
-            return (completion, example) => new AnswerGrader(metric, AnswerRegex, Pattern, RowOptions(example)).Correct(completion, example.Gold) ? Weight : 0.0;
+        {
+            // One grader per row's options list (the rows keep theirs for the whole run), not one per completion.
+            var graders = new ConcurrentDictionary<IReadOnlyList<string>, AnswerGrader>(ReferenceEqualityComparer.Instance);
+            return (completion, example) =>
+                graders.GetOrAdd(RowOptions(example), o => new AnswerGrader(metric, AnswerRegex, Pattern, o)).Correct(completion, example.Gold) ? Weight : 0.0;
+        }
         var grader = new AnswerGrader(metric, AnswerRegex, Pattern, Options);
         return (completion, example) => grader.Correct(completion, example.Gold) ? Weight : 0.0;
     }
