@@ -1,3 +1,4 @@
+using LoraPar.Core;
 using LoraPar.Model.Runtime;
 
 namespace LoraPar.Pipeline.Reporting;
@@ -15,11 +16,14 @@ public static class BaselineCpu
 
     /// <summary>
     /// One line saying that <paramref name="baseline"/> was pinned on another ISA than <paramref name="cpu"/>'s, or null when it
-    /// was pinned on the same one or does not say.
+    /// was pinned on the same one or does not say. A value that names no ISA is a <see cref="BadInputException"/>.
     /// </summary>
     public static string? Notice(BaselineFile baseline, CpuIdentity cpu)
     {
         if (!baseline.Meta.TryGetValue(MetaKey, out var pinned) || pinned.Length == 0) return null;
+        var names = Enum.GetValues<VectorIsa>().Select(CpuIdentity.IsaName).ToList();
+        if (!names.Contains(pinned, StringComparer.OrdinalIgnoreCase))
+            throw new BadInputException($"{baseline.Path}: [meta] {MetaKey} = \"{pinned}\": expected one of {string.Join(", ", names.Select(n => $"\"{n}\""))}");
         var here = CpuIdentity.IsaName(cpu.Isa);
         return string.Equals(pinned, here, StringComparison.OrdinalIgnoreCase) ? null
             : $"note: {Path.GetFileName(baseline.Path)} was pinned on a CPU with {pinned}, this one's widest is {here}: the kernels "

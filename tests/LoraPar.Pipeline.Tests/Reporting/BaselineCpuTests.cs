@@ -31,6 +31,14 @@ public sealed class BaselineCpuTests : IDisposable
     public void The_same_ISA_or_no_statement_gets_no_note(string meta, VectorIsa isa) =>
         Assert.Null(BaselineCpu.Notice(Baseline(meta), Cpu(isa)));
 
+    [Fact]
+    public void A_value_that_names_no_ISA_is_refused_naming_the_accepted_spellings()
+    {
+        var e = Assert.Throws<LoraPar.Core.BadInputException>(() => BaselineCpu.Notice(Baseline("cpu_isa = \"AVX512\""), Cpu(VectorIsa.Avx2)));
+        Assert.Contains("cpu_isa = \"AVX512\": expected one of", e.Message);
+        Assert.Contains("\"AVX-512\"", e.Message);
+    }
+
     [Theory]
     [InlineData("quickstart.toml")]
     [InlineData("robustness.toml")]
