@@ -15,7 +15,7 @@ public static class MklPathOption
     /// <summary>The option, recursive so that it may follow any verb.</summary>
     public static Option<MklPathChoice?> Create() => new(Name)
     {
-        Description = $"MKL code path: auto (AVX-512 on AMD CPUs that have it), vendor (MKL's own choice) or avx2 (bit-reproducible; also {MklPathChoices.Variable}).",
+        Description = $"MKL code path: auto (AVX-512 on AMD CPUs that have it), vendor (MKL's own choice) or avx2 (every CPU kernel on AVX2: bit-reproducible across CPUs; also {MklPathChoices.Variable}).",
         Recursive = true,
         CustomParser = result =>
         {

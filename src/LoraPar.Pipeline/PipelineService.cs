@@ -123,9 +123,11 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         return Executors.SlurmExecutor.Cancel(Plan(loaded.Manifest, store), store, console.Out);
     }
 
-    /// <summary>Exports the manifest's <c>mkl_path</c> before any stage loads libtorch (an explicit environment choice wins).</summary>
+    /// <summary>Exports the manifest's <c>mkl_path</c> and <c>threads</c> before any stage loads libtorch (an explicit environment choice wins).</summary>
     private void RequestKernels(PipelineManifest manifest, RunLog log)
     {
+        if (manifest.Threads is { } threads)
+            log.Write($"threads = {threads}: {(ThreadCount.Request(threads) ? "applied" : "overridden")} ({ThreadCount.Variable}={Environment.GetEnvironmentVariable(ThreadCount.Variable)})");
         if (manifest.MklPath is not { } mkl) return;
         var outcome = MklPathRequest.Apply(mkl);
         log.Write($"mkl_path = {MklPathChoices.Name(mkl)}: {outcome} ({MklPathChoices.Variable}={MklPathChoices.Name(MklPathChoices.FromEnvironment())})");

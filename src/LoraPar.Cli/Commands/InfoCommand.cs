@@ -9,7 +9,7 @@ public static class InfoCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var command = new Command("info", "Load the tensor runtime and print the tool version, native library, CPU and vector ISA, MKL code path, devices and threads.");
+        var command = new Command("info", "Load the tensor runtime and print the tool version, native library, CPU and vector ISA, MKL code path, ATen's instruction set, devices and threads.");
         command.SetAction(_ =>
         {
             var info = TorchRuntime.EnsureInitialized();
@@ -19,6 +19,7 @@ public static class InfoCommand
             stdout.WriteLine($"patched      {(info.PatchedVersions.Count == 0 ? "none needed" : string.Join(", ", info.PatchedVersions) + " marked weak")}");
             stdout.WriteLine($"cpu          {info.Cpu}");
             stdout.WriteLine($"mkl          {info.Mkl.Describe()}");
+            stdout.WriteLine($"aten         {(info.Aten.Length == 0 ? "capability not reported" : info.Aten)} [{AtenCapability.Variable}={Environment.GetEnvironmentVariable(AtenCapability.Variable) ?? "unset"}]");
             stdout.WriteLine($"kernels      {info.Kernels}");
             stdout.WriteLine($"cuda         {(info.CudaAvailable ? "available" : "not available")}");
             stdout.WriteLine($"cpu threads  {TorchSharp.torch.get_num_threads()}");

@@ -86,7 +86,7 @@ public static class CpuMatvec
     /// into that many contiguous ranges, each streamed by its own thread into its own partial sum (one core alone does
     /// not saturate memory); the partial sums are then added in a fixed order, so results depend only on the thread count.
     /// </summary>
-    public static Tensor Multiply(Tensor x, Tensor packed, long outputs, Tensor? bias, int threads = 1, KernelWidth width = KernelWidth.Widest)
+    public static Tensor Multiply(Tensor x, Tensor packed, long outputs, Tensor? bias, int threads = 1, KernelWidth width = KernelWidth.Process)
     {
         int inputs = (int)(packed.shape[0] * Block), padded = (int)(packed.shape[1] * Block);
         if (x.numel() != inputs) throw new ArgumentException($"one row of {inputs} values expected, got shape [{string.Join(", ", x.shape)}]", nameof(x));
@@ -128,7 +128,7 @@ public static class CpuMatvec
     }
 
     /// <summary>y += x · W for W packed as by <see cref="Pack"/> (<paramref name="inputs"/> × <paramref name="padded"/>, both multiples of 8).</summary>
-    public static void Accumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> packed, Span<float> y, int inputs, int padded, KernelWidth width = KernelWidth.Widest)
+    public static void Accumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> packed, Span<float> y, int inputs, int padded, KernelWidth width = KernelWidth.Process)
     {
         if (inputs % Block != 0 || padded % Block != 0 || x.Length < inputs || y.Length < padded || packed.Length < (long)inputs * padded)
             throw new ArgumentException($"packed matvec spans do not fit ({inputs}, {padded})");

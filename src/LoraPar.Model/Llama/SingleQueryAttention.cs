@@ -103,13 +103,13 @@ public static class SingleQueryAttention
     public readonly record struct Shape(int Heads, int Groups, int Length, int Dim, int HeadStride);
 
     /// <summary>o_h = softmax(q_h · K_{h/G}ᵀ / √D) · V_{h/G} for every head (q, o: (H, D); k, v: heads of (S, D) rows).</summary>
-    public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape, KernelWidth width = KernelWidth.Widest) =>
+    public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape, KernelWidth width = KernelWidth.Process) =>
         Heads(q, k, v, output, shape, 0, shape.Heads, width);
 
     /// <summary>Heads <paramref name="first"/> … <paramref name="first"/> + <paramref name="count"/> − 1 of <see cref="Heads(ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Shape)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Heads(ReadOnlySpan<float> q, ReadOnlySpan<float> k, ReadOnlySpan<float> v, Span<float> output, Shape shape, int first, int count,
-        KernelWidth width = KernelWidth.Widest)
+        KernelWidth width = KernelWidth.Process)
     {
         if (q.Length < shape.Heads * shape.Dim || output.Length < shape.Heads * shape.Dim || shape.Dim % Vector256<float>.Count != 0
             || k.Length < (shape.Heads / shape.Groups - 1) * shape.HeadStride + shape.Length * shape.Dim || v.Length < k.Length)

@@ -16,9 +16,11 @@ public enum MklPathChoice
     Vendor,
 
     /// <summary>
-    /// The reproducibility switch: MKL's conditional numerical reproducibility on its AVX2 branch (<c>MKL_CBWR=AVX2</c>),
-    /// bit-identical across CPU generations and vendors that have AVX2. On AMD CPUs the vendor check is answered "Intel"
-    /// as well, without which MKL ignores the branch there (it reports "auto" and runs its own AMD path).
+    /// The reproducibility switch: every CPU kernel on its AVX2 branch, so that CPU generations and vendors with AVX2 compute
+    /// the same bits (on the same thread count). MKL runs its conditional numerical reproducibility branch (<c>MKL_CBWR=AVX2</c>;
+    /// on AMD CPUs the vendor check is answered "Intel" as well, without which MKL ignores the branch there), ATen's own
+    /// kernels are dispatched at AVX2 (<c>ATEN_CPU_CAPABILITY=avx2</c> unless the user set one), and lorapar's C# kernels
+    /// run 256-bit vectors.
     /// </summary>
     Avx2,
 }

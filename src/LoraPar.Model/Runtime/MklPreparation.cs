@@ -5,12 +5,15 @@ internal static class MklPreparation
 {
     private const string CbwrVariable = "MKL_CBWR";
 
-    /// <summary>Before libtorch loads: the reproducibility switch sets <c>MKL_CBWR=AVX2</c> in the native environment.</summary>
+    /// <summary>
+    /// Before libtorch loads: the reproducibility switch sets <c>MKL_CBWR=AVX2</c> in the native environment, and caps
+    /// ATen's dispatch at AVX2 (<see cref="AtenCapability.Variable"/>) unless the user chose a capability.
+    /// </summary>
     public static void BeforeLoad(MklPathChoice choice)
     {
         if (choice != MklPathChoice.Avx2 || !OperatingSystem.IsLinux()) return;
-        Environment.SetEnvironmentVariable(CbwrVariable, MklSetup.ReproducibleBranch);
-        _ = NativeEnvironment.setenv(CbwrVariable, MklSetup.ReproducibleBranch, 1);   // .NET's own copy is not what MKL reads
+        NativeEnvironment.Export(CbwrVariable, MklSetup.ReproducibleBranch, overwrite: true);
+        NativeEnvironment.Export(AtenCapability.Variable, AtenCapability.Avx2, overwrite: false);
     }
 
     /// <summary>

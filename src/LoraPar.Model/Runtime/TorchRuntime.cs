@@ -11,10 +11,21 @@ namespace LoraPar.Model.Runtime;
 /// <param name="CudaAvailable">Whether a CUDA device can be used.</param>
 /// <param name="Cpu">The host CPU: vendor, model, widest vector ISA.</param>
 /// <param name="Mkl">MKL's code path in this process (see <see cref="MklPathChoice"/>).</param>
-public sealed record TorchRuntimeInfo(string? NativeLibrary, IReadOnlyList<string> PatchedVersions, bool CudaAvailable, CpuIdentity Cpu, MklSetup Mkl)
+/// <param name="Aten">The instruction set ATen's own kernels run (<see cref="AtenCapability"/>), e.g. <c>AVX2</c>; empty where libtorch does not say.</param>
+public sealed record TorchRuntimeInfo(string? NativeLibrary, IReadOnlyList<string> PatchedVersions, bool CudaAvailable, CpuIdentity Cpu, MklSetup Mkl,
+    string Aten)
 {
-    /// <summary>Which kernels compute results in this process, for recorded environments, e.g. <c>mkl 2024.2 avx512 (vendor check bypassed); c# 512-bit</c>.</summary>
-    public string Kernels => $"{Mkl.Tag}; c# {(Cpu.Vector512Accelerated ? 512 : Cpu.Isa == VectorIsa.Baseline ? 128 : 256)}-bit";
+    /// <summary>
+    /// The vector width of lorapar's C# CPU kernels in this process: 512 where .NET accelerates it, except on the AVX2
+    /// reproducibility path (<see cref="MklPathChoice.Avx2"/>), which holds them at 256 like MKL and ATen.
+    /// </summary>
+    public int CSharpBits => Cpu.Vector512Accelerated && Mkl.Choice != MklPathChoice.Avx2 ? 512 : Cpu.Isa == VectorIsa.Baseline ? 128 : 256;
+
+    /// <summary>
+    /// Which kernels compute results in this process and on how many threads, for recorded environments, e.g.
+    /// <c>mkl 2024.2 avx512 (vendor check bypassed); aten avx512; c# 512-bit; 2 threads</c>.
+    /// </summary>
+    public string Kernels => $"{Mkl.Tag}; aten {(Aten.Length == 0 ? "unknown" : Aten.ToLowerInvariant())}; c# {CSharpBits}-bit; {torch.get_num_threads()} threads";
 }
 
 /// <summary>TorchSharp could not be initialised; the message says why and what to do.</summary>
@@ -41,6 +52,7 @@ public static partial class TorchRuntime
     private static TorchRuntimeInfo Initialize()
     {
         PreferPassiveThreadWaiting();
+        ThreadCount.BeforeLoad();
         var choice = MklPathChoices.FromEnvironment();
         var cpu = CpuIdentity.Detect();
         MklPreparation.BeforeLoad(choice);
@@ -50,7 +62,9 @@ public static partial class TorchRuntime
         try
         {
             using var probe = torch.ones(1);
-            return new TorchRuntimeInfo(native, patched, torch.cuda.is_available(), cpu, mkl);
+            ThreadCount.AfterLoad();
+            var aten = OperatingSystem.IsLinux() && MklLibrary.Find(native) is { } library ? AtenCapability.Read(library) : "";
+            return new TorchRuntimeInfo(native, patched, torch.cuda.is_available(), cpu, mkl, aten);
         }
         catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException)
         {
@@ -68,10 +82,7 @@ public static partial class TorchRuntime
     /// </summary>
     private static void PreferPassiveThreadWaiting()
     {
-        const string policy = "OMP_WAIT_POLICY";
-        if (!OperatingSystem.IsLinux() || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(policy))) return;
-        Environment.SetEnvironmentVariable(policy, "PASSIVE");
-        _ = NativeEnvironment.setenv(policy, "PASSIVE", 0);   // .NET's own copy is not what native libraries read
+        if (OperatingSystem.IsLinux()) NativeEnvironment.Export("OMP_WAIT_POLICY", "PASSIVE", overwrite: false);
     }
 
     /// <summary>Locates libLibTorchSharp.so where TorchSharp itself looks: next to TorchSharp.dll or under runtimes/&lt;rid&gt;/native.</summary>
@@ -150,6 +161,17 @@ public static partial class TorchRuntime
 /// <summary>The C library's environment, which native libraries (libgomp) read.</summary>
 internal static class NativeEnvironment
 {
+    /// <summary>
+    /// Sets <paramref name="name"/> in .NET's copy of the environment (which child processes get) and in the C library's
+    /// (which native libraries read: .NET does not write it through); <paramref name="overwrite"/> false keeps a value already set.
+    /// </summary>
+    internal static void Export(string name, string value, bool overwrite)
+    {
+        if (!overwrite && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(name))) return;
+        Environment.SetEnvironmentVariable(name, value);
+        _ = setenv(name, value, 1);
+    }
+
     [DllImport("libc", CharSet = CharSet.Ansi, BestFitMapping = false, ThrowOnUnmappableChar = true)]
     internal static extern int setenv(string name, string value, int overwrite);
 

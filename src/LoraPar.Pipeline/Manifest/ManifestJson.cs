@@ -17,14 +17,14 @@ public static class ManifestJson
     /// <summary>
     /// Fields that never change what a stage computes, so they are removed from every subtree that is hashed:
     /// the run name, where artifacts live, console verbosity and progress display, the report title, the base model's Hub id
-    /// (only exports name it), MKL's code path (like the CPU, recorded in stage.json instead), the checkpoint cadence
+    /// (only exports name it), MKL's code path and the thread count (like the CPU, recorded in stage.json instead), the checkpoint cadence
     /// (<c>checkpoint_minutes</c> and the training stages' step cadence: a resumed stage equals an uninterrupted one, so how
     /// often it saved never changes the result), the executor (a stage computed on Slurm equals one computed locally), and gradient checkpointing (recomputed layers give
     /// the same gradients).
     /// </summary>
     public static IReadOnlyList<string> CosmeticFields { get; } =
     [
-        "name", "artifacts", "log_level", "progress", "report.title", "mkl_path", "executor", "model.hub_id", "checkpoint_minutes",
+        "name", "artifacts", "log_level", "progress", "report.title", "mkl_path", "threads", "executor", "model.hub_id", "checkpoint_minutes",
         "sft.checkpoint_every", "sft.keep_checkpoints", "rl.checkpoint_every", "rl.keep_checkpoints",
         "importance.gradient_checkpointing", "sft.gradient_checkpointing", "rl.gradient_checkpointing",
     ];

@@ -71,6 +71,7 @@ public static partial class ManifestLoader
             Method = r.Enum("method", d.Method),
             CheckpointMinutes = r.Double("checkpoint_minutes", d.CheckpointMinutes, new NumberRange(0, 10_080)),
             MklPath = r.Has("mkl_path") ? r.Enum("mkl_path", MklPathChoice.Auto) : null,
+            Threads = r.Has("threads") ? r.Int("threads", 1, new NumberRange(1, ThreadCount.Max)) : null,
             Artifacts = r.Path("artifacts", PathKind.Directory, mustExist: false)?.Resolved ?? Path.Combine(workingDirectory, "artifacts"),
             LogLevel = r.Enum("log_level", d.LogLevel),
             Progress = r.Enum("progress", d.Progress),

@@ -30,10 +30,18 @@ public sealed record PipelineManifest
     public DeviceChoice Device { get; init; } = DeviceChoice.Auto;
 
     /// <summary>
-    /// MKL's code path for runs of this manifest (null: the process's, <c>auto</c> by default). Like the CPU, it is not part of
+    /// MKL's code path for runs of this manifest (null: the process's, <c>auto</c> by default); <c>avx2</c> holds ATen's and
+    /// lorapar's own CPU kernels at AVX2 as well, for numbers that reproduce across CPUs. Like the CPU, it is not part of
     /// any key; <c>stage.json</c> records the kernels that computed each artifact. <c>LORAPAR_MKL_PATH</c> or <c>--mkl-path</c> win.
     /// </summary>
     public MklPathChoice? MklPath { get; init; }
+
+    /// <summary>
+    /// Threads libtorch and MKL compute with, 1 – 1,024 (null: the process's, OpenMP's default of one per core). A bit-for-bit
+    /// pin needs a fixed count as well as <c>mkl_path = "avx2"</c>. Like <c>mkl_path</c>, not part of any key and recorded in
+    /// <c>stage.json</c>; <c>OMP_NUM_THREADS</c> wins.
+    /// </summary>
+    public int? Threads { get; init; }
 
     /// <summary>
     /// Minutes between the checkpoints of the long stages (pretraining, importance scoring, SFT, GRPO); 0 saves after every

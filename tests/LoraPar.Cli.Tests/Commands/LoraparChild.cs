@@ -9,21 +9,31 @@ internal static class LoraparChild
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
     /// <summary>Starts <c>lorapar <paramref name="args"/></c> in <paramref name="folder"/> with stdout and stderr redirected.</summary>
-    public static Process Start(string folder, params string[] args)
+    public static Process Start(string folder, params string[] args) => Start(folder, new Dictionary<string, string?>(), args);
+
+    /// <summary>Starts <c>lorapar <paramref name="args"/></c> in <paramref name="folder"/> with <paramref name="environment"/> set on top of this process's (null removes a variable).</summary>
+    public static Process Start(string folder, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "lorapar.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         return Process.Start(info)!;
     }
 
     /// <summary>Runs <c>lorapar <paramref name="args"/></c> in <paramref name="folder"/> to its end.</summary>
-    public static async Task<(int Code, string Out, string Err)> RunToEnd(string folder, params string[] args)
+    public static Task<(int Code, string Out, string Err)> RunToEnd(string folder, params string[] args) =>
+        RunToEnd(folder, new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs <c>lorapar <paramref name="args"/></c> in <paramref name="folder"/> with <paramref name="environment"/> to its end.</summary>
+    public static async Task<(int Code, string Out, string Err)> RunToEnd(string folder, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var child = Start(folder, args);
+        using var child = Start(folder, environment, args);
         var stderr = child.StandardError.ReadToEndAsync();
         var stdout = child.StandardOutput.ReadToEndAsync();
         await Exit(child, "lorapar " + string.Join(' ', args));

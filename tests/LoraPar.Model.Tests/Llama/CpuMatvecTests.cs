@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using LoraPar.Model.Llama;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -81,6 +82,16 @@ public sealed class CpuMatvecTests : TorchTest
         Assert.True(wide.equal(CpuMatvec.Multiply(x, packed, 200, null, width: KernelWidth.Widest)).all().item<bool>());
         Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated, KernelWidths.Uses512(KernelWidth.Widest));
         Assert.False(KernelWidths.Uses512(KernelWidth.Avx2));
+    }
+
+    [Fact]
+    public void Decoding_runs_512_bit_only_where_the_process_is_not_on_the_avx2_reproducibility_path()
+    {
+        var info = TorchRuntime.EnsureInitialized();
+        var expected = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && info.Mkl.Choice != MklPathChoice.Avx2;
+        Assert.Equal(expected, KernelWidths.Uses512(KernelWidth.Process));
+        Assert.Equal(expected ? 512 : info.Cpu.Isa == VectorIsa.Baseline ? 128 : 256, info.CSharpBits);
+        Assert.Contains($"c# {info.CSharpBits}-bit", info.Kernels);
     }
 
     [Theory]

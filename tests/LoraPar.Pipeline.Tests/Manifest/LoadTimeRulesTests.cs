@@ -108,6 +108,8 @@ public sealed class LoadTimeRulesTests : IDisposable
 
     [Theory]
     [InlineData("mkl_path = \"avx512\"\n", "m.toml:1:12 mkl_path: unknown value 'avx512'; expected one of auto, vendor, avx2")]
+    [InlineData("threads = 0\n", "m.toml:1:1 threads: 0 is out of range; expected a value in [1, 1024]")]
+    [InlineData("threads = 2.5\n", "m.toml:1:1 threads: expected an integer")]
     [InlineData("[sft]\nmax_update_ratio = 1.0\n", "m.toml:2:1 sft.max_update_ratio:")]
     [InlineData("[rl]\nmax_update_ratio = inf\n", "m.toml:2:1 rl.max_update_ratio: inf is not a finite number")]
     [InlineData("[splitter.resilience]\nrequest_timeout_seconds = 1e300\n", "m.toml:2:1 splitter.resilience.request_timeout_seconds: 1E+300 seconds is too long")]
