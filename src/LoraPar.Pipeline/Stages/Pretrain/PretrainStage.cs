@@ -24,7 +24,7 @@ public sealed class PretrainStage : IStage
     public string Kind => StageKinds.Pretrain;
 
     /// <inheritdoc />
-    public int Version => 3;
+    public int Version => 4;   // 4: the quickstart's base moved to the portable AVX2 path; bases cached on another path are not its pins
 
     /// <inheritdoc />
     public StageDeclaration? Declare(PipelineManifest manifest) => manifest.Model.Source == ModelSource.Pretrain
