@@ -19,22 +19,31 @@ public sealed class BaselineCpuTests : IDisposable
     [Fact]
     public void A_baseline_pinned_on_another_ISA_gets_a_note_naming_both()
     {
-        var note = BaselineCpu.Notice(Baseline("cpu_isa = \"AVX-512\""), Cpu(VectorIsa.Avx2));
+        var note = BaselineCpu.Notice(Baseline("cpu_isa = \"AVX-512\""), VectorIsa.Avx2);
         Assert.NotNull(note);
-        Assert.Contains("pins.toml was pinned on a CPU with AVX-512, this one's widest is AVX2", note);
+        Assert.Contains("pins.toml was pinned on AVX-512 kernels, this run's are AVX2", note);
     }
+
+    [Theory]
+    [InlineData(VectorIsa.Avx512, MklPathChoice.Avx2, VectorIsa.Avx2)]     // the reproducibility path holds AVX-512 CPUs at AVX2
+    [InlineData(VectorIsa.Avx512, MklPathChoice.Vendor, VectorIsa.Avx512)]
+    [InlineData(VectorIsa.Avx512, MklPathChoice.Auto, VectorIsa.Avx512)]
+    [InlineData(VectorIsa.Avx2, MklPathChoice.Avx2, VectorIsa.Avx2)]
+    [InlineData(VectorIsa.Baseline, MklPathChoice.Avx2, VectorIsa.Baseline)]
+    public void A_run_computes_on_the_cpus_widest_isa_except_on_the_avx2_path(VectorIsa cpu, MklPathChoice path, VectorIsa expected) =>
+        Assert.Equal(expected, BaselineCpu.KernelIsa(Cpu(cpu), path));
 
     [Theory]
     [InlineData("cpu_isa = \"AVX-512\"", VectorIsa.Avx512)]
     [InlineData("cpu_isa = \"avx2\"", VectorIsa.Avx2)]
     [InlineData("", VectorIsa.Avx2)]
     public void The_same_ISA_or_no_statement_gets_no_note(string meta, VectorIsa isa) =>
-        Assert.Null(BaselineCpu.Notice(Baseline(meta), Cpu(isa)));
+        Assert.Null(BaselineCpu.Notice(Baseline(meta), isa));
 
     [Fact]
     public void A_value_that_names_no_ISA_is_refused_naming_the_accepted_spellings()
     {
-        var e = Assert.Throws<LoraPar.Core.BadInputException>(() => BaselineCpu.Notice(Baseline("cpu_isa = \"AVX512\""), Cpu(VectorIsa.Avx2)));
+        var e = Assert.Throws<LoraPar.Core.BadInputException>(() => BaselineCpu.Notice(Baseline("cpu_isa = \"AVX512\""), VectorIsa.Avx2));
         Assert.Contains("cpu_isa = \"AVX512\": expected one of", e.Message);
         Assert.Contains("\"AVX-512\"", e.Message);
     }
