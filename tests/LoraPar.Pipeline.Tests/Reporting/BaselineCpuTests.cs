@@ -59,5 +59,21 @@ public sealed class BaselineCpuTests : IDisposable
         Assert.Contains(baseline.Meta[BaselineCpu.MetaKey], names);
     }
 
+    [Theory]
+    [InlineData("quickstart")]
+    [InlineData("robustness")]
+    [InlineData("robustness-estimators")]
+    public void Each_pinned_manifest_runs_the_kernels_its_baseline_names_on_a_fixed_thread_count(string name)
+    {
+        var root = Regression.CiRun.RepositoryRoot();
+        var manifest = LoraPar.Pipeline.Manifest.ManifestLoader.Load(Path.Combine(root, "experiments", name + ".toml"),
+            new LoraPar.Pipeline.Manifest.ManifestLoadOptions(root, LoraPar.Pipeline.Manifest.PathCheckMode.Warnings, _ => null)).Manifest;
+        var baseline = BaselineFile.Load(Path.Combine(root, "baselines", name + ".toml"));
+        Assert.Equal(MklPathChoice.Avx2, manifest.MklPath);
+        Assert.NotNull(manifest.Threads);
+        foreach (var cpu in new[] { VectorIsa.Avx2, VectorIsa.Avx512 })   // the pins hold for both: no note on either CPU
+            Assert.Null(BaselineCpu.Notice(baseline, BaselineCpu.KernelIsa(Cpu(cpu), MklPathChoice.Avx2)));
+    }
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
