@@ -52,6 +52,7 @@ public sealed class BaselineCpuTests : IDisposable
     [InlineData("quickstart.toml")]
     [InlineData("robustness.toml")]
     [InlineData("robustness-estimators.toml")]
+    [InlineData("robustness-bases.toml")]
     public void The_CPU_pinned_baselines_name_an_ISA_as_lorapar_spells_it(string file)
     {
         var baseline = BaselineFile.Load(Path.Combine(Regression.CiRun.RepositoryRoot(), "baselines", file));
@@ -63,6 +64,7 @@ public sealed class BaselineCpuTests : IDisposable
     [InlineData("quickstart")]
     [InlineData("robustness")]
     [InlineData("robustness-estimators")]
+    [InlineData("robustness-bases")]
     public void Each_pinned_manifest_runs_the_kernels_its_baseline_names_on_a_fixed_thread_count(string name)
     {
         var root = Regression.CiRun.RepositoryRoot();

@@ -8,7 +8,7 @@ using LoraPar.Pipeline.Tests.Regression;
 namespace LoraPar.Pipeline.Tests.Reporting;
 
 /// <summary>
-/// The pinned robustness verdicts (baselines/robustness.toml, baselines/robustness-estimators.toml) are consistent with the schema
+/// The pinned robustness verdicts (baselines/robustness.toml, baselines/robustness-estimators.toml, baselines/robustness-bases.toml) are consistent with the schema
 /// <c>lorapar compare --check</c> reads them in: every row matches runs of its manifest, every metric is one the code reports and has
 /// a tolerance, and the pinned numbers agree with one another (interval around the mean, the pooled p of the pinned counts, the
 /// verdict of that p). The experiments themselves are not run here (30 minutes); `compare --check` after a run holds them to the pins.
@@ -27,6 +27,7 @@ public sealed partial class RobustnessBaselineTests
     [Theory]
     [InlineData("baselines/robustness.toml", "experiments/robustness.toml", 5)]
     [InlineData("baselines/robustness-estimators.toml", "experiments/robustness-estimators.toml", 3)]
+    [InlineData("baselines/robustness-bases.toml", "experiments/robustness-bases.toml", 5)]
     public void The_pins_match_runs_of_their_manifest_and_metrics_the_code_reports_each_with_a_tolerance(string baseline, string manifest, int seeds)
     {
         var file = BaselineFile.Load(Root(baseline));

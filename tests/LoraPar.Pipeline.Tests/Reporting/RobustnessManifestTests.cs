@@ -54,4 +54,17 @@ public sealed class RobustnessManifestTests
             foreach (var kind in new[] { StageKinds.Scores, StageKinds.Masks, StageKinds.EvalBase })
                 Assert.Equal(robustness.Find($"seed={seed},selection=importance", kind)!.Key, ablation.Find($"seed={seed},estimator=second-order", kind)!.Key);
     }
+
+    [Fact]
+    public void Replicates_over_bases_pretrain_one_base_and_one_dataset_per_seed_and_seed_7_is_the_quickstart()
+    {
+        var bases = Plan("experiments/robustness-bases.toml");
+        var quickstart = Plan("experiments/quickstart.toml");
+        Assert.Equal(15, bases.Variants.Count);
+        Assert.Equal([7L, 8, 9, 10, 11], bases.Variants.Select(v => v.Manifest.Seed).Distinct());
+        foreach (var kind in new[] { StageKinds.Pretrain, StageKinds.Data })
+            Assert.Equal(5, bases.Nodes.Where(n => n.Kind == kind).Select(n => n.Key).Distinct().Count());
+        foreach (var selection in new[] { "importance", "random", "full" })
+            Assert.Equal(Keys(quickstart, $"selection={selection}"), Keys(bases, $"seed=7,selection={selection}"));
+    }
 }
