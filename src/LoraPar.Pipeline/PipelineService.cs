@@ -215,8 +215,8 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
             ?? throw new BadInputException($"{request.Manifest}: no baseline to compare with; set report.baseline or pass --baseline");
         if (!File.Exists(baselinePath)) throw new BadInputException($"baseline file not found: {baselinePath}");
         var baseline = Reporting.BaselineFile.Load(baselinePath);
-        var path = Environment.GetEnvironmentVariable(MklPathChoices.Variable) is { Length: > 0 } ? MklPathChoices.FromEnvironment() : manifest.MklPath ?? MklPathChoice.Auto;
-        if (Reporting.BaselineCpu.Notice(baseline, Reporting.BaselineCpu.KernelIsa(CpuIdentity.Detect(), path)) is { } notice) console.Out.WriteLine(notice + "\n");
+        var kernels = Reporting.BaselineCpu.KernelIsa(CpuIdentity.Detect(), MklPathChoices.Effective(manifest.MklPath));
+        if (Reporting.BaselineCpu.Notice(baseline, kernels) is { } notice) console.Out.WriteLine(notice + "\n");
         var cells = Reporting.Comparison.Build(baseline, manifest.Report.Tables, ours);
         var text = request.Wide ? Reporting.Comparison.Render(baseline, manifest.Report.Tables, cells)
             : Reporting.Comparison.RenderNarrow(baseline, manifest.Report.Tables, cells);

@@ -43,4 +43,8 @@ public static class MklPathChoices
 
     /// <summary>The choice of this process's environment.</summary>
     public static MklPathChoice FromEnvironment() => Parse(Environment.GetEnvironmentVariable(Variable));
+
+    /// <summary>The path a run of a manifest asking for <paramref name="requested"/> takes: the environment's choice where it names one (it wins), else the manifest's, else <see cref="MklPathChoice.Auto"/>.</summary>
+    public static MklPathChoice Effective(MklPathChoice? requested) =>
+        string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(Variable)) ? requested ?? MklPathChoice.Auto : FromEnvironment();
 }

@@ -1,10 +1,12 @@
+using System.Globalization;
 using TorchSharp;
 
 namespace LoraPar.Model.Runtime;
 
 /// <summary>
 /// How many threads libtorch and MKL compute with, through OpenMP's own variable. A fixed count belongs to a
-/// bit-reproducible run: ATen splits large reductions, and MKL its matmuls, by thread, so 2 and 8 threads sum in different orders.
+/// bit-reproducible run: some sums are split by thread, so results differ by count (ci.toml's pretraining wrote other
+/// weights on 1, 2 and 4 threads, the same on 2 twice).
 /// A manifest's <c>threads</c> goes through the same channel as the user's shell, so child processes inherit it.
 /// </summary>
 public static class ThreadCount
@@ -22,7 +24,7 @@ public static class ThreadCount
     public static bool Request(int threads, Func<string, string?> read, Action<string, string> write, Action<int>? setNow)
     {
         if (!string.IsNullOrWhiteSpace(read(Variable))) return false;
-        write(Variable, threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        write(Variable, threads.ToString(CultureInfo.InvariantCulture));
         setNow?.Invoke(threads);
         return true;
     }
@@ -37,7 +39,7 @@ public static class ThreadCount
     /// </summary>
     internal static void AfterLoad()
     {
-        if (int.TryParse(Environment.GetEnvironmentVariable(Variable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var threads)
+        if (int.TryParse(Environment.GetEnvironmentVariable(Variable), NumberStyles.None, CultureInfo.InvariantCulture, out var threads)
             && threads is > 0 and <= Max && threads != torch.get_num_threads())
             torch.set_num_threads(threads);
     }

@@ -17,4 +17,12 @@ public sealed class MklPathRequestTests
         Assert.Equal(expected, outcome);
         Assert.Equal(after ?? existing, env[MklPathChoices.Variable]);
     }
+
+    [Fact]
+    public void A_run_takes_the_environments_path_where_it_names_one_else_the_manifests_else_auto()
+    {
+        var chosen = !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(MklPathChoices.Variable));   // tests/test.runsettings sets avx2
+        Assert.Equal(chosen ? MklPathChoices.FromEnvironment() : MklPathChoice.Vendor, MklPathChoices.Effective(MklPathChoice.Vendor));
+        Assert.Equal(chosen ? MklPathChoices.FromEnvironment() : MklPathChoice.Auto, MklPathChoices.Effective(null));
+    }
 }
