@@ -17,8 +17,12 @@ namespace LoraPar.Pipeline;
 /// <param name="Wait">On Slurm: follow the jobs until they end and fail when one failed (otherwise return after submitting).</param>
 /// <param name="DeviceMemory">The device's memory for the resource plan's verdict (e.g. <c>80GiB</c>; null: detected on CUDA, no check on the CPU).</param>
 /// <param name="TryAnyway">Run stages the resource plan predicts do not fit.</param>
+/// <param name="Job">
+/// This run is one job of a parallel local run (<c>[executor] jobs</c>): it saves no results and writes no sweep report, which
+/// the run that started it does once all its jobs are done.
+/// </param>
 public sealed record RunRequest(string Manifest, bool DryRun = false, string? Force = null, string? Stage = null, string? Key = null,
-    Executors.ExecutorKind? Executor = null, bool Wait = false, string? DeviceMemory = null, bool TryAnyway = false);
+    Executors.ExecutorKind? Executor = null, bool Wait = false, string? DeviceMemory = null, bool TryAnyway = false, bool Job = false);
 
 /// <summary>A <c>lorapar compare</c> request.</summary>
 /// <param name="Manifest">Our manifest (its runs' metrics are compared).</param>
@@ -68,6 +72,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         using var log = new RunLog(store.RunsDirectory, manifest.Name);
         log.Write($"lorapar {StageExecutor.ToolVersion} run {loaded.File} force={request.Force ?? "-"} stage={request.Stage ?? "-"}");
         RequestKernels(manifest, log);
+        var jobs = request.Stage is null ? ParallelJobs(loaded, log) : null;
         try
         {
             var summary = console.WithProgress(manifest.Progress, (progress, announce) =>
@@ -75,14 +80,15 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
                 var verbose = manifest.LogLevel == Verbosity.Verbose;
                 var env = new ExecutionEnvironment(progress, line => { log.Write(line); if (verbose) announce(line); }, cancel,
                     manifest.LogLevel == Verbosity.Quiet ? null : announce);
-                return PipelineRunner.Run(plan, store, new RunSelection(request.Force, request.Stage, request.Key), env);
+                return PipelineRunner.Run(plan, store, new RunSelection(request.Force, request.Stage, request.Key), env, jobs);
             });
-            Reporting.SweepReport.Write(plan, store);
-            SaveResults(request.Manifest, plan, store, Path.GetFileNameWithoutExtension(log.Path));
+            if (!request.Job) Reporting.SweepReport.Write(plan, store);
+            if (!request.Job) SaveResults(request.Manifest, plan, store, Path.GetFileNameWithoutExtension(log.Path));
             var line = $"{manifest.Name}: ran {"stage".ToQuantity(summary.Executed.Count)}, reused {summary.Reused.Count} "
                 + $"in {TimeSpan.FromSeconds(summary.Seconds).Humanize(precision: 2)}; log {log.Path}";
             log.Write(line);
             console.Out.WriteLine(line);
+            if (request.Job) return summary;
             console.Out.Write(Reporting.ResultsView.AfterRun(plan, store, workingDirectory));
             console.Out.Write(Reporting.RunWarnings.Console(Reporting.RunWarnings.Of(plan, store)));
             return summary;
@@ -121,6 +127,25 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
         var loaded = Load(manifestPath);
         var store = new ArtifactStore(loaded.Manifest.Artifacts);
         return Executors.SlurmExecutor.Cancel(Plan(loaded.Manifest, store), store, console.Out);
+    }
+
+    /// <summary>
+    /// The jobs that run the stale stages when <c>[executor] jobs</c> is above 1, or null (one after the other, here): on a CUDA
+    /// device stages run one at a time, since the resource plan sizes each stage against the whole device.
+    /// </summary>
+    private StageJobs? ParallelJobs(LoadedManifest loaded, RunLog log)
+    {
+        var executor = loaded.Manifest.Executor;
+        if (executor.Jobs < 2) return null;
+        if (DeviceResolver.Resolve(loaded.Manifest.Device).type != TorchSharp.DeviceType.CPU)
+        {
+            var line = $"executor.jobs = {executor.Jobs}: stages run one at a time on a CUDA device (each stage is planned against the whole device)";
+            log.Write(line);
+            console.Out.WriteLine(line);
+            return null;
+        }
+        log.Write($"executor.jobs = {executor.Jobs}: stale stages run as up to {executor.Jobs} lorapar processes at once");
+        return new StageJobs(executor.Jobs, Executors.SlurmSubmitter.NodeCommand(executor), loaded.File, workingDirectory);
     }
 
     /// <summary>Exports the manifest's <c>mkl_path</c> and <c>threads</c> before any stage loads libtorch (an explicit environment choice wins).</summary>

@@ -25,15 +25,19 @@ public static class RunCommand
         var wait = new Option<bool>("--wait") { Description = "With slurm: follow the jobs until they end; exit 1 when one failed." };
         var memory = new Option<string?>("--device-memory") { Description = "The device's memory for the resource plan's check, e.g. 80GiB (default: nvidia-smi's on CUDA; no check on the CPU)." };
         var tryAnyway = new Option<bool>("--try-anyway") { Description = "Run stages the resource plan predicts do not fit the device." };
+        var job = new Option<bool>("--job")
+        {
+            Description = "With --stage: run as one job of a parallel local run (no results saved, no sweep report).", Hidden = true,
+        };
         var command = new Command("run", "Run a manifest's pipeline, executing only the stages whose inputs changed.")
         {
-            manifest, dryRun, force, stage, key, executor, wait, memory, tryAnyway,
+            manifest, dryRun, force, stage, key, executor, wait, memory, tryAnyway, job,
         };
         command.SetAction((parsed, cancel) =>
         {
             var request = new RunRequest(parsed.GetValue(manifest)!, parsed.GetValue(dryRun), parsed.GetValue(force), parsed.GetValue(stage),
                 parsed.GetValue(key), parsed.GetValue(executor) is { } kind ? Enum.Parse<ExecutorKind>(kind, ignoreCase: true) : null,
-                parsed.GetValue(wait), parsed.GetValue(memory), parsed.GetValue(tryAnyway));
+                parsed.GetValue(wait), parsed.GetValue(memory), parsed.GetValue(tryAnyway), parsed.GetValue(job));
             PipelineCommandContext.Service(stdout).Run(request, cancel);
             return Task.FromResult(0);
         });

@@ -14,6 +14,13 @@ public sealed partial record ExecutorSettings : ISettings
     /// <summary>The executor (<c>run --executor</c> overrides it).</summary>
     public ExecutorKind Kind { get; init; } = ExecutorKind.Local;
 
+    /// <summary>
+    /// Local executor: how many stale stages run at once. 1 runs them one after the other in this process; more runs each as
+    /// its own <c>lorapar run --stage</c> process, as soon as the stages it reads from are complete. A stage computes the same
+    /// bits either way (same thread count, its own process); on a CUDA device stages still run one at a time.
+    /// </summary>
+    public int Jobs { get; init; } = 1;
+
     /// <summary>Slurm partition (<c>--partition</c>); empty: the cluster's default.</summary>
     public string Partition { get; init; } = "";
 
@@ -68,6 +75,7 @@ public sealed partial record ExecutorSettings : ISettings
         var p = new List<SettingProblem>();
         foreach (var (key, value) in new[] { ("partition", Partition), ("account", Account), ("qos", Qos) })
             p.Require(value.Length == 0 || SlurmName().IsMatch(value), key, $"'{value}' is not a Slurm name; use letters, digits, '.', '_', '-' or ','");
+        p.Require(Jobs is >= 1 and <= MaxJobs, "jobs", $"{Jobs}; it must be between 1 and {MaxJobs}");
         p.Require(Gpus is >= 0 and <= 64, "gpus", $"{Gpus}; it must be between 0 and 64");
         p.Require(CpusPerTask is >= 1 and <= 1024, "cpus_per_task", $"{CpusPerTask}; it must be between 1 and 1024");
         p.Require(Mem.Length == 0 || MemorySize().IsMatch(Mem), "mem", $"'{Mem}' is not a Slurm memory size such as 4096, 500M or 32G");
@@ -81,6 +89,9 @@ public sealed partial record ExecutorSettings : ISettings
                 $"{limit.TotalSeconds} is not longer than signal_before_seconds {SignalBefore.TotalSeconds}; the stage would be told to stop at once");
         return p;
     }
+
+    /// <summary>The most stages <see cref="Jobs"/> may run at once.</summary>
+    public const int MaxJobs = 64;
 
     private static bool HasQuotes(string text) => text.IndexOfAny(['"', '\'', '`', '\\']) >= 0;
 

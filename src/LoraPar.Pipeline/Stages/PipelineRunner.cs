@@ -22,31 +22,27 @@ public sealed record RunSummary(IReadOnlyList<PlannedStage> Executed, IReadOnlyL
 /// </summary>
 public static class PipelineRunner
 {
-    /// <summary>Runs <paramref name="plan"/> against <paramref name="store"/>.</summary>
-    public static RunSummary Run(PipelinePlan plan, ArtifactStore store, RunSelection selection, ExecutionEnvironment env)
+    /// <summary>Runs <paramref name="plan"/> against <paramref name="store"/>: here, or as <paramref name="jobs"/> when given (except for <c>--stage</c>).</summary>
+    public static RunSummary Run(PipelinePlan plan, ArtifactStore store, RunSelection selection, ExecutionEnvironment env, StageJobs? jobs = null)
     {
+        if (jobs is not null && selection.OnlyStage is null) return jobs.Run(plan, store, selection, env);
         var clock = Stopwatch.StartNew();
         var forced = ForcedNodes(plan, selection.Force);
-        var nodes = SelectNodes(plan, selection);
         var pointers = new RunPointers(store.RunsDirectory);
         var (executed, reused) = (new List<PlannedStage>(), new List<PlannedStage>());
         try
         {
-            foreach (var node in nodes)
+            foreach (var node in SelectNodes(plan, selection))
             {
                 env.Cancellation.ThrowIfCancellationRequested();
-                if (!node.Runnable)
-                    throw new BadInputException($"stage '{node.Kind}' cannot run: input {string.Join(", ", node.Inputs.Where(i => i.Hash is null).Select(i => i.Path))} not found");
-                var check = store.Check(node.Kind, node.Key);
+                RequireRunnable(node);
                 var force = forced.Contains(node);
-                if (check.IsComplete && !force)
+                if (Reuse(node, store, force, pointers))
                 {
-                    StageExecutor.Tidy(node, store);
                     reused.Add(node);
-                    WritePointers(pointers, node, store.ReadRecord(node.Kind, node.Key)!);
                     continue;
                 }
-                var line = $"{node.Kind} {node.Key[..8]} ({string.Join(", ", node.Variants.Select(v => v.Name))}): {(force ? "forced" : check.Detail)}";
+                var line = $"{node.Kind} {node.Key[..8]} ({VariantNames(node)}): {(force ? "forced" : store.Check(node.Kind, node.Key).Detail)}";
                 env.Log(line);
                 env.Announce?.Invoke(line);
                 var record = StageExecutor.Execute(node, store, Labelled(env, plan, node), force);
@@ -62,6 +58,28 @@ public static class PipelineRunner
         return new RunSummary(executed, reused, clock.Elapsed.TotalSeconds);
     }
 
+    /// <summary>
+    /// Whether <paramref name="node"/>'s complete artifact is used as is (not forced): then its leftovers are tidied and the
+    /// run's pointers name it.
+    /// </summary>
+    internal static bool Reuse(PlannedStage node, ArtifactStore store, bool force, RunPointers pointers)
+    {
+        if (force || !store.Check(node.Kind, node.Key).IsComplete) return false;
+        StageExecutor.Tidy(node, store);
+        WritePointers(pointers, node, store.ReadRecord(node.Kind, node.Key)!);
+        return true;
+    }
+
+    /// <summary>Fails naming the inputs of <paramref name="node"/> that are missing.</summary>
+    internal static void RequireRunnable(PlannedStage node)
+    {
+        if (!node.Runnable)
+            throw new BadInputException($"stage '{node.Kind}' cannot run: input {string.Join(", ", node.Inputs.Where(i => i.Hash is null).Select(i => i.Path))} not found");
+    }
+
+    /// <summary>The runs a node belongs to, for log lines.</summary>
+    internal static string VariantNames(PlannedStage node) => string.Join(", ", node.Variants.Select(v => v.Name));
+
     /// <summary>The nodes <c>--force kind</c> re-runs: that kind's nodes and every node downstream of them.</summary>
     public static HashSet<PlannedStage> ForcedNodes(PipelinePlan plan, string? kind)
     {
@@ -73,7 +91,7 @@ public static class PipelineRunner
         return forced;
     }
 
-    private static IReadOnlyList<PlannedStage> SelectNodes(PipelinePlan plan, RunSelection selection)
+    internal static IReadOnlyList<PlannedStage> SelectNodes(PipelinePlan plan, RunSelection selection)
     {
         if (selection.OnlyStage is { } only)
         {
@@ -102,7 +120,7 @@ public static class PipelineRunner
         plan.Variants.Count < 2 ? env
             : env with { Progress = new RunLabelledProgress(env.Progress, RunLabelledProgress.Of(node.Variants.Select(v => v.Name).ToList(), plan.Variants.Count)) };
 
-    private static void WritePointers(RunPointers pointers, PlannedStage node, StageRecord record)
+    internal static void WritePointers(RunPointers pointers, PlannedStage node, StageRecord record)
     {
         foreach (var variant in node.Variants) pointers.Write(node.Manifest.Name, variant.Name, record);
     }

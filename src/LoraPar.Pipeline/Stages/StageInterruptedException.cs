@@ -9,8 +9,9 @@ namespace LoraPar.Pipeline.Stages;
 /// <param name="stage">The stage kind, e.g. <c>sft</c>.</param>
 /// <param name="where">Where inside the stage it stopped, e.g. <c>step 41 of 120</c>; null when unknown.</param>
 /// <param name="inner">The cancellation observed.</param>
-public sealed class StageInterruptedException(string stage, string? where, OperationCanceledException inner)
-    : OperationCanceledException(Describe(stage, where), inner, inner.CancellationToken)
+/// <param name="alsoStopped">Other stages stopped with it (jobs of a parallel local run).</param>
+public sealed class StageInterruptedException(string stage, string? where, OperationCanceledException inner, IReadOnlyList<string>? alsoStopped = null)
+    : OperationCanceledException(Describe(stage, where, alsoStopped ?? []), inner, inner.CancellationToken)
 {
     /// <summary>The stage kind.</summary>
     public string Stage { get; } = stage;
@@ -19,6 +20,11 @@ public sealed class StageInterruptedException(string stage, string? where, Opera
     public static StageInterruptedException Of(string stage, OperationCanceledException cancel) =>
         new(stage, (cancel as StepCanceledException)?.Where, cancel);
 
-    private static string Describe(string stage, string? where) =>
-        where is null ? $"stage '{stage}' stopped" : $"stage '{stage}' stopped before {where}";
+    /// <summary>Wraps <paramref name="cancel"/>, observed while the jobs of <paramref name="stages"/> ran (at least one).</summary>
+    public static StageInterruptedException OfJobs(IReadOnlyList<string> stages, OperationCanceledException cancel) =>
+        new(stages[0], null, cancel, stages.Skip(1).ToList());
+
+    private static string Describe(string stage, string? where, IReadOnlyList<string> also) =>
+        (where is null ? $"stage '{stage}' stopped" : $"stage '{stage}' stopped before {where}")
+        + (also.Count == 0 ? "" : $" (so did {string.Join(", ", also.Select(s => $"'{s}'"))})");
 }

@@ -11,22 +11,7 @@ namespace LoraPar.Cli.Tests.Commands;
 /// </summary>
 public sealed class ShowAndExportTests : CliTestFolder
 {
-    private const string Tiny = """
-        extends = "ci.toml"
-        name = "tiny"
-        [model.tiny]
-        pretrain_steps = 8
-        [data]
-        synthetic_train_size = 12
-        synthetic_eval_size = 2
-        [importance]
-        samples_per_system = 4
-        [rl]
-        max_steps = 1
-        max_completion_length = 8
-        [eval]
-        max_new_tokens = 8
-        """;
+    private static readonly string Tiny = TinyCi.Manifest("tiny");
 
     public ShowAndExportTests()
     {

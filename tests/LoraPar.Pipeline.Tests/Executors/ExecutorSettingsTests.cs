@@ -26,6 +26,9 @@ public sealed class ExecutorSettingsTests : IDisposable
     [Theory]
     [InlineData("[executor]\nkind = \"pbs\"\n", "m.toml:2:8 executor.kind: unknown value 'pbs'")]
     [InlineData("[executor]\ncpus_per_task = 0\n", "m.toml:2:1 executor.cpus_per_task: 0; it must be between 1 and 1024")]
+    [InlineData("[executor]\njobs = 0\n", "m.toml:2:1 executor.jobs: 0; it must be between 1 and 64")]
+    [InlineData("[executor]\njobs = 65\n", "m.toml:2:1 executor.jobs: 65; it must be between 1 and 64")]
+    [InlineData("[executor]\njobs = \"three\"\n", "m.toml:2:1 executor.jobs:")]
     [InlineData("[executor]\ngpus = -1\n", "m.toml:2:1 executor.gpus: -1; it must be between 0 and 64")]
     [InlineData("[executor]\nmem = \"lots\"\n", "m.toml:2:1 executor.mem: 'lots' is not a Slurm memory size")]
     [InlineData("[executor]\npartition = \"gpu a100\"\n", "m.toml:2:1 executor.partition: 'gpu a100' is not a Slurm name")]
@@ -43,7 +46,7 @@ public sealed class ExecutorSettingsTests : IDisposable
         var registry = PipelineStages.CreateDefault(LocalTeacherScorers.Load);
         _ws.Write("local.toml", "[data]\nsynthetic_train_size = 10\n");
         _ws.Write("slurm.toml", "[data]\nsynthetic_train_size = 10\n[executor]\nkind = \"slurm\"\npartition = \"gpu\"\ngpus = 2\nmem = \"32G\"\n"
-                                + "command = \"/opt/lorapar/lorapar\"\n[executor.time]\nsft_seconds = 86400\n");
+                                + "command = \"/opt/lorapar/lorapar\"\njobs = 3\n[executor.time]\nsft_seconds = 86400\n");
         var store = new ArtifactStore(_ws.PathOf("artifacts"));
         var keys = new[] { "local.toml", "slurm.toml" }
             .Select(f => PipelinePlan.Build(_ws.Load(f).Manifest, registry, store.Hashes).Nodes.Select(n => $"{n.Kind}/{n.Key}").ToList())
