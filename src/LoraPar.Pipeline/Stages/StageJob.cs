@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LoraPar.Model.Runtime;
 
 namespace LoraPar.Pipeline.Stages;
 
@@ -34,9 +35,10 @@ public sealed class StageJob : IDisposable
 
     /// <summary>
     /// Starts <paramref name="command"/> (the lorapar command, one argument per entry) on <paramref name="node"/> of
-    /// <paramref name="manifestFile"/> in <paramref name="workingDirectory"/>, its output going to <paramref name="logPath"/>.
+    /// <paramref name="manifestFile"/> in <paramref name="workingDirectory"/>, its output going to <paramref name="logPath"/>;
+    /// <paramref name="alone"/> (no other compute stage can run beside it) gives it <see cref="SpinWaits"/>.
     /// </summary>
-    public static StageJob Start(PlannedStage node, bool force, IReadOnlyList<string> command, string manifestFile, string workingDirectory, string logPath)
+    public static StageJob Start(PlannedStage node, bool force, bool alone, IReadOnlyList<string> command, string manifestFile, string workingDirectory, string logPath)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var info = new ProcessStartInfo(command[0])
@@ -44,6 +46,8 @@ public sealed class StageJob : IDisposable
             WorkingDirectory = workingDirectory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
         };
         foreach (var word in Arguments(node, force, command, manifestFile)) info.ArgumentList.Add(word);
+        if (alone)
+            foreach (var (name, value) in SpinWaits.ForChild(Environment.GetEnvironmentVariable)) info.Environment[name] = value;
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, line) => Write(log, line.Data);

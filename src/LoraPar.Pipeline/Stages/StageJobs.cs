@@ -72,20 +72,35 @@ public sealed record StageJobs(int Count, IReadOnlyList<string> Command, string 
             Verdict();
         }
 
-        /// <summary>Starts every waiting stage whose upstream is done, while there is room and nothing went wrong.</summary>
+        /// <summary>
+        /// Starts every waiting stage whose upstream is done, while there is room and nothing went wrong. A compute stage
+        /// (<see cref="Executors.ExecutorSettings.GpuStages"/>) that no other compute stage can run beside — none runs, and
+        /// every other one still waiting reads from it, as every stage reads from pretraining — runs alone, with spinning
+        /// waits; light stages (data, labels, masks, report) may run beside it.
+        /// </summary>
         private void Launch()
         {
             if (failed is not null || interrupted.Count > 0 || env.Cancellation.IsCancellationRequested) return;
             foreach (var node in waiting.Where(n => n.Upstream.All(done.Contains)).Take(jobs.Count - running.Count).ToList())
-            {
-                var force = forced.Contains(node);
-                var line = $"{node.Kind} {node.Key[..8]} ({PipelineRunner.VariantNames(node)}): {(force ? "forced" : store.Check(node.Kind, node.Key).Detail)}; "
-                    + $"job {++started} ({running.Count + 1} of up to {jobs.Count} running), output in {LogPathOf(store, node)}";
-                env.Log(line);
-                env.Announce?.Invoke(line);
-                running.Add(StageJob.Start(node, force, jobs.Command, jobs.ManifestFile, jobs.WorkingDirectory, LogPathOf(store, node)));
-                waiting.Remove(node);
-            }
+                Start(node, alone: Compute(node) && !running.Any(j => Compute(j.Node))
+                                   && waiting.All(other => other == node || !Compute(other) || ReadsFrom(other, node)));
+        }
+
+        /// <summary>Whether <paramref name="node"/> reads, directly or through other stages, from <paramref name="upstream"/>.</summary>
+        private static bool ReadsFrom(PlannedStage node, PlannedStage upstream) =>
+            node.Upstream.Any(u => u == upstream || ReadsFrom(u, upstream));
+
+        private static bool Compute(PlannedStage node) => Executors.ExecutorSettings.GpuStages.Contains(node.Kind);
+
+        private void Start(PlannedStage node, bool alone)
+        {
+            var force = forced.Contains(node);
+            var line = $"{node.Kind} {node.Key[..8]} ({PipelineRunner.VariantNames(node)}): {(force ? "forced" : store.Check(node.Kind, node.Key).Detail)}; "
+                + $"job {++started} ({running.Count + 1} of up to {jobs.Count} running{(alone ? ", alone: spinning waits" : "")}), output in {LogPathOf(store, node)}";
+            env.Log(line);
+            env.Announce?.Invoke(line);
+            running.Add(StageJob.Start(node, force, alone, jobs.Command, jobs.ManifestFile, jobs.WorkingDirectory, LogPathOf(store, node)));
+            waiting.Remove(node);
         }
 
         private StageJob WaitForOne()

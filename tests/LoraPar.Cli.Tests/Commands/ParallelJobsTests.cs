@@ -28,6 +28,8 @@ public sealed class ParallelJobsTests : CliTestFolder
         Assert.True(two.Code == 0, two.Err);
 
         Assert.Contains("(2 of up to 2 running)", two.Out);
+        Assert.Matches(@"(?m)^pretrain [0-9a-f]{8} \(selection=importance, selection=random\): no artifact; job \d+ \(\d of up to 2 running, alone: spinning waits\)", two.Out);
+        Assert.DoesNotMatch(@"(?m)^(sft|rl|scores) .*alone", two.Out);                   // the two runs' stages can run beside each other
         Assert.DoesNotContain("running)", one.Out);
         var files = ComputedFiles(serial);
         Assert.True(files.Count > 10, string.Join(", ", files));
