@@ -4,8 +4,8 @@ namespace LoraPar.Model.Runtime;
 /// OpenMP waits for a process that has the cores to itself: idle workers spin for a bounded time between parallel regions
 /// (<c>OMP_WAIT_POLICY=ACTIVE</c> with <c>GOMP_SPINCOUNT</c> = <see cref="Spins"/>, about 1 – 4 ms), then sleep. Bit for bit the
 /// same arithmetic as sleeping waits (<see cref="TorchRuntime"/>'s default): only how an idle worker waits changes. Measured on
-/// a 2-core AMD EPYC VM (2026-12-04, <c>bench pretrain</c>, alternating): 4.61 – 4.71 pretraining steps/s against 3.61 – 3.95
-/// sleeping and 4.10 – 4.26 spinning without a bound; but three quickstart stages at once, each spinning, took 473 s where
+/// a 2-core AMD EPYC VM (2026-12-04, <c>bench pretrain</c>, alternating): 4.67 – 4.71 pretraining steps/s against 3.61 – 4.10
+/// sleeping and 4.10 – 4.57 spinning without a bound; but three quickstart stages at once, each spinning, took 473 s where
 /// sleeping took 141 s — a spinning worker takes the core another process needs. So only a process alone on the cores may spin.
 /// </summary>
 public static class SpinWaits
