@@ -36,12 +36,22 @@ public static class GarbageCases
         }
     }
 
-    /// <summary>Where cutting <paramref name="text"/> at about <paramref name="fraction"/> leaves broken TOML (inside a string or a header), or null.</summary>
+    /// <summary>
+    /// Where cutting <paramref name="text"/> at about <paramref name="fraction"/> leaves broken TOML (inside a string or a
+    /// header, not a comment: a cut inside a comment is valid TOML), or null.
+    /// </summary>
     private static int? TruncationPoint(string text, double fraction)
     {
         for (var i = (int)(text.Length * fraction); i < text.Length; i++)
-            if (text[i] is '"' or '[' && i + 2 < text.Length && char.IsLetter(text[i + 1])) return i + 2;
+            if (text[i] is '"' or '[' && i + 2 < text.Length && char.IsLetter(text[i + 1]) && !InComment(text, i)) return i + 2;
         return null;
+    }
+
+    /// <summary>Whether a '#' comes before position <paramref name="i"/> on its line.</summary>
+    private static bool InComment(string text, int i)
+    {
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, i - 1)) + 1;
+        return text.AsSpan(lineStart, i - lineStart).Contains('#');
     }
 
     private static CorpusCase File(string name, byte[] bytes)
