@@ -153,6 +153,7 @@ public sealed class PipelineService(StageRegistry registry, PipelineConsole cons
     {
         if (manifest.Threads is { } threads)
             log.Write($"threads = {threads}: {(ThreadCount.Request(threads) ? "applied" : "overridden")} ({ThreadCount.Variable}={Environment.GetEnvironmentVariable(ThreadCount.Variable)})");
+        log.Write($"OpenMP waits: {SpinWaits.Describe(Environment.GetEnvironmentVariable)}");
         if (manifest.MklPath is not { } mkl) return;
         var outcome = MklPathRequest.Apply(mkl);
         log.Write($"mkl_path = {MklPathChoices.Name(mkl)}: {outcome} ({MklPathChoices.Variable}={MklPathChoices.Name(MklPathChoices.FromEnvironment())})");

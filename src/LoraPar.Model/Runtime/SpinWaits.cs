@@ -23,7 +23,15 @@ public static class SpinWaits
     /// The variables that give a child process spinning waits, or none when the user chose either variable (theirs is inherited).
     /// </summary>
     public static IReadOnlyDictionary<string, string> ForChild(Func<string, string?> environment) =>
-        environment(Policy) is not null || environment(SpinCount) is not null
+        UserChose(environment)
             ? new Dictionary<string, string>()
             : new Dictionary<string, string> { [Policy] = "ACTIVE", [SpinCount] = Spins.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+
+    /// <summary>The waits this process's environment asks for, for the run log (unset: lorapar's default, sleeping).</summary>
+    public static string Describe(Func<string, string?> environment) =>
+        UserChose(environment) ? $"{Policy}={environment(Policy)} {SpinCount}={environment(SpinCount)}" : $"sleeping ({Policy}=PASSIVE, lorapar's default)";
+
+    /// <summary>Whether either variable is set (an empty value counts as unset, as for every variable lorapar exports).</summary>
+    private static bool UserChose(Func<string, string?> environment) =>
+        !string.IsNullOrEmpty(environment(Policy)) || !string.IsNullOrEmpty(environment(SpinCount));
 }

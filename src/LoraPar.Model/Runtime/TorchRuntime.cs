@@ -79,10 +79,13 @@ public static partial class TorchRuntime
     /// OpenMP runtime reads it at load. By default idle OpenMP workers spin for a while after each parallel region; on a
     /// machine with more runnable processes than cores (laptops, CI, shared boxes) the spinning worker steals the core
     /// the main thread needs, and a batch-1 decoding step measured 3–10× slower. Sleeping workers cost microseconds.
+    /// Only the C library's copy gets it: .NET's copy, which child processes inherit, keeps what the user set, so that a
+    /// parallel run can give a job that runs alone <see cref="SpinWaits"/> (each lorapar child sets its own default).
     /// </summary>
     private static void PreferPassiveThreadWaiting()
     {
-        if (OperatingSystem.IsLinux()) NativeEnvironment.Export("OMP_WAIT_POLICY", "PASSIVE", overwrite: false);
+        if (OperatingSystem.IsLinux() && string.IsNullOrEmpty(Environment.GetEnvironmentVariable(SpinWaits.Policy)))
+            _ = NativeEnvironment.setenv(SpinWaits.Policy, "PASSIVE", 1);
     }
 
     /// <summary>Locates libLibTorchSharp.so where TorchSharp itself looks: next to TorchSharp.dll or under runtimes/&lt;rid&gt;/native.</summary>

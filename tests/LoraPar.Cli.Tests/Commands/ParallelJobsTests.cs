@@ -39,6 +39,8 @@ public sealed class ParallelJobsTests : CliTestFolder
         Assert.Single(Directory.GetFiles(Path.Combine(parallel, "artifacts", "runs", "par", "results")));
         Assert.True(Directory.GetFiles(Path.Combine(parallel, "artifacts", "runs", "par", "jobs"), "*.log").Length > 10);
         Assert.Contains("executor.jobs = 2: stale stages run as up to 2 lorapar processes at once", ParentLog(parallel));
+        Assert.Contains("OpenMP waits: OMP_WAIT_POLICY=ACTIVE GOMP_SPINCOUNT=100000", JobLog(parallel, "pretrain"));   // what the job was given
+        Assert.Contains("OpenMP waits: sleeping", JobLog(parallel, "sft"));
         var again = await LoraparChild.RunToEnd(parallel, "run", "experiments/par.toml");
         Assert.True(again.Code == 0, again.Err);
         Assert.Contains("par: ran 0 stages", again.Out);
@@ -119,6 +121,11 @@ public sealed class ParallelJobsTests : CliTestFolder
     private static string ParentLog(string folder) =>
         Directory.GetFiles(Path.Combine(folder, "artifacts", "runs", "par", "logs"))
             .Select(File.ReadAllText).Single(t => t.Contains("executor.jobs", StringComparison.Ordinal));
+
+    /// <summary>The run log of the first job that ran <paramref name="stage"/>.</summary>
+    private static string JobLog(string folder, string stage) =>
+        Directory.GetFiles(Path.Combine(folder, "artifacts", "runs", "par", "logs"))
+            .Select(File.ReadAllText).First(t => t.Contains($" stage={stage}", StringComparison.Ordinal));
 
     /// <summary>lorapar started through setsid, so that it leads a process group of its own, as a shell's foreground job does.</summary>
     private static Process InOwnProcessGroup(string folder, params string[] args)

@@ -16,7 +16,16 @@ public sealed class SpinWaitsTests
     [Theory]
     [InlineData("OMP_WAIT_POLICY", "PASSIVE")]
     [InlineData("GOMP_SPINCOUNT", "0")]
-    [InlineData("OMP_WAIT_POLICY", "")]
-    public void A_wait_variable_the_user_set_is_inherited_as_it_is(string name, string value) =>
+    public void A_wait_variable_the_user_set_is_inherited_as_it_is(string name, string value)
+    {
         Assert.Empty(SpinWaits.ForChild(n => n == name ? value : null));
+        Assert.Contains($"{name}={value}", SpinWaits.Describe(n => n == name ? value : null));
+    }
+
+    [Fact]
+    public void An_empty_value_counts_as_unset()
+    {
+        Assert.Equal("ACTIVE", SpinWaits.ForChild(n => n == "OMP_WAIT_POLICY" ? "" : null)["OMP_WAIT_POLICY"]);
+        Assert.StartsWith("sleeping", SpinWaits.Describe(_ => ""));
+    }
 }

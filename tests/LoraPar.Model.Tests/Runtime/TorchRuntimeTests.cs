@@ -25,6 +25,9 @@ public sealed class TorchRuntimeTests
         if (!OperatingSystem.IsLinux()) return;
         var native = System.Runtime.InteropServices.Marshal.PtrToStringAnsi(NativeEnvironment.getenv("OMP_WAIT_POLICY"));
         Assert.False(string.IsNullOrEmpty(native));
+        var user = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
+        if (string.IsNullOrEmpty(user)) Assert.Equal("PASSIVE", native);                 // lorapar's default, in the C library's copy only
+        else Assert.Equal(user, native);
     }
 
     [Fact]
