@@ -1,5 +1,6 @@
 using LoraPar.Adapters.Inits;
 using LoraPar.Core;
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -102,7 +103,7 @@ public static class LoraInjector
         Tensor? residual = null;
         if (config.Init is LoraInit.Pissa or LoraInit.Olora)
         {
-            var delta = b0.to_type(ScalarType.Float32).matmul(a0.to_type(ScalarType.Float32)).mul(config.Scaling); // (out, r) @ (r, in)
+            var delta = b0.to_type(ScalarType.Float32).matmul(a0.to_type(ScalarType.Float32)).Times(config.Scaling); // (out, r) @ (r, in)
             residual = weight.to_type(ScalarType.Float32).sub(delta).to_type(weight.dtype).MoveToOuterDisposeScope();
         }
         return new LoraFactors(a0.clone().MoveToOuterDisposeScope(), b0.clone().MoveToOuterDisposeScope(), residual);

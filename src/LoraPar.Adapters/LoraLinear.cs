@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using TorchSharp.Utils;
@@ -89,7 +90,7 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var h = loraDropout.forward(x.to_type(loraA.dtype));              // (..., in)
         var delta = functional.linear(functional.linear(h, loraA), loraB); // (..., in) → (..., r) → (..., out)
-        return result.add(delta.mul(Scaling).to_type(result.dtype)).MoveToOuterDisposeScope();
+        return result.Plus(delta.Times(Scaling).to_type(result.dtype)).MoveToOuterDisposeScope();
     }
 
     /// <summary>ΔW = scaling · B·A (out, in) in the base weight's dtype, detached.</summary>
@@ -97,7 +98,7 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var delta = loraB.matmul(loraA).mul(Scaling);                     // (out, r) @ (r, in) = (out, in)
+        var delta = loraB.matmul(loraA).Times(Scaling);                   // (out, r) @ (r, in) = (out, in)
         return delta.to_type(baseLayer.weight.dtype).MoveToOuterDisposeScope();
     }
 
@@ -107,7 +108,7 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         using var noGrad = no_grad();
         if (!enabled || Merged) return baseLayer.weight.detach().clone();
         using var delta = DeltaWeight();
-        return baseLayer.weight.detach().add(delta);
+        return baseLayer.weight.detach().Plus(delta);
     }
 
     /// <summary>
@@ -137,7 +138,7 @@ public sealed class LoraLinear : Module<Tensor, Tensor>
         if (!enabled) throw new InvalidOperationException("cannot merge a disabled adapter: enable it first (a merged weight would otherwise ignore the switch)");
         using var noGrad = no_grad();
         using var delta = DeltaWeight();
-        baseLayer.weight.add_(delta);
+        baseLayer.weight.PlusInPlace(delta);
         Merged = true;
     }
 

@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace LoraPar.Adapters.Inits;
@@ -73,7 +74,7 @@ public static class LoraInitializer
             var (u, s, vh) = linalg.svd(w, fullMatrices: false);                  // (out, k), (k), (k, in)
             (ur, sr, vhr) = (u[.., ..r], s[..r], vh[..r]);
         }
-        var sqrtS = (sr / config.Scaling).sqrt();                                  // (r)
+        var sqrtS = sr.Over(config.Scaling).sqrt();                                 // (r)
         var a = sqrtS.unsqueeze(1) * vhr;                                          // diag(√Sr) @ Vh[:r] = (r, in)
         var b = ur * sqrtS.unsqueeze(0);                                           // U[:, :r] @ diag(√Sr) = (out, r)
         return Finish(weight, w, a, b, config.Scaling);
@@ -90,7 +91,7 @@ public static class LoraInitializer
 
     private static LoraFactors Finish(Tensor weight, Tensor w32, Tensor a, Tensor b, double scaling)
     {
-        var residual = w32 - scaling * b.matmul(a);                                // (out, r) @ (r, in) = (out, in)
+        var residual = w32 - b.matmul(a).Times(scaling);                           // (out, r) @ (r, in) = (out, in)
         var dtype = AdapterDType(weight.dtype);
         return new LoraFactors(a.to_type(dtype).contiguous(), b.to_type(dtype).contiguous(), residual.to_type(weight.dtype));
     }

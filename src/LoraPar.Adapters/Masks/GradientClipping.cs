@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LoraPar.Adapters.Masks;
@@ -34,10 +35,11 @@ public static class GradientClipping
         var coefficient = ClipCoefficient(norm, maxNorm);
         if (coefficient >= 1.0) return norm;
         using var noGrad = no_grad();
+        using Scalar factor = coefficient;
         foreach (var p in parameters.Values)
         {
             using var grad = p.grad;
-            grad?.mul_(coefficient);
+            grad?.mul_(factor);
         }
         return norm;
     }

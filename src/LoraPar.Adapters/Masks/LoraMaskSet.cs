@@ -1,5 +1,6 @@
 using LoraPar.Core;
 using LoraPar.Model.Checkpoints;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LoraPar.Adapters.Masks;
@@ -54,7 +55,8 @@ public sealed class LoraMaskSet : IDisposable
         using var scope = NewDisposeScope();
         using var generator = new Generator((ulong)seed, CPU);
         var flat = zeros(total, dtype: ScalarType.Bool);
-        flat.index_fill_(0, randperm(total, generator: generator).narrow(0, 0, active), true);           // (total)
+        using Scalar on = true;
+        flat.index_fill_(0, randperm(total, generator: generator).narrow(0, 0, active), on);             // (total)
         var result = new Dictionary<string, Tensor>();
         long offset = 0;
         foreach (var (key, t) in tensors)

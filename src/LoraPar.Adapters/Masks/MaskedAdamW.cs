@@ -177,12 +177,14 @@ public sealed class MaskedAdamW : IDisposable
     {
         public void Apply(Tensor w, Tensor g, Tensor m, Tensor v)
         {
-            w.mul_(Decay);                                            // decoupled weight decay
-            m.mul_(Beta1).add_(g, alpha: 1 - Beta1);
-            v.mul_(Beta2).addcmul_(g, g, value: 1 - Beta2);
+            using Scalar decay = Decay, beta1 = Beta1, rest1 = 1 - Beta1, beta2 = Beta2, rest2 = 1 - Beta2;
+            using Scalar correction = BiasCorrection2Sqrt, eps = Eps, one = 1, step = -StepSize;
+            w.mul_(decay);                                            // decoupled weight decay
+            m.mul_(beta1).add_(g, alpha: rest1);
+            v.mul_(beta2).addcmul_(g, g, value: rest2);
             using var denom = v.sqrt();
-            denom.div_(BiasCorrection2Sqrt).add_(Eps);
-            w.addcdiv_(m, denom, value: -StepSize);
+            denom.div_(correction).add_(eps, one);
+            w.addcdiv_(m, denom, value: step);
         }
     }
 }

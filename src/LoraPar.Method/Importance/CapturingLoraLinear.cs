@@ -1,4 +1,5 @@
 using LoraPar.Adapters;
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -98,8 +99,8 @@ public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
         var result = baseForward(x);                                             // (B, T, out)
         var input = x.to_type(A.dtype);                                          // (B, T, in)
         var rank = functional.linear(input, A);                                  // (B, T, in) → (B, T, r)
-        var output = functional.linear(rank, B).mul(Scaling);                    // (B, T, r) → (B, T, out)
-        var sum = result.add(output.to_type(result.dtype));
+        var output = functional.linear(rank, B).Times(Scaling);                  // (B, T, r) → (B, T, out)
+        var sum = result.Plus(output.to_type(result.dtype));
         Capture(input, rank, output);
         return sum;
     }
@@ -129,7 +130,7 @@ public sealed class CapturingLoraLinear : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var merged = empty_like(weight).copy_(weight).add_(delta);              // (out, in), strides of W
+        var merged = empty_like(weight).copy_(weight).PlusInPlace(delta);         // (out, in), strides of W
         delta.Dispose();
         return merged.DetachFromDisposeScope();
     }

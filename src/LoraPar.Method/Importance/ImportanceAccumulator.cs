@@ -1,4 +1,5 @@
 using LoraPar.Core;
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,8 +45,8 @@ public sealed class ImportanceAccumulator(Device device) : IDisposable
                        zeros(shape, ScalarType.Float64, device).DetachFromDisposeScope());
                 sums[name] = sum;
             }
-            sum.Sum.add_(g.sum(dim: 0));                // Σₖ gₖ, shape of φ
-            sum.SquareSum.add_(g.square().sum(dim: 0)); // Σₖ gₖ², shape of φ
+            sum.Sum.PlusInPlace(g.sum(dim: 0));                   // Σₖ gₖ, shape of φ
+            sum.SquareSum.PlusInPlace(g.Squared().sum(dim: 0));  // Σₖ gₖ², shape of φ
         }
         counts[system] += batch;
     }

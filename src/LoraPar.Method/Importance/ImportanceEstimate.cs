@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,12 +21,12 @@ public static class ImportanceEstimate
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1L);
         using var scope = NewDisposeScope();
         var phi = parameter.detach().to(ScalarType.Float64);
-        var meanGradient = gradientSum.to(ScalarType.Float64) / count;   // ḡ, shape of φ
-        var fisher = squareSum.to(ScalarType.Float64) / count;           // F̂ (diagonal), shape of φ
+        var meanGradient = gradientSum.to(ScalarType.Float64).Over(count);   // ḡ, shape of φ
+        var fisher = squareSum.to(ScalarType.Float64).Over(count);           // F̂ (diagonal), shape of φ
         var score = estimator switch
         {
             ImportanceEstimator.FirstOrder => (meanGradient * phi).abs(),
-            ImportanceEstimator.Fisher => 0.5 * fisher * phi * phi,
+            ImportanceEstimator.Fisher => fisher.Times(0.5) * phi * phi,
             ImportanceEstimator.Gradient => meanGradient.abs(),
             ImportanceEstimator.Magnitude => phi.abs(),
             ImportanceEstimator.Random => Uniform(phi.shape, randomSeed).to(phi.device),

@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -46,10 +47,10 @@ public static class PerExampleLoraGradients
         var (xx, hh, gg, bb) = (Upcast(x.detach()), Upcast(h.detach()), Upcast(gy.detach()), Upcast(loraB.detach()));
         // The thin rank-r products are laid out the way CPU GEMM runs them fastest: the rank as the small output dimension of
         // a "linear" (gy · (s·Bᵀ)ᵀ), and both per-example products as (r, T) @ (T, features), the wide side last.
-        var scaledBt = bb.t().mul(scale).contiguous();                               // (r, out): s·Bᵀ
+        var scaledBt = bb.t().Times(scale).contiguous();                             // (r, out): s·Bᵀ
         var gh = functional.linear(gg, scaledBt);                                    // (batch, T, out) → (batch, T, r): s·Bᵀ gy per token
         var gradA = gh.transpose(1, 2).bmm(xx);                                      // (batch, r, T) @ (batch, T, in) → (batch, r, in)
-        var gradB = hh.mul(scale).transpose(1, 2).bmm(gg).transpose(1, 2);           // (batch, r, T) @ (batch, T, out) → (batch, r, out) → (batch, out, r)
+        var gradB = hh.Times(scale).transpose(1, 2).bmm(gg).transpose(1, 2);           // (batch, r, T) @ (batch, T, out) → (batch, r, out) → (batch, out, r)
         return new LoraGradientPair(gradA.MoveToOuterDisposeScope(), gradB.MoveToOuterDisposeScope());
     }
 

@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -21,9 +22,9 @@ public static class SecondOrderImportance
         RequireSameShape(squareSum, parameter, nameof(squareSum));
         using var scope = NewDisposeScope();
         var phi = parameter.detach().to(ScalarType.Float64);
-        var meanGradient = gradientSum.to(ScalarType.Float64) / count;   // ḡ, shape of φ
-        var fisher = squareSum.to(ScalarType.Float64) / count;           // F̂ (diagonal), shape of φ
-        var score = (meanGradient * phi - 0.5 * fisher * phi * phi).abs();
+        var meanGradient = gradientSum.to(ScalarType.Float64).Over(count);   // ḡ, shape of φ
+        var fisher = squareSum.to(ScalarType.Float64).Over(count);           // F̂ (diagonal), shape of φ
+        var score = (meanGradient * phi - fisher.Times(0.5) * phi * phi).abs();
         return score.MoveToOuterDisposeScope();
     }
 
@@ -36,7 +37,7 @@ public static class SecondOrderImportance
                 $"parameter of shape ({string.Join(", ", parameter.shape)}) on dim 0", nameof(perExample));
         using var scope = NewDisposeScope();
         var g = perExample.detach().to(ScalarType.Float64);   // (N, ...)
-        var score = FromMoments(g.sum(dim: 0), g.square().sum(dim: 0), perExample.shape[0], parameter);
+        var score = FromMoments(g.sum(dim: 0), g.Squared().sum(dim: 0), perExample.shape[0], parameter);
         return score.MoveToOuterDisposeScope();
     }
 

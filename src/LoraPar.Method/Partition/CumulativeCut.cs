@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,8 +26,8 @@ public static class CumulativeCut
     {
         using var scope = NewDisposeScope();
         var s = scores.to(ScalarType.Float64).reshape(-1);   // (n,)
-        var norm = s.square().sum().sqrt().item<double>();
-        return (norm > 0 ? s / norm : s.clone()).MoveToOuterDisposeScope();
+        var norm = s.Squared().sum().sqrt().item<double>();
+        return (norm > 0 ? s.Over(norm) : s.clone()).MoveToOuterDisposeScope();
     }
 
     /// <summary>Indices of <paramref name="scores"/> (n,) in descending score order, ties by ascending index: (n,) int64.</summary>
@@ -66,6 +67,9 @@ public static class CumulativeCut
     }
 
     /// <summary>A bool (n,) mask that is true at <paramref name="indices"/>.</summary>
-    public static Tensor MaskOf(long n, Tensor indices) =>
-        zeros(n, ScalarType.Bool, device: indices.device).index_fill_(0, indices, true);
+    public static Tensor MaskOf(long n, Tensor indices)
+    {
+        using Scalar on = true;
+        return zeros(n, ScalarType.Bool, device: indices.device).index_fill_(0, indices, on);
+    }
 }

@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,7 +25,7 @@ public static class EqualCountSelection
         {
             var take = reference.narrow(0, s.Offset, s.Count).sum().item<long>();
             var order = CumulativeCut.DescendingOrder(scores.narrow(0, s.Offset, s.Count).to(ScalarType.Float64));   // (count,)
-            return order.narrow(0, 0, take) + s.Offset;   // (take,) flat indices
+            return order.narrow(0, 0, take).Plus(s.Offset);   // (take,) flat indices
         }).ToArray();
         return CumulativeCut.MaskOf(layout.TotalElements, cat(picks, 0).to(reference.device)).MoveToOuterDisposeScope();
     }

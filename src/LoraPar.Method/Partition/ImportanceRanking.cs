@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -56,7 +57,7 @@ public sealed class ImportanceRanking : IDisposable
     public Tensor Ranks()
     {
         using var scope = NewDisposeScope();
-        var positions = arange(Count, ScalarType.Int64, device: Order.device);   // (n,)
+        var positions = HeldScalars.Range(Count, ScalarType.Int64, Order.device);   // (n,)
         return empty_like(Order).scatter_(0, Order, positions).MoveToOuterDisposeScope();
     }
 

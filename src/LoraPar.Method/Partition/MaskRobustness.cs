@@ -1,5 +1,7 @@
 using LoraPar.Core;
 using LoraPar.Method.Importance;
+using LoraPar.Model.Runtime;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace LoraPar.Method.Partition;
@@ -75,11 +77,18 @@ public static class MaskRobustness
         foreach (var k in sizes)
         {
             using var scope = NewDisposeScope();
-            var rankings = Rank(g, phi, s => ones(g[s].shape[0], ScalarType.Float64).index_fill_(0, arange(Math.Min(k, g[s].shape[0]), g[s].shape[0]), 0.0));
+            var rankings = Rank(g, phi, s => FirstExamples(k, g[s].shape[0]));
             using var sets = Partitions(rankings, [options.Theta], options)[options.Theta];
             result.Add(new PrefixRobustness(k, Overlaps(sets, full)));
         }
         return result;
+    }
+
+    /// <summary>Example weights (n,) float64 that keep the first <paramref name="k"/> examples (1) and drop the rest (0).</summary>
+    private static Tensor FirstExamples(long k, long n)
+    {
+        using Scalar zero = 0.0;
+        return ones(n, ScalarType.Float64).index_fill_(0, HeldScalars.Range(Math.Min(k, n), n), zero);
     }
 
     private static int? Stable(IReadOnlyList<PrefixRobustness> prefixes, double threshold)
@@ -95,7 +104,7 @@ public static class MaskRobustness
         {
             using var scope = NewDisposeScope();
             var w = weights(s);   // (N,) float64
-            var score = SecondOrderImportance.FromMoments(w.matmul(g[s]), w.matmul(g[s].square()), (long)Math.Round(w.sum().item<double>()), phi);
+            var score = SecondOrderImportance.FromMoments(w.matmul(g[s]), w.matmul(g[s].Squared()), (long)Math.Round(w.sum().item<double>()), phi);
             return ImportanceRanking.Of(score);
         }).ToArray();
 

@@ -44,7 +44,8 @@ public static class ThetaCurve
         {
             using var inner = NewDisposeScope();
             var (k1, k2) = (system1.PrefixLength(theta), system2.PrefixLength(theta));
-            var shared = rank1.lt(k1).logical_and(rank2.lt(k2)).sum().item<long>();   // |S1 ∩ S2|
+            using Scalar length1 = k1, length2 = k2;
+            var shared = rank1.lt(length1).logical_and(rank2.lt(length2)).sum().item<long>();   // |S1 ∩ S2|
             var stage1 = k1 - shared + ActivationFraction.Floor(alpha, shared);
             var stage2 = k2 - shared + ActivationFraction.Floor(beta, shared);
             double Percent(long count) => 100.0 * count / n;

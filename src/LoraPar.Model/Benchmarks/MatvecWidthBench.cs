@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using LoraPar.Model.Llama;
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace LoraPar.Model.Benchmarks;
 /// </summary>
 internal sealed class MatvecWidthBench(int inputs, int outputs) : IDisposable
 {
-    private readonly Tensor _packed = CpuMatvec.Pack(torch.randn(inputs, outputs, generator: new torch.Generator(3, CPU)) * 0.02f);  // (in/8, out/8, 8, 8)
+    private readonly Tensor _packed = CpuMatvec.Pack(torch.randn(inputs, outputs, generator: new torch.Generator(3, CPU)).Times(0.02f));  // (in/8, out/8, 8, 8)
     private readonly float[] _x = Enumerable.Range(0, inputs).Select(i => MathF.Sin(i)).ToArray();
     private readonly float[] _y = new float[outputs];
 

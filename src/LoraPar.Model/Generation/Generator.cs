@@ -1,4 +1,5 @@
 using LoraPar.Model.Llama;
+using LoraPar.Model.Runtime;
 using LoraPar.Model.Tokenizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -69,7 +70,7 @@ public sealed class Generator(LlamaForCausalLM model, TextTokenizer tokenizer) :
             var next = Step(new CausalLMInput(tokens.view(rowCount, 1)) { PositionIds = positions, KeyValid = keyValid?.narrow(1, 0, length), Cache = cache });
             logits.Dispose();
             logits = next;
-            positions.add_(1);
+            positions.PlusInPlace(1L);
         }
         logits.Dispose();
     }

@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ public static class Sampler
     /// <summary>Next tokens (B) int64 and their log-probabilities (B) float32 for <paramref name="logits"/> (B, V).</summary>
     public static (Tensor Tokens, Tensor LogProbs) Next(Tensor logits, GenerationOptions options, torch.Generator? generator)
     {
-        var scaled = options.Temperature > 0 ? logits.to(ScalarType.Float32) / options.Temperature : logits.to(ScalarType.Float32);  // (B, V)
+        var scaled = options.Temperature > 0 ? logits.to(ScalarType.Float32).Over(options.Temperature) : logits.to(ScalarType.Float32);  // (B, V)
         var logProbs = scaled.log_softmax(-1);                                                                   // (B, V)
         var tokens = options.Temperature > 0 ? Sample(Filter(scaled, options.TopK, options.TopP).softmax(-1), generator)  // (B)
             : scaled.argmax(-1);                                                                                 // (B)
@@ -40,15 +41,17 @@ public static class Sampler
         if (topK > 0 && topK < logits.shape[^1])
         {
             var kth = logits.topk(topK, -1).values.narrow(-1, topK - 1, 1);                                      // (B, 1)
-            result = result.masked_fill(result < kth, double.NegativeInfinity);                                   // (B, V)
+            using Scalar minusInfinity = double.NegativeInfinity;
+            result = result.masked_fill(result < kth, minusInfinity);                                             // (B, V)
         }
         if (topP < 1.0)
         {
             var (sorted, order) = result.sort(-1, descending: true);                                              // (B, V)
             var probs = sorted.softmax(-1);                                                                       // (B, V)
             var before = probs.cumsum(-1) - probs;                                                                // mass of strictly more likely tokens
-            var cut = (before >= topP).scatter(-1, order, before >= topP);                                        // (B, V) in vocabulary order
-            result = result.masked_fill(cut, double.NegativeInfinity);                                            // (B, V)
+            using Scalar mass = topP, minusInfinity = double.NegativeInfinity;
+            var cut = before.ge(mass).scatter(-1, order, before.ge(mass));                                        // (B, V) in vocabulary order
+            result = result.masked_fill(cut, minusInfinity);                                                      // (B, V)
         }
         return result;
     }

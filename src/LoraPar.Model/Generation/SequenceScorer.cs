@@ -1,4 +1,5 @@
 using LoraPar.Model.Llama;
+using LoraPar.Model.Runtime;
 using LoraPar.Model.Tokenizers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,17 +21,19 @@ public sealed class SequenceScorer(LlamaForCausalLM model, TextTokenizer tokeniz
     {
         long p = batch.PromptLength, c = batch.CompletionLength;
         var padded = !batch.AttentionMask.all().item<bool>();
-        var positions = (batch.AttentionMask.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0);                // (B, P + C)
+        using Scalar first = 0;
+        var positions = batch.AttentionMask.to(ScalarType.Int64).cumsum(1).Minus(1L).clamp_min(first);         // (B, P + C)
         var hidden = model.model.Forward(new CausalLMInput(batch.InputIds)
         {
             PositionIds = positions,
             KeyValid = padded ? batch.AttentionMask : null,
         });                                                                                                       // (B, P + C, d)
         var logits = model.lm_head.call(hidden.narrow(1, p - 1, c)).to(ScalarType.Float32);                     // (B, C, V)
-        if (temperature != 1.0) logits = logits / temperature;
+        if (temperature != 1.0) logits = logits.Over(temperature);
         var targets = batch.InputIds.narrow(1, p, c).unsqueeze(-1);                                              // (B, C, 1)
         var logProbs = logits.gather(-1, targets).squeeze(-1) - logits.logsumexp(-1);                            // (B, C)
-        return logProbs.masked_fill(batch.CompletionMask.logical_not(), 0.0);
+        using Scalar zero = 0.0;
+        return logProbs.masked_fill(batch.CompletionMask.logical_not(), zero);
     }
 
     /// <summary>Σ log p(continuation | context) per request, batched; the context gets BOS as the tokenizer says.</summary>

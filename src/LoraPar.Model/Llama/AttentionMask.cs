@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -22,8 +23,8 @@ public sealed record AttentionMask(Tensor? Mask, bool IsCausal)
         if (keyValid is not null && queries == 1)
             return new AttentionMask(keyValid.view(keyValid.shape[0], 1, 1, keys), false);                      // (B, 1, 1, S)
 
-        var keyIndex = torch.arange(keys, device: device);                                                         // (S)
-        var queryIndex = torch.arange(past, keys, device: device).unsqueeze(1);                                    // (T, 1)
+        var keyIndex = HeldScalars.Range(keys, device: device);                                                  // (S)
+        var queryIndex = HeldScalars.Range(past, keys, device: device).unsqueeze(1);                             // (T, 1)
         var allowed = keyIndex <= queryIndex;                                                                       // (T, S)
         if (keyValid is not null)
             allowed = allowed.logical_and(keyValid.unsqueeze(1).logical_or(keyIndex == queryIndex));               // (B, T, S)

@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -28,7 +29,7 @@ public sealed class DecoderLayer : Module<Tensor, AttentionContext, Tensor>
     public override Tensor forward(Tensor x, AttentionContext context)
     {
         using var scope = torch.NewDisposeScope();
-        var h = x + self_attn.call(input_layernorm.call(x), context);   // (B, T, d)
-        return (h + mlp.call(post_attention_layernorm.call(h))).MoveToOuterDisposeScope();   // (B, T, d)
+        var h = x.Plus(self_attn.call(input_layernorm.call(x), context));   // (B, T, d)
+        return h.Plus(mlp.call(post_attention_layernorm.call(h))).MoveToOuterDisposeScope();   // (B, T, d)
     }
 }

@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,7 +43,7 @@ public sealed class LlamaModel : Module<Tensor, Tensor>
         long batch = ids.shape[0], length = ids.shape[1], past = input.Cache?.Length ?? 0;
         var hidden = embed_tokens.call(ids);                                                           // (B, T, d)
         var positions = input.PositionIds
-            ?? torch.arange(past, past + length, device: ids.device).unsqueeze(0).expand(batch, length);  // (B, T)
+            ?? HeldScalars.Range(past, past + length, device: ids.device).unsqueeze(0).expand(batch, length);  // (B, T)
         var (cos, sinSigned) = _rotary.Angles(positions, hidden.dtype);                                // (B, T, 1, D)
         var mask = AttentionMask.Build(input.KeyValid, length, past, _groups, ids.device);
         var context = new AttentionContext(cos, sinSigned, mask, input.Cache);

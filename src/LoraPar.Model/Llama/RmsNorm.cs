@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,7 +29,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         if (IsSingleRow(x)) return NormalizeRow(x);
         var dtype = x.dtype;
         var x32 = dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
-        var inverseRms = x32.square().mean([-1], keepdim: true).add_(Eps).rsqrt_();  // (…, 1)
+        var inverseRms = x32.Squared().mean([-1], keepdim: true).PlusInPlace(Eps).rsqrt_();  // (…, 1)
         var normed = x32 * inverseRms;                                                 // (…, d)
         if (dtype != ScalarType.Float32) normed = normed.to(dtype);
         return torch.is_grad_enabled() ? normed * weight : normed.mul_(weight);

@@ -58,8 +58,11 @@ public sealed class RotaryEmbedding
     }
 
     /// <summary>Rotates <paramref name="x"/> (B, T, H, D): x·cos + roll(x, D/2)·sinSigned = x·cos + rotate_half(x)·sin.</summary>
-    public static Tensor Apply(Tensor x, Tensor cos, Tensor sinSigned) =>
-        x.mul(cos).addcmul_(x.roll(x.shape[^1] / 2, -1), sinSigned, 1);                                // (B, T, H, D)
+    public static Tensor Apply(Tensor x, Tensor cos, Tensor sinSigned)
+    {
+        using Scalar one = 1;
+        return x.mul(cos).addcmul_(x.roll(x.shape[^1] / 2, -1), sinSigned, one);                        // (B, T, H, D)
+    }
 
     private static Tensor InType(Tensor t, ScalarType dtype) => t.dtype == dtype ? t : t.to(dtype);
 

@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,7 +24,7 @@ public static class WeightInitializer
             {
                 ParameterRole.Norm => torch.ones(parameter.shape),
                 ParameterRole.Bias => torch.zeros(parameter.shape),
-                _ => torch.normal(0.0, std, parameter.shape, generator: generator),
+                _ => HeldScalars.Normal(0.0, std, parameter.shape, generator),
             };
             parameter.copy_(values);
         }

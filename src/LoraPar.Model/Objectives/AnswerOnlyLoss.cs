@@ -33,7 +33,8 @@ public static class AnswerOnlyLoss
         if (logits.shape[1] < 2) return new AnswerLossSum(zeros([], ScalarType.Float32, logits.device).MoveToOuterDisposeScope(), 0);
         var (predicted, targets) = Shifted(logits, labels);
         var sum = nn.functional.cross_entropy(predicted, targets.flatten(), ignore_index: IgnoreIndex, reduction: nn.Reduction.Sum);
-        var tokens = targets.ne(IgnoreIndex).sum().item<long>();
+        using Scalar ignored = IgnoreIndex;
+        var tokens = targets.ne(ignored).sum().item<long>();
         return new AnswerLossSum(sum.MoveToOuterDisposeScope(), tokens);
     }
 
@@ -42,7 +43,8 @@ public static class AnswerOnlyLoss
     {
         using var scope = NewDisposeScope();
         var (sum, tokens) = Sum(logits, labels);
-        return sum.div(Math.Max(1, tokens)).MoveToOuterDisposeScope();
+        using Scalar count = Math.Max(1, tokens);
+        return sum.div(count).MoveToOuterDisposeScope();
     }
 
     /// <summary>Per-example mean losses (B) of <paramref name="logits"/> (B, T, V) against <paramref name="labels"/> (B, T); a row without answer tokens has loss 0.</summary>
@@ -55,7 +57,8 @@ public static class AnswerOnlyLoss
         var (predicted, targets) = Shifted(logits, labels);
         var tokenLoss = nn.functional.cross_entropy(predicted, targets.flatten(),
             ignore_index: IgnoreIndex, reduction: nn.Reduction.None).view(batch, length - 1);                     // (B, T−1), 0 where ignored
-        var counts = targets.ne(IgnoreIndex).sum(dim: 1).clamp_min(1).to_type(ScalarType.Float32);                 // (B)
+        using Scalar ignored = IgnoreIndex, one = 1;
+        var counts = targets.ne(ignored).sum(dim: 1).clamp_min(one).to_type(ScalarType.Float32);                   // (B)
         return (tokenLoss.sum(dim: 1) / counts).MoveToOuterDisposeScope();                                         // (B)
     }
 

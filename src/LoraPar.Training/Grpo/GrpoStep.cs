@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LoraPar.Adapters.Masks;
 using LoraPar.Model.Generation;
 using LoraPar.Model.Llama;
+using LoraPar.Model.Runtime;
 using LoraPar.Training.Loop;
 using LoraPar.Training.Precision;
 using TorchSharp;
@@ -48,7 +49,7 @@ internal sealed class GrpoStep(LlamaForCausalLM model, IReadOnlyDictionary<strin
             var value = result.Loss.item<float>();
             loss += value;
             if (!double.IsFinite(value)) return new GrpoStepOutcome(loss, double.NaN, false, kl, clip, ratio, watch.Elapsed.TotalSeconds);
-            (scale.Scale == 1.0 ? result.Loss : result.Loss.mul(scale.Scale)).backward();
+            (scale.Scale == 1.0 ? result.Loss : result.Loss.Times(scale.Scale)).backward();
             var share = (double)micro.LossTokens / tokens;
             kl += share * result.MeanKl;
             clip += share * result.ClipFraction;
@@ -67,10 +68,11 @@ internal sealed class GrpoStep(LlamaForCausalLM model, IReadOnlyDictionary<strin
     private void Unscale(double scale)
     {
         using var noGrad = no_grad();
+        using Scalar divisor = scale;
         foreach (var p in parameters.Values)
         {
             using var grad = p.grad;
-            grad?.div_(scale);
+            grad?.div_(divisor);
         }
     }
 }

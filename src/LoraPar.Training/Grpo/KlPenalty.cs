@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,7 +16,7 @@ public static class KlPenalty
     {
         using var scope = NewDisposeScope();
         var delta = referenceLogProbs - logProbs;          // (B, T)
-        var k3 = delta.exp() - delta - 1.0;                // (B, T)
+        var k3 = (delta.exp() - delta).Minus(1.0);         // (B, T)
         return k3.MoveToOuterDisposeScope();
     }
 }

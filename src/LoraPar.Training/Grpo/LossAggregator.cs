@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,11 +26,12 @@ public static class LossAggregator
         var m = mask.to_type(perTokenLoss.dtype);                              // (B, T)
         var masked = perTokenLoss * m;                                         // (B, T)
         double accumulation = scale.GradientAccumulationSteps;
+        using Scalar one = 1.0;
         var loss = kind switch
         {
-            LossAggregation.Grpo => (masked.sum(dim: 1) / m.sum(dim: 1).clamp_min(1.0)).mean() / accumulation,   // (B) → ()
-            LossAggregation.Bnpo => masked.sum() / m.sum().clamp_min(1.0) / accumulation,
-            LossAggregation.DrGrpo => masked.sum() / ((double)perTokenLoss.shape[0] * DrGrpoLength(scale)) / accumulation,
+            LossAggregation.Grpo => (masked.sum(dim: 1) / m.sum(dim: 1).clamp_min(one)).mean().Over(accumulation),   // (B) → ()
+            LossAggregation.Bnpo => (masked.sum() / m.sum().clamp_min(one)).Over(accumulation),
+            LossAggregation.DrGrpo => masked.sum().Over((double)perTokenLoss.shape[0] * DrGrpoLength(scale)).Over(accumulation),
             LossAggregation.Dapo => masked.sum() / DapoTokens(m, scale),
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
@@ -45,6 +47,7 @@ public static class LossAggregator
         if (scale.GlobalCompletionTokens is { } n) return tensor(Math.Max(1.0, n), dtype: mask.dtype, device: mask.device);
         if (scale.GradientAccumulationSteps != 1)
             throw new ArgumentException("dapo with gradient accumulation needs the completion-token count of the whole accumulated batch (GlobalCompletionTokens).", nameof(scale));
-        return mask.sum().clamp_min(1.0);
+        using Scalar one = 1.0;
+        return mask.sum().clamp_min(one);
     }
 }

@@ -1,3 +1,4 @@
+using LoraPar.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,13 +42,14 @@ public static class PolicyLoss
         var advantages = inputs.Advantages.to_type(logp.dtype).unsqueeze(1);           // (B, 1)
         var mask = inputs.CompletionMask.to_type(logp.dtype);                          // (B, T)
         var ratio = (logp - old).exp();                                                // (B, T)
-        var clipped = ratio.clamp(1.0 - options.Epsilon, 1.0 + options.UpperEpsilon);  // (B, T)
+        using Scalar low = 1.0 - options.Epsilon, high = 1.0 + options.UpperEpsilon;
+        var clipped = ratio.clamp(low, high);                                          // (B, T)
         var perToken = -minimum(ratio * advantages, clipped * advantages);             // (B, T)
         Tensor? kl = null;
         if (inputs.ReferenceLogProbs is { } reference)
         {
             kl = KlPenalty.K3(reference, logp);                                        // (B, T)
-            if (options.Beta != 0.0) perToken = perToken + options.Beta * kl;
+            if (options.Beta != 0.0) perToken = perToken.Plus(kl.Times(options.Beta));
         }
         var loss = LossAggregator.Aggregate(perToken, mask, options.LossType, scale);
         var d = Diagnose(ratio, advantages, kl, mask, options);
@@ -59,10 +61,11 @@ public static class PolicyLoss
     private static Diagnostics Diagnose(Tensor ratio, Tensor advantages, Tensor? kl, Tensor mask, PolicyLossOptions options)
     {
         using var noGrad = no_grad();
-        var tokens = mask.sum().clamp_min(1.0);
+        using Scalar one = 1.0, zero = 0.0, lowEdge = 1.0 - options.Epsilon, highEdge = 1.0 + options.UpperEpsilon;
+        var tokens = mask.sum().clamp_min(one);
         double MaskedMean(Tensor x) => (x.to_type(mask.dtype) * mask).sum().div(tokens).ToDouble();
-        var low = ratio.lt(1.0 - options.Epsilon).logical_and(advantages.lt(0.0));             // (B, T)
-        var high = ratio.gt(1.0 + options.UpperEpsilon).logical_and(advantages.gt(0.0));       // (B, T)
+        var low = ratio.lt(lowEdge).logical_and(advantages.lt(zero));                          // (B, T)
+        var high = ratio.gt(highEdge).logical_and(advantages.gt(zero));                        // (B, T)
         return new Diagnostics(
             Clip: MaskedMean(low.logical_or(high)),
             Low: MaskedMean(low),

@@ -1,5 +1,6 @@
 using LoraPar.Adapters.Masks;
 using LoraPar.Model.Objectives;
+using LoraPar.Model.Runtime;
 using LoraPar.Training.Data;
 using LoraPar.Training.Loop;
 using LoraPar.Training.Precision;
@@ -41,7 +42,7 @@ internal sealed class SftStep(nn.Module<Tensor, Tensor> model, IReadOnlyDictiona
             lossSum += value;
             realTokens += batch.RealTokens;
             if (!double.IsFinite(value)) return new SftStepOutcome(value, double.NaN, realTokens, false);
-            sum.mul(scale.Scale / answerTokens).backward();
+            sum.Times(scale.Scale / answerTokens).backward();
         }
         if (scale.Scale != 1.0) Unscale(scale.Scale);
         var norm = GradientClipping.ActiveNorm(parameters, masks);
@@ -55,10 +56,11 @@ internal sealed class SftStep(nn.Module<Tensor, Tensor> model, IReadOnlyDictiona
     private void Unscale(double scale)
     {
         using var noGrad = no_grad();
+        using Scalar divisor = scale;
         foreach (var p in parameters.Values)
         {
             using var grad = p.grad;
-            grad?.div_(scale);
+            grad?.div_(divisor);
         }
     }
 }
