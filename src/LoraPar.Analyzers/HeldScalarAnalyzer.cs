@@ -16,8 +16,6 @@ namespace LoraPar.Analyzers;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class HeldScalarAnalyzer : DiagnosticAnalyzer
 {
-    internal const string ScalarType = "TorchSharp.Scalar";
-
     internal static readonly DiagnosticDescriptor Unheld = new(
         "LP0001", "TorchSharp Scalar not held across its call",
         "This makes a TorchSharp Scalar that nothing holds while libtorch reads it; the GC can free it mid-call. Hold it in a `using` local (or a field) for the call.",
@@ -43,9 +41,9 @@ public sealed class HeldScalarAnalyzer : DiagnosticAnalyzer
     private static void OnConversion(OperationAnalysisContext context)
     {
         var conversion = (IConversionOperation)context.Operation;
-        if (conversion.OperatorMethod is { } method && IsScalar(method.ReturnType) && !IsHeld(conversion))
-            context.ReportDiagnostic(Diagnostic.Create(Unheld, conversion.Syntax.GetLocation()));
-        else if (conversion.OperatorMethod is { } other) ReportTemporary(context, other, conversion);
+        if (conversion.OperatorMethod is not { } method) return;
+        if (!IsScalar(method.ReturnType)) ReportTemporary(context, method, conversion);
+        else if (!IsHeld(conversion)) context.ReportDiagnostic(Diagnostic.Create(Unheld, conversion.Syntax.GetLocation()));
     }
 
     private static void OnInvocation(OperationAnalysisContext context)
@@ -75,6 +73,7 @@ public sealed class HeldScalarAnalyzer : DiagnosticAnalyzer
 
     private static void ReportTemporary(OperationAnalysisContext context, IMethodSymbol method, IOperation at)
     {
+        if (method.ContainingAssembly?.Name != TorchSharp) return;         // every other call: no signature built
         var signature = TemporaryScalarMembers.Signature(method.OriginalDefinition);
         if (TemporaryScalarMembers.All.Contains(signature))
             context.ReportDiagnostic(Diagnostic.Create(MakesTemporary, at.Syntax.GetLocation(), signature));
@@ -101,5 +100,8 @@ public sealed class HeldScalarAnalyzer : DiagnosticAnalyzer
         return group is IVariableDeclarationGroupOperation && group.Parent is IUsingDeclarationOperation or IUsingOperation;
     }
 
-    private static bool IsScalar(ITypeSymbol type) => type.ToDisplayString() == ScalarType;
+    private const string TorchSharp = "TorchSharp";
+
+    private static bool IsScalar(ITypeSymbol type) =>
+        type is INamedTypeSymbol { Name: "Scalar", ContainingNamespace: { Name: TorchSharp, ContainingNamespace.IsGlobalNamespace: true } };
 }

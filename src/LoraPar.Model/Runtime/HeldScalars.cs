@@ -27,13 +27,6 @@ public static class HeldScalars
         return a.add_(b, one);
     }
 
-    /// <summary><c>a + s</c> for a floating <paramref name="s"/>: <c>add(s, α = 1)</c>.</summary>
-    public static Tensor Plus(this Tensor a, double s)
-    {
-        using Scalar value = s, one = 1;
-        return a.add(value, one);
-    }
-
     /// <summary><c>a.add_(s)</c> for a floating <paramref name="s"/>: <c>add_(s, α = 1)</c>.</summary>
     public static Tensor PlusInPlace(this Tensor a, double s)
     {
@@ -67,13 +60,6 @@ public static class HeldScalars
     {
         using Scalar value = n;
         return a.sub(value);
-    }
-
-    /// <summary><c>s - a</c>: <c>(−a).add(s)</c>, as TorchSharp computes it.</summary>
-    public static Tensor SubtractedFrom(this Tensor a, double s)
-    {
-        using Scalar value = s, one = 1;
-        return a.negative().add(value, one);
     }
 
     /// <summary><c>a * s</c>: <c>mul(s)</c>.</summary>
